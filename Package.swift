@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "codesearch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "codesearch", targets: ["codesearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System-library shims: each C library is imported by exactly one Swift module.
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2",
+                       providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // Library core.
+        .target(name: "Git", dependencies: ["CLibGit2"]),
+        .target(name: "Scanning", plugins: ["EmbedGrammars"]),
+        .target(name: "Embedding", dependencies: [
+            "CBLAS",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Configuration", dependencies: ["Git"]),
+        .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding"]),
+        .target(name: "Search", dependencies: ["Index", "Embedding"]),
+
+        // Thin command-line front.
+        .executableTarget(name: "codesearch", dependencies: [
+            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Build-time embedding of Grammars/*.json so the binary works from any directory.
+        .executableTarget(name: "GrammarEmbedTool", path: "Sources/GrammarEmbedTool"),
+        .plugin(name: "EmbedGrammars", capability: .buildTool(),
+                dependencies: ["GrammarEmbedTool"]),
+
+        .testTarget(name: "GitTests", dependencies: ["Git"]),
+        .testTarget(name: "ScanningTests", dependencies: ["Scanning"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Git"]),
+    ]
+)

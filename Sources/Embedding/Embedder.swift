@@ -1,0 +1,38 @@
+/// What made a set of vectors. The index keys its cache on `key`, so two
+/// embedders' vectors are never mixed.
+public struct EmbedderIdentity: Codable, Hashable, Sendable {
+    /// `native` or `openai`.
+    public var provider: String
+    /// Model name, e.g. `all-MiniLM-L6-v2` or `text-embedding-3-small`.
+    public var model: String
+    /// sha256 of the weights file (native) or empty (remote).
+    public var weightsSHA256: String
+    public var dimensions: Int
+    /// `mean`, `cls`, or `remote`.
+    public var pooling: String
+    public var maxTokens: Int
+
+    public init(provider: String, model: String, weightsSHA256: String,
+                dimensions: Int, pooling: String, maxTokens: Int) {
+        self.provider = provider
+        self.model = model
+        self.weightsSHA256 = weightsSHA256
+        self.dimensions = dimensions
+        self.pooling = pooling
+        self.maxTokens = maxTokens
+    }
+
+    /// One stable string naming these vectors.
+    public var key: String {
+        "\(provider):\(model):\(weightsSHA256):\(dimensions):\(pooling):\(maxTokens)"
+    }
+}
+
+/// Turns texts into L2-normalised vectors of `identity.dimensions` floats.
+public protocol Embedder: Sendable {
+    var identity: EmbedderIdentity { get }
+    /// Vectors for documents (function texts), in input order.
+    func embed(documents: [String]) async throws -> [[Float]]
+    /// The vector for a search query (a model may want a query prefix).
+    func embed(query: String) async throws -> [Float]
+}

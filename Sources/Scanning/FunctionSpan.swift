@@ -1,0 +1,49 @@
+/// One function, method, initializer or similar callable found in a source file.
+///
+/// All line numbers are 1-based and inclusive; byte offsets are 0-based into the
+/// file's bytes as stored in git (a UTF-8 BOM, if any, counts).
+public struct FunctionSpan: Codable, Equatable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case function, method, initializer, deinitializer, `subscript`, `operator`
+    }
+
+    /// The bare name: `load`, `init`, `subscript`, `==`.
+    public var name: String
+    /// Dotted path through enclosing types and functions: `Cache.load`, `outer.inner`.
+    public var qualifiedName: String
+    public var kind: Kind
+    /// First line of the definition, including its first decorator / attribute line.
+    public var firstLine: Int
+    /// The line holding the `def` / `func` / `init` keyword.
+    public var declarationLine: Int
+    /// 1-based column (in bytes) of that keyword on `declarationLine`.
+    public var declarationColumn: Int
+    /// Last line of the body.
+    public var lastLine: Int
+    /// The declaration's header, whitespace-folded, up to the body: `def f(a, b) -> int:`.
+    public var signature: String
+    /// Lines of the docstring or doc comment, if any.
+    public var docFirstLine: Int?
+    public var docLastLine: Int?
+    /// Byte range of the whole span, from the start of `firstLine` to the end of `lastLine`.
+    public var byteStart: Int
+    public var byteEnd: Int
+
+    public init(name: String, qualifiedName: String, kind: Kind, firstLine: Int,
+                declarationLine: Int, declarationColumn: Int, lastLine: Int,
+                signature: String, docFirstLine: Int?, docLastLine: Int?,
+                byteStart: Int, byteEnd: Int) {
+        self.name = name
+        self.qualifiedName = qualifiedName
+        self.kind = kind
+        self.firstLine = firstLine
+        self.declarationLine = declarationLine
+        self.declarationColumn = declarationColumn
+        self.lastLine = lastLine
+        self.signature = signature
+        self.docFirstLine = docFirstLine
+        self.docLastLine = docLastLine
+        self.byteStart = byteStart
+        self.byteEnd = byteEnd
+    }
+}
