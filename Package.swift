@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git"]),
     ]
 )
