@@ -40,7 +40,9 @@ let package = Package(
         .plugin(name: "EmbedGrammars", capability: .buildTool(),
                 dependencies: ["GrammarEmbedTool"]),
 
-        .testTarget(name: "GitTests", dependencies: ["Git"]),
+        // Shared by the test targets: real temporary git repositories.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding"],
@@ -48,6 +50,6 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Git"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
     ]
 )

@@ -1,0 +1,75 @@
+import CLibGit2
+
+/// Every failure of the git layer. libgit2's own message is carried verbatim.
+public enum GitError: Error, Equatable, CustomStringConvertible {
+    /// A libgit2 call failed: the function, its return code, and libgit2's message.
+    case libgit2(function: String, code: Int32, message: String)
+    /// No repository at or above the given path.
+    case notARepository(path: String)
+    /// A revision that does not resolve to a commit or tree.
+    case badRevision(String, message: String)
+    /// A working-tree snapshot was asked of a bare repository.
+    case bareRepository(operation: String)
+    /// A working-tree file changed between hashing and reading.
+    case fileChanged(path: String)
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .libgit2(function, code, message):
+            return "libgit2 \(function) failed (\(code)): \(message)"
+        case let .notARepository(path):
+            return "not a git repository (or any parent up to /): \(path); run inside a repository or pass --repo PATH"
+        case let .badRevision(rev, message):
+            return "cannot resolve revision '\(rev)': \(message)"
+        case let .bareRepository(operation):
+            return "\(operation) needs a working tree, and this repository is bare; use --rev or --staged"
+        case let .fileChanged(path):
+            return "\(path) changed while it was being read; run again"
+        case let .unreadable(path, reason):
+            return "cannot read \(path): \(reason)"
+        }
+    }
+}
+
+/// libgit2's global state. Initialised once, explicitly, by the first `Repository.open`;
+/// `git_libgit2_init` is reference-counted and safe to call from any thread.
+enum LibGit2 {
+    static let initialized: Void = {
+        _ = git_libgit2_init()
+    }()
+
+    /// The message of the last libgit2 error on this thread.
+    static func lastErrorMessage() -> String {
+        guard let err = git_error_last(), let msg = err.pointee.message else { return "unknown error" }
+        return String(cString: msg)
+    }
+
+    /// The one place where a libgit2 return code becomes a Swift error.
+    @discardableResult
+    static func check(_ code: Int32, _ function: String) throws -> Int32 {
+        if code < 0 {
+            throw GitError.libgit2(function: function, code: code, message: lastErrorMessage())
+        }
+        return code
+    }
+}
+
+extension git_oid {
+    var blobID: BlobID {
+        withUnsafeBytes(of: id) { raw in
+            // git_oid is exactly 20 bytes, so this always succeeds.
+            BlobID(bytes: Array(raw.prefix(20)))!
+        }
+    }
+}
+
+extension BlobID {
+    var oid: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            for i in 0..<20 { raw[i] = bytes[i] }
+        }
+        return oid
+    }
+}
