@@ -1,0 +1,148 @@
+/// Merges the configuration layers: flags > environment > user config
+/// (`~/.gitconfig` `[codesearch]`, or the XDG file) > the repository's committed
+/// `.codesearch` > defaults.
+///
+/// A committed `.codesearch` is untrusted: it may only narrow what is indexed
+/// (more excludes, fewer languages, a smaller size limit, include paths inside
+/// the user's). Every other key there is refused with a warning, so a cloned
+/// repository can never choose a model, an endpoint, a grammar folder or a secret.
+public struct ConfigurationLoader: Sendable {
+    /// A `key = value` pair from one layer. Keys are lower-case, without the `codesearch.` prefix.
+    public typealias Entry = (key: String, value: String)
+
+    public struct Layers: Sendable {
+        public var flags: [Entry] = []
+        public var environment: [String: String] = [:]
+        public var user: [Entry] = []
+        public var repository: [Entry] = []
+        public init(flags: [Entry] = [], environment: [String: String] = [:],
+                    user: [Entry] = [], repository: [Entry] = []) {
+            self.flags = flags
+            self.environment = environment
+            self.user = user
+            self.repository = repository
+        }
+    }
+
+    /// Keys a committed `.codesearch` may set, because each can only narrow the index.
+    public static let repositoryKeys: Set<String> = ["include", "exclude", "languages", "max-file-size"]
+
+    /// Every known key and the environment variable that sets it.
+    public static let environmentVariables: [String: String] = [
+        "include": "CODESEARCH_INCLUDE",
+        "exclude": "CODESEARCH_EXCLUDE",
+        "languages": "CODESEARCH_LANGUAGES",
+        "max-file-size": "CODESEARCH_MAX_FILE_SIZE",
+        "grammars": "CODESEARCH_GRAMMARS",
+        "model": "CODESEARCH_MODEL",
+    ]
+
+    public init() {}
+
+    /// The merged settings, and warnings for the CLI to print (refused or malformed keys).
+    public func load(_ layers: Layers) -> (settings: Settings, warnings: [String]) {
+        var settings = Settings()
+        var warnings: [String] = []
+
+        // Lowest precedence first, so each layer overrides the one before.
+        // The repository layer is applied separately, as a narrowing.
+        var trusted: [(ConfigurationLayer, Entry)] = layers.user.map { (.user, $0) }
+        for key in Self.environmentVariables.keys.sorted() {
+            if let variable = Self.environmentVariables[key], let value = layers.environment[variable] {
+                trusted.append((.environment, (key, value)))
+            }
+        }
+        trusted += layers.flags.map { (.flag, $0) }
+
+        var listOverridden: Set<String> = []
+        for (layer, entry) in trusted {
+            apply(entry, layer: layer, to: &settings, replacingLists: &listOverridden, warnings: &warnings)
+        }
+        narrow(&settings, with: layers.repository, warnings: &warnings)
+        return (settings, warnings)
+    }
+
+    private func apply(_ entry: Entry, layer: ConfigurationLayer, to settings: inout Settings,
+                       replacingLists: inout Set<String>, warnings: inout [String]) {
+        let value = entry.value.trimmingCharacters(in: .whitespaces)
+        // Within one layer list keys accumulate; a higher layer replaces the lists below it.
+        let listKey = "\(layer.rawValue):\(entry.key)"
+        func list<T>(_ current: [T], _ new: [T]) -> [T] {
+            if replacingLists.contains(listKey) { return current + new }
+            replacingLists.insert(listKey)
+            return new
+        }
+        switch entry.key {
+        case "include":
+            settings.include = list(settings.include, Self.splitList(value).map(PathPattern.init))
+        case "exclude":
+            settings.exclude = list(settings.exclude, Self.splitList(value).map(PathPattern.init))
+        case "languages":
+            let names = Self.splitList(value).map { $0.lowercased() }
+            settings.languages = names.isEmpty ? nil : Set(names)
+        case "max-file-size":
+            if let size = Self.parseSize(value) {
+                settings.maxFileSize = size
+            } else {
+                warnings.append("\(layer.rawValue) config: max-file-size '\(value)' is not a size like 1048576, 512k or 2m; keeping \(settings.maxFileSize)")
+            }
+        case "grammars":
+            settings.grammarDirectories = list(settings.grammarDirectories, Self.splitList(value))
+        case "model":
+            settings.model = value.isEmpty ? nil : value
+        default:
+            warnings.append("\(layer.rawValue) config: unknown key '\(entry.key)' ignored (see .codesearch.example)")
+        }
+    }
+
+    private func narrow(_ settings: inout Settings, with entries: [Entry], warnings: inout [String]) {
+        for entry in entries {
+            let value = entry.value.trimmingCharacters(in: .whitespaces)
+            guard Self.repositoryKeys.contains(entry.key) else {
+                let known = Self.environmentVariables[entry.key] != nil
+                warnings.append(known
+                    ? ".codesearch: '\(entry.key)' refused: a repository's committed config may only narrow what is indexed; set it in your own config or environment"
+                    : ".codesearch: unknown key '\(entry.key)' ignored (see .codesearch.example)")
+                continue
+            }
+            switch entry.key {
+            case "exclude":
+                settings.exclude += Self.splitList(value).map(PathPattern.init)
+            case "include":
+                // Inclusions from the repository can only narrow: every path must also pass the user's.
+                let patterns = Self.splitList(value).map(PathPattern.init)
+                if settings.include.isEmpty {
+                    settings.include = patterns
+                } else {
+                    settings.repositoryInclude += patterns
+                }
+            case "languages":
+                let names = Set(Self.splitList(value).map { $0.lowercased() })
+                settings.languages = settings.languages.map { $0.intersection(names) } ?? names
+            case "max-file-size":
+                if let size = Self.parseSize(value) {
+                    settings.maxFileSize = min(settings.maxFileSize, size)
+                } else {
+                    warnings.append(".codesearch: max-file-size '\(value)' is not a size like 512k; ignored")
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Comma- or whitespace-separated values.
+    static func splitList(_ value: String) -> [String] {
+        value.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
+    }
+
+    /// `1048576`, `512k`, `2m`, `1g` (binary units, case-insensitive).
+    public static func parseSize(_ text: String) -> Int? {
+        let lower = text.lowercased()
+        let multipliers: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
+        if let last = lower.last, let multiplier = multipliers[last] {
+            return Int(lower.dropLast()).flatMap { $0 >= 0 ? $0 * multiplier : nil }
+        }
+        return Int(lower).flatMap { $0 >= 0 ? $0 : nil }
+    }
+}

@@ -1,0 +1,78 @@
+import Configuration
+import Testing
+
+@Suite struct PathPatternTests {
+    @Test(arguments: [
+        ("*.py", "a.py", true), ("*.py", "deep/dir/a.py", true), ("*.py", "a.pyc", false),
+        ("vendor/", "vendor/x/y.py", true), ("vendor", "src/vendor/y.py", true),
+        ("src/*.py", "src/a.py", true), ("src/*.py", "src/deep/a.py", false), ("src/*.py", "lib/src/a.py", false),
+        ("src/**/*.py", "src/a.py", true), ("src/**/*.py", "src/x/y/z.py", true),
+        ("**/test_*.py", "a/b/test_x.py", true), ("/build", "build/out.py", true), ("/build", "src/build/x", false),
+        ("a?c.swift", "abc.swift", true), ("a?c.swift", "ac.swift", false), ("*", "anything/at/all", true),
+        ("Tests/**", "Tests/Foo/Bar.swift", true), ("Tests/**", "Sources/Tests.swift", false),
+    ])
+    func matches(pattern: String, path: String, expected: Bool) {
+        #expect(PathPattern(pattern).matches(path) == expected, "\(pattern) ~ \(path)")
+    }
+}
+
+@Suite struct LoaderTests {
+    let loader = ConfigurationLoader()
+
+    @Test func precedenceFlagsOverEnvironmentOverUser() {
+        let layers = ConfigurationLoader.Layers(
+            flags: [("max-file-size", "2k")],
+            environment: ["CODESEARCH_MAX_FILE_SIZE": "3k", "CODESEARCH_MODEL": "/env/model"],
+            user: [("max-file-size", "4k"), ("model", "/user/model"), ("languages", "python")])
+        let (settings, warnings) = loader.load(layers)
+        #expect(settings.maxFileSize == 2048)
+        #expect(settings.model == "/env/model")
+        #expect(settings.languages == ["python"])
+        #expect(warnings.isEmpty)
+    }
+
+    @Test func repositoryMayOnlyNarrow() {
+        let layers = ConfigurationLoader.Layers(
+            user: [("languages", "python, swift"), ("max-file-size", "100k"), ("include", "src/**")],
+            repository: [("languages", "swift go"), ("max-file-size", "1m"), ("exclude", "src/gen/**"),
+                         ("include", "src/app/**"), ("model", "/tmp/evil-model"), ("grammars", "/tmp/evil"),
+                         ("base-url", "http://evil.example")])
+        let (settings, warnings) = loader.load(layers)
+        #expect(settings.languages == ["swift"])            // intersection, never a new language
+        #expect(settings.maxFileSize == 100 * 1024)         // the smaller limit wins
+        #expect(settings.model == nil)                      // refused
+        #expect(settings.grammarDirectories.isEmpty)        // refused
+        #expect(settings.admits(path: "src/app/a.swift", language: "swift"))
+        #expect(!settings.admits(path: "src/lib/a.swift", language: "swift"))  // repository include narrows
+        #expect(!settings.admits(path: "tools/a.swift", language: "swift"))    // user include still applies
+        #expect(!settings.admits(path: "src/gen/a.swift", language: "swift"))  // repository exclude
+        #expect(!settings.admits(path: "src/app/a.py", language: "python"))
+        #expect(warnings.count == 3)
+        #expect(warnings.contains { $0.contains("'model' refused") })
+        #expect(warnings.contains { $0.contains("unknown key 'base-url'") })
+    }
+
+    @Test func badSizeWarnsAndKeepsDefault() {
+        let (settings, warnings) = loader.load(.init(user: [("max-file-size", "lots")]))
+        #expect(settings.maxFileSize == 1 << 20)
+        #expect(warnings.count == 1)
+        #expect(ConfigurationLoader.parseSize("2M") == 2 << 20)
+        #expect(ConfigurationLoader.parseSize("-1") == nil)
+    }
+
+    @Test func configFileSectionParsing() {
+        let text = """
+            # comment
+            [core]
+            \tmodel = /not/ours
+            [codesearch]
+            \tinclude = src/** # trailing comment
+            \texclude = "vendor/**"
+            [include]
+            \tpath = /etc/passwd
+            """
+        let entries = ConfigFile.entries(in: text)
+        #expect(entries.map(\.key) == ["include", "exclude"])
+        #expect(entries.map(\.value) == ["src/**", "vendor/**"])
+    }
+}
