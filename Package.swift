@@ -29,9 +29,14 @@ let package = Package(
         .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding"]),
         .target(name: "Search", dependencies: ["Index", "Embedding"]),
 
+        // The operations the commands run (list functions, index, search), with no argument parsing.
+        .target(name: "CodesearchKit", dependencies: [
+            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search",
+        ]),
+
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search",
+            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
