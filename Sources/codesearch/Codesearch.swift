@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Codesearch: AsyncParsableCommand {
@@ -11,10 +12,39 @@ struct Codesearch: AsyncParsableCommand {
             sentence-embedding model, and answers natural-language questions with \
             path:line hits. The index lives in .git/codesearch/ and is keyed by git \
             blob id, so unchanged or renamed files are never embedded twice.
+
+            Exit status: 0 when something was found or done, 1 when nothing matched, \
+            2 on error.
             """,
         version: "0.1.0",
         subcommands: [
             FunctionsCommand.self,
         ]
     )
+
+    /// Runs the command and maps every failure to exit status 2 (ripgrep's convention),
+    /// keeping 0 for help and version, and explicit `ExitCode`s as they are.
+    static func main() async {
+        Output.ignoreBrokenPipe()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Output.standard.flush()
+        } catch let code as ExitCode {
+            Output.standard.flush()
+            Glibc.exit(code.rawValue)
+        } catch {
+            Output.standard.flush()
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            Output.diagnostic("codesearch: " + fullMessage(for: error).trimmingCharacters(in: .whitespacesAndNewlines))
+            Glibc.exit(2)
+        }
+    }
 }
