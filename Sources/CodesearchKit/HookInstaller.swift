@@ -1,0 +1,134 @@
+import Foundation
+
+/// Installs, removes and reports the git hooks that keep the index current.
+///
+/// A hook that was already there is never overwritten: it is renamed to
+/// `NAME.codesearch-chained` and run first by ours, with the same arguments and
+/// standard input, and `uninstall` renames it back, byte for byte.
+public struct HookInstaller: Sendable {
+    /// Hooks after which the working tree may have changed.
+    public static let indexingHooks = ["post-commit", "post-checkout", "post-merge", "post-rewrite"]
+    static let marker = "# codesearch-hook v1"
+    static let chainedSuffix = ".codesearch-chained"
+
+    public let hooksDirectory: String
+    /// The `codesearch` binary the hooks run (absolute).
+    public let executable: String
+    /// Where the detached indexer writes its output.
+    public let logPath: String
+
+    public init(hooksDirectory: String, executable: String, logPath: String) {
+        self.hooksDirectory = hooksDirectory
+        self.executable = executable
+        self.logPath = logPath
+    }
+
+    public enum HookState: String, Sendable {
+        /// Ours, with no earlier hook.
+        case installed
+        /// Ours, running an earlier hook first.
+        case installedChaining = "installed, chaining an earlier hook"
+        /// Someone else's hook: `install` would chain it.
+        case foreign = "not installed (another hook is there)"
+        case absent = "not installed"
+    }
+
+    public func state(of name: String) -> HookState {
+        let path = hooksDirectory + "/" + name
+        guard let data = FileManager.default.contents(atPath: path) else { return .absent }
+        guard String(decoding: data, as: UTF8.self).contains(Self.marker) else { return .foreign }
+        return FileManager.default.fileExists(atPath: path + Self.chainedSuffix) ? .installedChaining : .installed
+    }
+
+    /// Installs (or refreshes) our hook under each name; returns what each name is now.
+    @discardableResult
+    public func install(_ names: [String] = HookInstaller.indexingHooks) throws -> [(String, HookState)] {
+        try FileManager.default.createDirectory(atPath: hooksDirectory, withIntermediateDirectories: true)
+        var result: [(String, HookState)] = []
+        for name in names {
+            let path = hooksDirectory + "/" + name
+            if state(of: name) == .foreign {
+                let chained = path + Self.chainedSuffix
+                if FileManager.default.fileExists(atPath: chained) {
+                    throw CodesearchError.hookConflict(path: chained)
+                }
+                try FileManager.default.moveItem(atPath: path, toPath: chained)
+            }
+            let script = name == "pre-commit" ? preCommitScript() : indexingScript(name: name)
+            let temporary = path + ".codesearch-tmp"
+            try Data(script.utf8).write(to: URL(fileURLWithPath: temporary))
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary)
+            if rename(temporary, path) != 0 {
+                throw CodesearchError.io(path: path, reason: String(cString: strerror(errno)))
+            }
+            result.append((name, state(of: name)))
+        }
+        return result
+    }
+
+    /// Removes our hooks and restores any hook they chained; leaves others' hooks alone.
+    @discardableResult
+    public func uninstall(_ names: [String] = HookInstaller.indexingHooks + ["pre-commit"]) throws -> [(String, HookState)] {
+        var result: [(String, HookState)] = []
+        for name in names {
+            let path = hooksDirectory + "/" + name
+            switch state(of: name) {
+            case .installed:
+                try FileManager.default.removeItem(atPath: path)
+            case .installedChaining:
+                if rename(path + Self.chainedSuffix, path) != 0 {
+                    throw CodesearchError.io(path: path, reason: String(cString: strerror(errno)))
+                }
+            case .foreign, .absent:
+                break
+            }
+            result.append((name, state(of: name)))
+        }
+        return result
+    }
+
+    /// The shell word for a path, single-quoted.
+    static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private func chainPreamble(name: String) -> String {
+        """
+        #!/bin/sh
+        \(Self.marker)
+        # Installed by `codesearch hooks install`; `codesearch hooks uninstall` removes it
+        # and puts back the hook it chained, if any.
+        status=0
+        chained="$(dirname "$0")/\(name)\(Self.chainedSuffix)"
+        if [ -x "$chained" ]; then
+            "$chained" "$@" || status=$?
+        fi
+
+        """
+    }
+
+    /// Runs the chained hook, then starts indexing detached and returns at once.
+    /// It never fails the git command: the indexer's own failures go to the log.
+    private func indexingScript(name: String) -> String {
+        chainPreamble(name: name) + """
+        if [ -x \(Self.quote(executable)) ]; then
+            ( CODESEARCH_HOOK=\(name) nohup \(Self.quote(executable)) index --if-idle --quiet --repo "$PWD" \\
+                >>\(Self.quote(logPath)) 2>&1 </dev/null & ) >/dev/null 2>&1 </dev/null
+        fi
+        exit $status
+
+        """
+    }
+
+    /// Blocks a commit that duplicates an existing function (`codesearch check --staged`).
+    private func preCommitScript() -> String {
+        chainPreamble(name: "pre-commit") + """
+        [ $status -ne 0 ] && exit $status
+        if [ -x \(Self.quote(executable)) ]; then
+            \(Self.quote(executable)) check --staged --repo "$PWD" || exit $?
+        fi
+        exit 0
+
+        """
+    }
+}
