@@ -55,6 +55,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding"]),
+        .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
     ]
 )
