@@ -1,0 +1,44 @@
+import Foundation
+import Git
+import Scanning
+
+/// The functions of one file of a snapshot.
+public struct FileFunctions: Sendable {
+    public var entry: SnapshotEntry
+    public var language: String
+    public var functions: [FunctionSpan]
+}
+
+extension Workspace {
+    /// Reads and scans every file of `snapshot` on all cores; results come back in
+    /// path order. A file that cannot be read is reported in `failures` and the rest go on.
+    public func functions(in snapshot: Snapshot) -> (files: [FileFunctions], failures: [(path: String, message: String)]) {
+        let entries = snapshot.entries
+        let results = UnsafeMutableBufferPointer<Result<FileFunctions, Error>?>.allocate(capacity: entries.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let repository = self.repository, grammars = self.grammars
+        let chunk = 16
+        DispatchQueue.concurrentPerform(iterations: (entries.count + chunk - 1) / chunk) { c in
+            for i in c * chunk..<min(entries.count, (c + 1) * chunk) {
+                let entry = entries[i]
+                guard let scanner = grammars.scanner(forPath: entry.path) else { continue }
+                results[i] = Result {
+                    let bytes = try repository.contents(of: entry)
+                    return FileFunctions(entry: entry, language: scanner.grammar.name,
+                                         functions: scanner.functions(in: bytes))
+                }
+            }
+        }
+        var files: [FileFunctions] = []
+        var failures: [(String, String)] = []
+        for (i, result) in results.enumerated() {
+            switch result {
+            case .success(let file)?: files.append(file)
+            case .failure(let error)?: failures.append((entries[i].path, "\(error)"))
+            case nil: break
+            }
+        }
+        return (files, failures)
+    }
+}
