@@ -38,6 +38,8 @@ final class CompiledGrammar: Sendable {
         var attributePrefix = false
         var bodyOpen = false
         var reserved = false
+        /// 1 `#if`, 2 `#else`, 3 `#endif`.
+        var directive: UInt8 = 0
     }
 
     let grammar: Grammar
@@ -148,6 +150,11 @@ final class CompiledGrammar: Sendable {
         for w in g.header.continuesAfter { roles[Int(id(w))].continuesAfter = true }
         for w in g.header.continuesBefore { roles[Int(id(w))].continuesBefore = true }
         for w in g.reservedWords ?? [] { roles[Int(id(w))].reserved = true }
+        if let cc = g.conditionalCompilation {
+            for w in cc.if { roles[Int(id(w))].directive = 1 }
+            for w in cc.else { roles[Int(id(w))].directive = 2 }
+            for w in cc.end { roles[Int(id(w))].directive = 3 }
+        }
         if let a = g.attributes { roles[Int(id(a.prefix))].attributePrefix = true }
         roles[Int(id(g.header.bodyOpen))].bodyOpen = true
         openBrace = id("{"); closeBrace = id("}"); semicolon = id(";"); dot = id(".")

@@ -33,6 +33,10 @@
 /// - `header`: `bodyOpen` (`:` or `{`), `bodylessAtNewline` (a header may end at a
 ///   newline without a body, e.g. a protocol requirement), `continuesAfter` and
 ///   `continuesBefore`: tokens that keep a header going across a newline.
+/// - `conditionalCompilation` (optional): `if`, `else`, `end` directive words (`#if`).
+///   A directive line is invisible to the structure, and every branch is scanned
+///   from the brace state at its `#if`, so a header duplicated across branches
+///   cannot unbalance the rest of the file.
 public struct Grammar: Codable, Sendable, Equatable {
     public enum BlockStyle: String, Codable, Sendable { case indentation, braces }
     public struct BlockComment: Codable, Sendable, Equatable {
@@ -78,6 +82,11 @@ public struct Grammar: Codable, Sendable, Equatable {
         public var prefix: String
         public var form: AttributeForm
     }
+    public struct ConditionalCompilation: Codable, Sendable, Equatable {
+        public var `if`: [String]
+        public var `else`: [String]
+        public var end: [String]
+    }
     public struct Header: Codable, Sendable, Equatable {
         public var bodyOpen: String
         public var bodylessAtNewline: Bool?
@@ -109,4 +118,5 @@ public struct Grammar: Codable, Sendable, Equatable {
     /// Words that are never a definition or type name (`var` in `class var x`).
     public var reservedWords: [String]?
     public var header: Header
+    public var conditionalCompilation: ConditionalCompilation?
 }

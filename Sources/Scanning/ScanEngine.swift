@@ -57,6 +57,12 @@ struct ScanEngine {
     var headerTokens: [(Int, Int)] = []
     var awaitingDocstring: Int?
     var docstringCandidate: (span: Int, first: Int, last: Int)?
+    var skippingDirectiveLine = false
+    struct Conditional {
+        var atIf: [Scope]
+        var afterFirstUnbalancedBranch: [Scope]?
+    }
+    var conditionals: [Conditional] = []
 
     init(grammar: CompiledGrammar, bytes: UnsafeBufferPointer<UInt8>) {
         g = grammar
@@ -102,7 +108,33 @@ struct ScanEngine {
                 logicalIndent = t.indent
             }
         }
+        if skippingDirectiveLine {
+            if !t.newlineBefore { return }
+            skippingDirectiveLine = false
+        }
+        if t.newlineBefore, t.kind == .word, let r = role(t), r.directive != 0 {
+            directive(r.directive)
+            skippingDirectiveLine = true
+            return
+        }
         dispatch(t)
+    }
+
+    mutating func directive(_ which: UInt8) {
+        switch which {
+        case 1:
+            if conditionals.count < 256 { conditionals.append(Conditional(atIf: scopes)) }
+        case 2:
+            guard var c = conditionals.popLast() else { return }
+            if c.afterFirstUnbalancedBranch == nil && scopes.count != c.atIf.count {
+                c.afterFirstUnbalancedBranch = scopes
+            }
+            if scopes.count != c.atIf.count { scopes = c.atIf }
+            conditionals.append(c)
+        default:
+            guard let c = conditionals.popLast() else { return }
+            if let first = c.afterFirstUnbalancedBranch { scopes = first }
+        }
     }
 
     mutating func resetPrefix() {
@@ -125,7 +157,7 @@ struct ScanEngine {
     /// True when a keyword at `t` is really a keyword: at statement depth, not after `.`.
     func keywordPosition(_ t: Token) -> Bool {
         if t.depth != baseDepth { return false }
-        if let p = previous, let r = role(p), r.ignoredAfter { return false }
+        if !t.newlineBefore, let p = previous, let r = role(p), r.ignoredAfter { return false }
         return true
     }
 
@@ -157,6 +189,7 @@ struct ScanEngine {
         case .definitionName:
             definitionName(t)
         case .receiver(let d):
+            headerTokens.append((t.start, t.end))
             if t.closesJoin && t.depth <= d {
                 pending?.receiverType = receiverLastWord
                 pending?.receiverDone = true
@@ -200,7 +233,7 @@ struct ScanEngine {
             }
         }
         guard let r = role(t), t.kind != .string else { resetPrefix(); return }
-        if r.attributePrefix {
+        if r.attributePrefix && (!g.attributeLineForm || t.newlineBefore && t.depth == 0) {
             notePrefix(t)
             signatureStart = nil
             mode = g.attributeLineForm ? .skipLine : .attributeName
@@ -258,8 +291,13 @@ struct ScanEngine {
         let isName = t.kind == .word && !(role(t).map { $0.reserved || $0.definition >= 0 || $0.type >= 0 } ?? false)
         let isOperator = def.name == .identifierOrOperator && t.kind == .symbol
             && g.byteClass[Int(lexer.b[t.start])] & CompiledGrammar.ByteClass.op != 0
-        if (isName || isOperator) && !t.newlineBefore || isName && t.newlineBefore && false {
+        if isName || isOperator {
             p.name = text(t)
+            // `func ==<T>(`: the trailing `<` opens the generic parameters.
+            if isOperator, p.name.utf8.count > 1, p.name.hasSuffix("<"), t.end < lexer.n,
+               g.byteClass[Int(lexer.b[t.end])] & CompiledGrammar.ByteClass.identStart != 0 {
+                p.name.removeLast()
+            }
             p.isOperator = isOperator
             p.lastHeaderEnd = t.end
             p.lastHeaderEndLine = t.endLine
@@ -289,7 +327,7 @@ struct ScanEngine {
             mode = .idle
             return
         }
-        if !g.indentation && atBase {
+        if !g.indentation && atBase && !t.closesJoin {
             var ends = false
             var reprocess = false
             if t.word >= 0 && (t.word == g.semicolon) {

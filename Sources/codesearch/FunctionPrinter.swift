@@ -40,65 +40,42 @@ struct FunctionPrinter {
         return out
     }
 
-    private struct Message: Encodable {
-        struct Payload: Encodable {
-            let path: String
-            let language: String
-            let name: String
-            let qualifiedName: String
-            let kind: String
-            let firstLine: Int
-            let declarationLine: Int
-            let declarationColumn: Int
-            let lastLine: Int
-            let signature: String
-            let docFirstLine: Int?
-            let docLastLine: Int?
-            let byteStart: Int
-            let byteEnd: Int
-
-            func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(path, forKey: .path)
-                try c.encode(language, forKey: .language)
-                try c.encode(name, forKey: .name)
-                try c.encode(qualifiedName, forKey: .qualifiedName)
-                try c.encode(kind, forKey: .kind)
-                try c.encode(firstLine, forKey: .firstLine)
-                try c.encode(declarationLine, forKey: .declarationLine)
-                try c.encode(declarationColumn, forKey: .declarationColumn)
-                try c.encode(lastLine, forKey: .lastLine)
-                try c.encode(signature, forKey: .signature)
-                try c.encode(docFirstLine, forKey: .docFirstLine)
-                try c.encode(docLastLine, forKey: .docLastLine)
-                try c.encode(byteStart, forKey: .byteStart)
-                try c.encode(byteEnd, forKey: .byteEnd)
-            }
-            enum CodingKeys: String, CodingKey {
-                case path, language, name, qualifiedName, kind, firstLine, declarationLine,
-                     declarationColumn, lastLine, signature, docFirstLine, docLastLine, byteStart, byteEnd
-            }
-        }
-        let type = "function"
-        let version = 1
-        let data: Payload
-        enum CodingKeys: String, CodingKey { case type, version, data }
+    /// Written by hand so keys come out in the documented order on every platform.
+    static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
+        func optional(_ v: Int?) -> String { v.map(String.init) ?? "null" }
+        var out = #"{"type":"function","version":1,"data":{"path":"#
+        out += quoted(path)
+        out += #","language":"# + quoted(language)
+        out += #","name":"# + quoted(f.name)
+        out += #","qualifiedName":"# + quoted(f.qualifiedName)
+        out += #","kind":"# + quoted(f.kind.rawValue)
+        out += #","firstLine":\#(f.firstLine),"declarationLine":\#(f.declarationLine)"#
+        out += #","declarationColumn":\#(f.declarationColumn),"lastLine":\#(f.lastLine)"#
+        out += #","signature":"# + quoted(f.signature)
+        out += #","docFirstLine":\#(optional(f.docFirstLine)),"docLastLine":\#(optional(f.docLastLine))"#
+        out += #","byteStart":\#(f.byteStart),"byteEnd":\#(f.byteEnd)}}"#
+        return out
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes]
-        return e
-    }()
-
-    static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
-        let message = Message(data: .init(
-            path: path, language: language, name: f.name, qualifiedName: f.qualifiedName,
-            kind: f.kind.rawValue, firstLine: f.firstLine, declarationLine: f.declarationLine,
-            declarationColumn: f.declarationColumn, lastLine: f.lastLine, signature: f.signature,
-            docFirstLine: f.docFirstLine, docLastLine: f.docLastLine,
-            byteStart: f.byteStart, byteEnd: f.byteEnd))
-        guard let data = try? encoder.encode(message) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+    /// A JSON string literal; invalid UTF-8 has already become U+FFFD in `String`.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
     }
 }
