@@ -58,6 +58,7 @@ final class CompiledGrammar: Sendable {
     let tabWidth: Int
     let bodylessAtNewline: Bool
     let attributeLineForm: Bool
+    let angleBrackets: Bool
     /// Words bucketed by first byte: (bytes, id).
     let buckets: [[(bytes: [UInt8], id: Int32)]]
     let roles: [WordRole]
@@ -118,6 +119,7 @@ final class CompiledGrammar: Sendable {
         tabWidth = max(1, g.tabWidth ?? 8)
         bodylessAtNewline = g.header.bodylessAtNewline ?? false
         attributeLineForm = g.attributes?.form == .line
+        angleBrackets = g.header.angleBrackets ?? false
 
         for open in lineComments + blockComments.map(\.open) + strings.map(\.open) {
             if let c = open.first { table[Int(c)] |= ByteClass.special }

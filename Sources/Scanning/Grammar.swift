@@ -32,7 +32,8 @@
 ///   tokens is not one (`self.init(...)`, `import class X`).
 /// - `header`: `bodyOpen` (`:` or `{`), `bodylessAtNewline` (a header may end at a
 ///   newline without a body, e.g. a protocol requirement), `continuesAfter` and
-///   `continuesBefore`: tokens that keep a header going across a newline.
+///   `continuesBefore`: tokens that keep a header going across a newline;
+///   `angleBrackets` (optional): an open `<...>` keeps it going too.
 /// - `conditionalCompilation` (optional): `if`, `else`, `end` directive words (`#if`).
 ///   A directive line is invisible to the structure, and every branch is scanned
 ///   from the brace state at its `#if`, so a header duplicated across branches
@@ -90,6 +91,8 @@ public struct Grammar: Codable, Sendable, Equatable {
     public struct Header: Codable, Sendable, Equatable {
         public var bodyOpen: String
         public var bodylessAtNewline: Bool?
+        /// `<...>` at statement depth keeps a header going (Swift generics).
+        public var angleBrackets: Bool?
         public var continuesAfter: [String]
         public var continuesBefore: [String]
     }

@@ -35,6 +35,7 @@ struct ScanEngine {
         var lastHeaderEnd: Int
         var lastHeaderEndLine: Int
         var lastHeaderWord: Int32 = -1
+        var angle = 0
         var docFirstLine: Int?
         var docLastLine: Int?
         var indent: Int
@@ -247,7 +248,7 @@ struct ScanEngine {
             startDefinition(t, rule: r.definition)
             return
         }
-        if r.modifier && t.kind == .word {
+        if r.modifier && t.kind == .word && keywordPosition(t) {
             notePrefix(t)
             if signatureStart == nil { signatureStart = t.start }
             mode = .afterModifier
@@ -297,6 +298,7 @@ struct ScanEngine {
             if isOperator, p.name.utf8.count > 1, p.name.hasSuffix("<"), t.end < lexer.n,
                g.byteClass[Int(lexer.b[t.end])] & CompiledGrammar.ByteClass.identStart != 0 {
                 p.name.removeLast()
+                p.angle = 1
             }
             p.isOperator = isOperator
             p.lastHeaderEnd = t.end
@@ -334,7 +336,7 @@ struct ScanEngine {
                 ends = true
             } else if t.word >= 0 && t.word == g.closeBrace {
                 ends = true; reprocess = true
-            } else if t.newlineBefore && g.bodylessAtNewline {
+            } else if t.newlineBefore && g.bodylessAtNewline && p.angle == 0 {
                 let prevContinues = p.lastHeaderWord >= 0 && g.roles[Int(p.lastHeaderWord)].continuesAfter
                 let nextContinues = r?.continuesBefore ?? false
                 if !prevContinues && !nextContinues { ends = true; reprocess = true }
@@ -347,6 +349,15 @@ struct ScanEngine {
                 mode = .idle
                 if reprocess { idle(t) }
                 return
+            }
+        }
+        if g.angleBrackets && t.kind == .symbol && t.depth <= baseDepth {
+            var k = t.start
+            while k < t.end {
+                let c = lexer.b[k]
+                if c == 60 { p.angle += 1 }
+                if c == 62 && !(k > t.start && lexer.b[k - 1] == 45) { p.angle = max(0, p.angle - 1) }
+                k += 1
             }
         }
         p.lastHeaderEnd = t.end
