@@ -60,7 +60,8 @@ struct ScanEngine {
     var docstringCandidate: (span: Int, first: Int, last: Int)?
     var skippingDirectiveLine = false
     struct Conditional {
-        var atIf: [Scope]
+        /// nil when too deep to snapshot cheaply: keeps time linear on absurd input.
+        var atIf: [Scope]?
         var afterFirstUnbalancedBranch: [Scope]?
     }
     var conditionals: [Conditional] = []
@@ -124,13 +125,13 @@ struct ScanEngine {
     mutating func directive(_ which: UInt8) {
         switch which {
         case 1:
-            if conditionals.count < 256 { conditionals.append(Conditional(atIf: scopes)) }
+            conditionals.append(Conditional(atIf: scopes.count <= 64 && conditionals.count < 64 ? scopes : nil))
         case 2:
             guard var c = conditionals.popLast() else { return }
-            if c.afterFirstUnbalancedBranch == nil && scopes.count != c.atIf.count {
-                c.afterFirstUnbalancedBranch = scopes
+            if let atIf = c.atIf, scopes.count != atIf.count {
+                if c.afterFirstUnbalancedBranch == nil { c.afterFirstUnbalancedBranch = scopes }
+                scopes = atIf
             }
-            if scopes.count != c.atIf.count { scopes = c.atIf }
             conditionals.append(c)
         default:
             guard let c = conditionals.popLast() else { return }
@@ -405,7 +406,8 @@ struct ScanEngine {
         var parts: [String] = []
         var inType = false
         var sawInnermost = false
-        for s in scopes.reversed() {
+        // Bounded so absurd nesting stays linear; real names are never this deep.
+        for s in scopes.reversed().prefix(32) {
             switch s.kind {
             case .anonymous: continue
             case .type:
