@@ -19,6 +19,7 @@ struct Codesearch: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             FunctionsCommand.self,
+            ScanCommand.self,
         ]
     )
 

@@ -1,0 +1,42 @@
+/// Finds the functions of one source file, driven by a `Grammar`.
+///
+/// Scanning is one pass over the bytes (never `Character`s), so it is linear in the
+/// input and never fails: binary data, invalid UTF-8, unterminated strings and
+/// unbalanced brackets give a best-effort answer.
+///
+/// Decisions every consumer should know:
+/// - Functions without a body (Swift protocol requirements, Go assembly stubs) are
+///   reported; their `lastLine` is the last line of the declaration. They have a
+///   signature and often a doc comment, which is what search needs.
+/// - Accessors (`get`/`set`/`willSet`/`didSet`) and computed properties are not
+///   reported; neither are closures, lambdas or function literals. A named function
+///   declared inside one of them is reported.
+/// - `firstLine` is the line of the first decorator, attribute or modifier
+///   (`@available`, `public`) before the keyword; doc comments are not included but
+///   are reported in `docFirstLine...docLastLine`.
+/// - `byteEnd` is exclusive and stops before the line terminator of `lastLine`.
+public struct Scanner: Sendable {
+    public let grammar: Grammar
+    let compiled: CompiledGrammar
+
+    public init(grammar: Grammar) throws {
+        self.grammar = grammar
+        self.compiled = try CompiledGrammar(grammar)
+    }
+
+    /// The functions of `bytes`, in source order (an enclosing function before the
+    /// functions nested in it).
+    public func functions(in bytes: [UInt8]) -> [FunctionSpan] {
+        bytes.withUnsafeBufferPointer { functions(in: $0) }
+    }
+
+    /// The functions of the bytes in `buffer`; the buffer is only read during the call.
+    public func functions(in buffer: UnsafeRawBufferPointer) -> [FunctionSpan] {
+        functions(in: buffer.bindMemory(to: UInt8.self))
+    }
+
+    public func functions(in buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
+        var engine = ScanEngine(grammar: compiled, bytes: buffer)
+        return engine.run()
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Scanning
+
+/// `codesearch scan`: the grammar-driven scanner over files on disk, without git.
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "List the functions of source files on disk (no git needed).",
+        discussion: """
+            Prints one line per function, path:first-last: qualifiedName, or with \
+            --json one JSON object per line. The language comes from the file \
+            extension unless --language is given. Exits 2 if any file could not be \
+            read or has no grammar (the other files are still scanned).
+            """)
+
+    @Flag(name: .long, help: "Print JSON Lines instead of path:first-last: name.")
+    var json = false
+
+    @Option(name: .long, help: "Scan every file with this grammar (e.g. python, swift, go).")
+    var language: String?
+
+    @Option(name: .long, help: "A folder of extra grammar JSON files (repeatable).")
+    var grammars: [String] = []
+
+    @Argument(help: "Source files to scan.")
+    var files: [String]
+
+    func run() async throws {
+        let registry: GrammarRegistry
+        do {
+            registry = try GrammarRegistry(folders: grammars)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        if let language, registry.scanner(language: language) == nil {
+            printError("\(ScanningError.unknownLanguage(language))")
+            throw ExitCode(2)
+        }
+        let printer = FunctionPrinter(format: json ? .json : .lines)
+        let failed = FileScan(registry: registry, language: language, printer: printer).run(files)
+        if failed { throw ExitCode(2) }
+    }
+}
+
+extension ScanCommand {
+/// Scans files one by one, streaming output; returns whether any file failed.
+struct FileScan {
+    let registry: GrammarRegistry
+    let language: String?
+    let printer: FunctionPrinter
+
+    func run(_ paths: [String]) -> Bool {
+        var failed = false
+        var buffer = ""
+        for path in paths {
+            guard let scanner = language.flatMap(registry.scanner(language:)) ?? registry.scanner(forPath: path) else {
+                printError("\(path): error: \(ScanningError.noGrammarForFile(path))")
+                failed = true
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                printError("\(path): error: cannot read the file")
+                failed = true
+                continue
+            }
+            let functions = data.withUnsafeBytes { scanner.functions(in: $0) }
+            buffer += printer.render(path: path, language: scanner.grammar.name, functions: functions)
+            if buffer.utf8.count > 1 << 16 { write(&buffer) }
+        }
+        write(&buffer)
+        return failed
+    }
+
+    private func write(_ buffer: inout String) {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+        buffer = ""
+    }
+}
+}
+
+fileprivate func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message.hasPrefix("error") || message.contains(": error:") ? message : "error: " + message).utf8 + [10]))
+}
