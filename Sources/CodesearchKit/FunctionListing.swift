@@ -14,7 +14,8 @@ extension Workspace {
     /// path order. A file that cannot be read is reported in `failures` and the rest go on.
     public func functions(in snapshot: Snapshot) -> (files: [FileFunctions], failures: [(path: String, message: String)]) {
         let entries = snapshot.entries
-        let results = UnsafeMutableBufferPointer<Result<FileFunctions, Error>?>.allocate(capacity: entries.count)
+        // Each iteration writes only its own slots.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<FileFunctions, Error>?>.allocate(capacity: entries.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let repository = self.repository, grammars = self.grammars

@@ -30,11 +30,11 @@ public struct Workspace: Sendable {
     /// The snapshot, narrowed to files with a grammar that the settings admit.
     public func snapshot(_ kind: SnapshotKind) throws -> Snapshot {
         var snapshot = try repository.snapshot(kind, options: SnapshotOptions(maxFileSize: settings.maxFileSize))
+        let grammars = self.grammars
         snapshot.entries = snapshot.entries.filter { entry in
             guard let scanner = grammars.scanner(forPath: entry.path) else { return false }
             return settings.admits(path: entry.path, language: scanner.grammar.name)
         }
-        let grammars = self.grammars
         snapshot.skipped = snapshot.skipped.filter { grammars.scanner(forPath: $0.path) != nil }
         return snapshot
     }

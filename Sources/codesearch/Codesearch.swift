@@ -44,7 +44,9 @@ struct Codesearch: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            Output.diagnostic("codesearch: " + fullMessage(for: error).trimmingCharacters(in: .whitespacesAndNewlines))
+            var message = fullMessage(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
+            Output.diagnostic("codesearch: error: " + message)
             Glibc.exit(2)
         }
     }
