@@ -1,0 +1,279 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Sends one embeddings request, with retries; the only place that touches the network.
+final class OpenAIClient: Sendable {
+    let configuration: OpenAIConfiguration
+    /// Every vector must have this many values, when known.
+    let expectedDimensions: Int?
+    let session: URLSession
+    /// Waits between attempts; replaced in tests only to observe the waits.
+    let sleep: @Sendable (Double) async throws -> Void
+
+    init(configuration: OpenAIConfiguration,
+         expectedDimensions: Int?? = nil,
+         sleep: @escaping @Sendable (Double) async throws -> Void = OpenAIClient.taskSleep)
+    {
+        self.configuration = configuration
+        self.expectedDimensions = expectedDimensions ?? configuration.expectedDimensions
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
+        sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout * 2
+        sessionConfiguration.httpMaximumConnectionsPerHost = max(1, configuration.maxConcurrentRequests)
+        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        sessionConfiguration.urlCache = nil
+        sessionConfiguration.httpCookieStorage = nil
+        sessionConfiguration.httpShouldSetCookies = false
+        self.session = URLSession(configuration: sessionConfiguration)
+        self.sleep = sleep
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    static let taskSleep: @Sendable (Double) async throws -> Void = { seconds in
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+    }
+
+    struct Reply: Sendable {
+        var vectors: [[Float]]
+        var promptTokens: Int?
+    }
+
+    private var endpoint: String { OpenAIRedaction.endpoint(configuration.embeddingsURL) }
+
+    /// Vectors for `inputs`, in their order.
+    func embed(_ inputs: [String]) async throws -> Reply {
+        let request = try makeRequest(inputs)
+        let policy = configuration.retry
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: Failure
+            do {
+                let (data, response) = try await send(request)
+                if (200..<300).contains(response.statusCode) {
+                    return try decode(data, count: inputs.count)
+                }
+                failure = try classify(status: response.statusCode, data: data, response: response,
+                                       attempts: attempt)
+            } catch let error as URLError {
+                if error.code == .cancelled { throw CancellationError() }
+                failure = error.code == .timedOut
+                    ? .retryable(OpenAIError.timedOut(endpoint: endpoint, attempts: attempt,
+                                                      seconds: configuration.requestTimeout), retryAfter: nil)
+                    : .retryable(OpenAIError.transport(endpoint: endpoint, attempts: attempt,
+                                                       message: error.localizedDescription), retryAfter: nil)
+            }
+            switch failure {
+            case .final(let error):
+                throw error
+            case .retryable(let error, let retryAfter):
+                try Task.checkCancellation()
+                if attempt >= max(1, policy.maxAttempts) { throw error }
+                try await sleep(policy.delay(beforeRetry: attempt - 1, retryAfter: retryAfter))
+            }
+        }
+    }
+
+    private enum Failure {
+        case final(OpenAIError)
+        case retryable(OpenAIError, retryAfter: Double?)
+    }
+
+    private func makeRequest(_ inputs: [String]) throws -> URLRequest {
+        var request = URLRequest(url: configuration.embeddingsURL)
+        request.httpMethod = "POST"
+        request.timeoutInterval = configuration.requestTimeout
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue("codesearch", forHTTPHeaderField: "User-Agent")
+        if let key = configuration.apiKey?.value, !key.isEmpty {
+            switch configuration.flavor {
+            case .openAI: request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            case .azure: request.setValue(key, forHTTPHeaderField: "api-key")
+            }
+        }
+        let body = RequestBody(input: inputs, model: configuration.model, dimensions: configuration.dimensions)
+        request.httpBody = try JSONEncoder().encode(body)
+        return request
+    }
+
+    private struct RequestBody: Encodable {
+        var input: [String]
+        var model: String
+        var dimensions: Int?
+    }
+
+    private func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        let box = TaskBox()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: (error as? URLError) ?? URLError(.unknown))
+                    } else if let response = response as? HTTPURLResponse {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                box.set(task)
+                task.resume()
+            }
+        } onCancel: {
+            box.cancel()
+        }
+    }
+
+    private func classify(status: Int, data: Data, response: HTTPURLResponse, attempts: Int) throws -> Failure {
+        let message = OpenAIRedaction.clean(Self.serverMessage(data), key: configuration.apiKey?.value)
+        switch status {
+        case 400: return .final(.badRequest(endpoint: endpoint, message: message))
+        case 401: return .final(.unauthorized(endpoint: endpoint, message: message))
+        case 403: return .final(.forbidden(endpoint: endpoint, message: message))
+        case 404: return .final(.notFound(endpoint: endpoint, model: configuration.model, message: message))
+        case 408, 409, 429, 500...599:
+            return .retryable(.retriesExhausted(endpoint: endpoint, attempts: attempts, lastStatus: status,
+                                                message: message),
+                              retryAfter: Self.retryAfter(response))
+        default: return .final(.httpStatus(endpoint: endpoint, status: status, message: message))
+        }
+    }
+
+    /// The server's own words: OpenAI's `{"error": {"message": ...}}`, or common variants.
+    static func serverMessage(_ data: Data) -> String {
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            if let error = object["error"] as? [String: Any], let message = error["message"] as? String {
+                return message
+            }
+            for key in ["error", "message", "detail"] {
+                if let message = object[key] as? String { return message }
+            }
+        }
+        return String(decoding: data.prefix(300), as: UTF8.self)
+    }
+
+    /// Seconds from `retry-after-ms` (OpenAI's) or `Retry-After` (seconds or an HTTP date).
+    static func retryAfter(_ response: HTTPURLResponse, now: Date = Date()) -> Double? {
+        if let ms = response.value(forHTTPHeaderField: "retry-after-ms").flatMap({ Double($0) }), ms >= 0 {
+            return ms / 1000
+        }
+        guard let value = response.value(forHTTPHeaderField: "Retry-After") else { return nil }
+        return parseRetryAfter(value, now: now)
+    }
+
+    static func parseRetryAfter(_ value: String, now: Date) -> Double? {
+        let value = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(value) { return seconds >= 0 ? seconds : nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return max(0, date.timeIntervalSince(now))
+    }
+
+    private struct ResponseBody: Decodable {
+        struct Item: Decodable {
+            var index: Int?
+            var embedding: Embedding
+        }
+        /// A list of floats, or base64 of little-endian float32 (`encoding_format: base64`).
+        struct Embedding: Decodable {
+            var values: [Float]
+            init(from decoder: Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let floats = try? container.decode([Float].self) {
+                    values = floats
+                    return
+                }
+                let text = try container.decode(String.self)
+                guard let data = Data(base64Encoded: text), data.count % 4 == 0 else {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a float list")
+                }
+                values = stride(from: 0, to: data.count, by: 4).map { offset in
+                    let bits = data[data.startIndex + offset..<data.startIndex + offset + 4]
+                        .enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+                    return Float(bitPattern: bits)
+                }
+            }
+        }
+        struct Usage: Decodable { var prompt_tokens: Int? }
+        var data: [Item]
+        var usage: Usage?
+    }
+
+    private func decode(_ data: Data, count: Int) throws -> Reply {
+        let body: ResponseBody
+        do {
+            body = try JSONDecoder().decode(ResponseBody.self, from: data)
+        } catch {
+            let start = OpenAIRedaction.clean(String(decoding: data.prefix(80), as: UTF8.self),
+                                              key: configuration.apiKey?.value)
+            throw OpenAIError.malformedResponse(endpoint: endpoint, detail: "\(Self.describe(error)) (body starts: \(start))")
+        }
+        guard body.data.count == count else {
+            throw OpenAIError.malformedResponse(endpoint: endpoint,
+                                                detail: "\(body.data.count) embeddings for \(count) inputs")
+        }
+        var vectors = [[Float]?](repeating: nil, count: count)
+        for (position, item) in body.data.enumerated() {
+            let index = item.index ?? position
+            guard vectors.indices.contains(index), vectors[index] == nil else {
+                throw OpenAIError.malformedResponse(endpoint: endpoint,
+                                                    detail: "embedding index \(index) is out of range or repeated")
+            }
+            vectors[index] = item.embedding.values
+        }
+        let expected = expectedDimensions
+        var result: [[Float]] = []
+        result.reserveCapacity(count)
+        for case let vector? in vectors {
+            guard !vector.isEmpty, expected == nil || vector.count == expected else {
+                throw OpenAIError.malformedResponse(
+                    endpoint: endpoint,
+                    detail: "a vector has \(vector.count) dimensions, expected \(expected ?? 0); check --model and the dimensions setting")
+            }
+            guard vector.allSatisfy(\.isFinite) else {
+                throw OpenAIError.malformedResponse(endpoint: endpoint, detail: "a vector has a value that is not a finite number")
+            }
+            result.append(vector)
+        }
+        return Reply(vectors: result, promptTokens: body.usage?.prompt_tokens)
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue)' field"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "unexpected value at '\(path)'"
+        default: return "not valid JSON"
+        }
+    }
+}
+
+/// Holds the running task so cancellation can reach it.
+private final class TaskBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    func set(_ task: URLSessionDataTask) {
+        lock.lock()
+        self.task = task
+        let cancelNow = cancelled
+        lock.unlock()
+        if cancelNow { task.cancel() }
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let task = self.task
+        lock.unlock()
+        task?.cancel()
+    }
+}
