@@ -19,8 +19,10 @@ final class OpenAIClient: Sendable {
         self.configuration = configuration
         self.expectedDimensions = expectedDimensions ?? configuration.expectedDimensions
         let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
-        sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout * 2
+        // A backstop only: swift-corelibs-foundation rounds these down to whole seconds, so
+        // `send` enforces the exact time-out itself.
+        sessionConfiguration.timeoutIntervalForRequest = (configuration.requestTimeout + 1).rounded(.up)
+        sessionConfiguration.timeoutIntervalForResource = (configuration.requestTimeout * 2 + 1).rounded(.up)
         sessionConfiguration.httpMaximumConnectionsPerHost = max(1, configuration.maxConcurrentRequests)
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
         sessionConfiguration.urlCache = nil
@@ -85,7 +87,7 @@ final class OpenAIClient: Sendable {
     private func makeRequest(_ inputs: [String]) throws -> URLRequest {
         var request = URLRequest(url: configuration.embeddingsURL)
         request.httpMethod = "POST"
-        request.timeoutInterval = configuration.requestTimeout
+        request.timeoutInterval = (configuration.requestTimeout + 1).rounded(.up)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue("codesearch", forHTTPHeaderField: "User-Agent")
@@ -106,7 +108,22 @@ final class OpenAIClient: Sendable {
         var dimensions: Int?
     }
 
+    /// The response, or `URLError(.timedOut)` once `requestTimeout` has passed.
     private func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        let timeout = configuration.requestTimeout
+        return try await withThrowingTaskGroup(of: (Data, HTTPURLResponse).self) { group in
+            group.addTask { try await self.transfer(request) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
+                throw URLError(.timedOut)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw URLError(.unknown) }
+            return first
+        }
+    }
+
+    private func transfer(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
         let box = TaskBox()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
