@@ -28,7 +28,8 @@ final class OpenAIClient: Sendable {
         sessionConfiguration.urlCache = nil
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.httpShouldSetCookies = false
-        self.session = URLSession(configuration: sessionConfiguration)
+        self.session = URLSession(configuration: sessionConfiguration, delegate: RedirectRefuser(),
+                                  delegateQueue: nil)
         self.sleep = sleep
     }
 
@@ -151,6 +152,13 @@ final class OpenAIClient: Sendable {
         case 401: return .final(.unauthorized(endpoint: endpoint, message: message))
         case 403: return .final(.forbidden(endpoint: endpoint, message: message))
         case 404: return .final(.notFound(endpoint: endpoint, model: configuration.model, message: message))
+        case 300...399:
+            let target = response.value(forHTTPHeaderField: "Location")
+                .flatMap { URL(string: $0, relativeTo: configuration.embeddingsURL) }
+                .map { OpenAIRedaction.endpoint($0.absoluteURL) } ?? "another address"
+            return .final(.httpStatus(
+                endpoint: endpoint, status: status,
+                message: "it redirects to \(target), and redirects are not followed so the key cannot leak; set the base URL to the final address"))
         case 408, 409, 429, 500...599:
             return .retryable(.retriesExhausted(endpoint: endpoint, attempts: attempts, lastStatus: status,
                                                 message: message),
@@ -269,6 +277,17 @@ final class OpenAIClient: Sendable {
             return "unexpected value at '\(path)'"
         default: return "not valid JSON"
         }
+    }
+}
+
+/// Answers every redirect with "don't": following one would send the key to whatever
+/// address the server names.
+private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask,
+                    willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+                    completionHandler: @escaping @Sendable (URLRequest?) -> Void)
+    {
+        completionHandler(nil)
     }
 }
 

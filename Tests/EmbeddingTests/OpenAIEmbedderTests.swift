@@ -394,6 +394,22 @@ private func openAIError(_ body: () async throws -> Void) async -> OpenAIError? 
         #expect(server.requests.count == 3)
     }
 
+    @Test func neverFollowsARedirectThatWouldCarryTheKeyElsewhere() async throws {
+        let elsewhere = try LocalHTTPServer { embeddings(for: $0) }
+        defer { elsewhere.stop() }
+        let target = "\(elsewhere.baseURL)/v1/embeddings"
+        let server = try LocalHTTPServer { _ in LocalHTTPServer.Response(status: 307, headers: ["Location": target]) }
+        defer { server.stop() }
+        let error = await openAIError { _ = try await embedder(configuration(server)).embed(documents: ["a"]) }
+        guard case .httpStatus(_, 307, let message)? = error else {
+            Issue.record("expected a 307 error, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains(target))
+        #expect(server.requests.count == 1)
+        #expect(elsewhere.requests.isEmpty, "the other server must receive nothing")
+    }
+
     @Test func learnsTheSizeOfAnUnknownModelFromTheServer() async throws {
         let server = try LocalHTTPServer { embeddings(for: $0, dimensions: 3) }
         defer { server.stop() }
