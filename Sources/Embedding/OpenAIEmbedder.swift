@@ -7,6 +7,12 @@ public struct OpenAIEmbeddingBatch: Sendable {
     public var vectors: [[Float]]
     /// Tokens the server says it read (`usage.prompt_tokens`), if it says.
     public var promptTokens: Int?
+
+    public init(range: Range<Int>, vectors: [[Float]], promptTokens: Int? = nil) {
+        self.range = range
+        self.vectors = vectors
+        self.promptTokens = promptTokens
+    }
 }
 
 /// Embeddings from an OpenAI-compatible `/embeddings` endpoint: OpenAI, Azure OpenAI, or a
