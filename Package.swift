@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding"],
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),

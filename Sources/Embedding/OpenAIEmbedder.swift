@@ -1,0 +1,163 @@
+import Crypto
+import Foundation
+
+/// One finished request: the vectors of `documents[range]`, in order.
+public struct OpenAIEmbeddingBatch: Sendable {
+    public var range: Range<Int>
+    public var vectors: [[Float]]
+    /// Tokens the server says it read (`usage.prompt_tokens`), if it says.
+    public var promptTokens: Int?
+
+    public init(range: Range<Int>, vectors: [[Float]], promptTokens: Int? = nil) {
+        self.range = range
+        self.vectors = vectors
+        self.promptTokens = promptTokens
+    }
+}
+
+/// Embeddings from an OpenAI-compatible `/embeddings` endpoint: OpenAI, Azure OpenAI, or a
+/// self-hosted server (Ollama, vLLM, llama.cpp, text-embeddings-inference, LM Studio, infinity).
+///
+/// Inputs are cut to `maxTokensPerInput` cl100k_base tokens (or the UTF-8 byte bound without
+/// the rank file), packed in order into requests within the per-request limits, and sent
+/// at most `maxConcurrentRequests` at a time, each retried on 429, 5xx and time-outs.
+public struct OpenAIEmbedder: Embedder {
+    public let configuration: OpenAIConfiguration
+    public let identity: EmbedderIdentity
+    public let tokenCounter: any OpenAITokenCounter
+    private let client: OpenAIClient
+
+    /// For a model whose vector size is known (OpenAI's, or `configuration.dimensions` set).
+    /// Use `probing` for a self-hosted model of unknown size.
+    public init(configuration: OpenAIConfiguration, tokenCounter: any OpenAITokenCounter) throws {
+        try self.init(configuration: configuration, tokenCounter: tokenCounter, sleep: OpenAIClient.taskSleep)
+    }
+
+    init(configuration: OpenAIConfiguration, tokenCounter: any OpenAITokenCounter,
+         sleep: @escaping @Sendable (Double) async throws -> Void) throws
+    {
+        try configuration.validate()
+        guard let dimensions = configuration.expectedDimensions else {
+            throw OpenAIError.unknownDimensions(model: configuration.model)
+        }
+        self.configuration = configuration
+        self.tokenCounter = tokenCounter
+        self.identity = EmbedderIdentity(
+            provider: "openai", model: configuration.model,
+            weightsSHA256: Self.endpointFingerprint(configuration),
+            dimensions: dimensions, pooling: "remote", maxTokens: configuration.maxTokensPerInput)
+        self.client = OpenAIClient(configuration: configuration, sleep: sleep)
+    }
+
+    /// Like `init`, but when the model's vector size is unknown, asks the server for one
+    /// embedding to learn it.
+    public static func probing(configuration: OpenAIConfiguration,
+                               tokenCounter: any OpenAITokenCounter) async throws -> OpenAIEmbedder
+    {
+        try configuration.validate()
+        if configuration.expectedDimensions != nil {
+            return try OpenAIEmbedder(configuration: configuration, tokenCounter: tokenCounter)
+        }
+        let reply = try await OpenAIClient(configuration: configuration).embed(["dimension probe"])
+        var known = configuration
+        known.dimensions = reply.vectors.first?.count
+        // The size was learned, not requested: keep it out of the request body.
+        let embedder = try OpenAIEmbedder(configuration: known, tokenCounter: tokenCounter)
+        return OpenAIEmbedder(embedder, sending: configuration)
+    }
+
+    private init(_ other: OpenAIEmbedder, sending configuration: OpenAIConfiguration) {
+        self.configuration = configuration
+        self.identity = other.identity
+        self.tokenCounter = other.tokenCounter
+        self.client = OpenAIClient(configuration: configuration, expectedDimensions: other.identity.dimensions)
+    }
+
+    /// cl100k_base from `path`, else from tiktoken's cache, else the UTF-8 byte bound.
+    public static func tokenCounter(path: String? = nil,
+                                    environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> any OpenAITokenCounter
+    {
+        try TiktokenEncoding.cl100kBase(path: path, environment: environment) ?? UTF8ByteTokenBound()
+    }
+
+    /// What a run would send and cost; sends nothing.
+    public func estimate(documents: [String]) -> OpenAICostEstimate {
+        OpenAICostEstimate(documents: documents, configuration: configuration, tokenCounter: tokenCounter)
+    }
+
+    public func embed(documents: [String]) async throws -> [[Float]] {
+        var vectors = [[Float]](repeating: [], count: documents.count)
+        try await embed(documents: documents) { batch in
+            vectors.replaceSubrange(batch.range, with: batch.vectors)
+        }
+        return vectors
+    }
+
+    public func embed(query: String) async throws -> [Float] {
+        try await embed(documents: [query]).first ?? []
+    }
+
+    /// Embeds `documents`, handing each request's vectors to `onBatch` as soon as it
+    /// arrives (in completion order, one call at a time), so a caller can store them and
+    /// lose nothing if a later request fails. When one request fails for good, no new ones
+    /// start, those in flight still deliver, and then the first error is thrown.
+    public func embed(documents: [String],
+                      onBatch: (OpenAIEmbeddingBatch) async throws -> Void) async throws
+    {
+        let plan = OpenAIBatchPlan.make(documents, configuration: configuration, tokenCounter: tokenCounter)
+        let client = self.client
+        var failure: Error?
+        var stopDelivering = false
+        await withTaskGroup(of: (Range<Int>, Result<OpenAIClient.Reply, Error>).self) { group in
+            var next = 0
+            func startNext() {
+                let batch = plan[next]
+                next += 1
+                group.addTask {
+                    do { return (batch.range, .success(try await client.embed(batch.inputs))) }
+                    catch { return (batch.range, .failure(error)) }
+                }
+            }
+            while next < plan.count && next < configuration.maxConcurrentRequests { startNext() }
+            while let (range, result) = await group.next() {
+                switch result {
+                case .success(let reply):
+                    guard !stopDelivering else { break }
+                    let vectors = reply.vectors.map(Self.normalized)
+                    do {
+                        try await onBatch(OpenAIEmbeddingBatch(range: range, vectors: vectors,
+                                                               promptTokens: reply.promptTokens))
+                    } catch {
+                        failure = failure ?? error
+                        stopDelivering = true
+                        group.cancelAll()
+                    }
+                case .failure(let error):
+                    failure = failure ?? error
+                }
+                if failure == nil && next < plan.count && !Task.isCancelled { startNext() }
+            }
+        }
+        if let failure { throw failure }
+        try Task.checkCancellation()
+    }
+
+    static func normalized(_ vector: [Float]) -> [Float] {
+        let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? vector.map { $0 / norm } : vector
+    }
+
+    /// Empty for OpenAI's own API, where a model name names one set of weights. Any other
+    /// server may serve different weights under the same name, so its vectors are keyed by
+    /// the endpoint too: sha256 of scheme, host, port, path (and Azure deployment), never the key.
+    static func endpointFingerprint(_ configuration: OpenAIConfiguration) -> String {
+        let url = configuration.baseURL
+        let host = url.host?.lowercased() ?? ""
+        if configuration.flavor == .openAI, host == "api.openai.com" { return "" }
+        var text = "\(url.scheme?.lowercased() ?? "")://\(host):\(url.port.map(String.init) ?? "")"
+        text += url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path
+        if case .azure(let deployment, _) = configuration.flavor { text += "#azure:\(deployment)" }
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
