@@ -66,8 +66,10 @@ public struct DenseRanker: Sendable {
         if total == 0 { return [] }
 
         let norm = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        let scale = (norm > 0 ? 1 / norm : 0) * (index.encoding == .float16 ? HalfFloat.widenScale : 1)
-        let scaled = query.map { $0 * scale }
+        let unit: Float = norm > 0 ? 1 / norm : 0
+        let scaled = index.encoding == .float16
+            ? DotProductKernel.prepareFloat16Query(query, scale: unit * HalfFloat.widenScale)
+            : query.map { $0 * unit }
         let encoding = index.encoding
         let limit = options.limit, minScore = options.minScore
 
@@ -95,7 +97,7 @@ public struct DenseRanker: Sendable {
                                 let end = min(s.rows.upperBound, start + out.count)
                                 switch encoding {
                                 case .float16:
-                                    DotProductKernel.scoresFloat16(scaledQuery: q.baseAddress!, matrix: matrix.value, dims: dims,
+                                    DotProductKernel.scoresFloat16(preparedQuery: q.baseAddress!, matrix: matrix.value, dims: dims,
                                                                    rows: start..<end, scores: out.baseAddress!)
                                 case .float32:
                                     DotProductKernel.scoresFloat32(query: q.baseAddress!, matrix: matrix.value, dims: dims,
