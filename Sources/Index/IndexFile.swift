@@ -14,15 +14,18 @@ import Embedding
 /// writer while open stays valid: the mapping keeps the old inode.
 public final class IndexFile: @unchecked Sendable {
     public let path: String
-    public let identity: EmbedderIdentity
-    public let grammarVersion: String
-    public let encoding: VectorEncoding
-    public let generation: UInt32
-    public let snapshot: LiveSnapshotInfo
-    public let blobCount: Int
-    public let functionCount: Int
-    public let liveFileCount: Int
-    public let fileSize: Int
+    public let metadata: IndexMetadata
+    public var identity: EmbedderIdentity { metadata.identity }
+    public var grammarVersion: String { metadata.grammarVersion }
+    public var encoding: VectorEncoding { metadata.encoding }
+    public var generation: UInt32 { metadata.generation }
+    public var snapshot: LiveSnapshotInfo { metadata.snapshot }
+    public var blobCount: Int { metadata.blobCount }
+    public var functionCount: Int { metadata.functionCount }
+    public var liveFileCount: Int { metadata.liveFileCount }
+    /// Functions in the live snapshot (a blob at two paths counts twice).
+    public var liveFunctionCount: Int { metadata.liveFunctionCount }
+    public var fileSize: Int { metadata.fileSize }
     public var dimensions: Int { identity.dimensions }
 
     private let base: UnsafeRawPointer
@@ -62,40 +65,9 @@ public final class IndexFile: @unchecked Sendable {
         self.path = path
         self.base = base
         self.mappedSize = size
-        self.fileSize = size
         let file = UnsafeRawBufferPointer(start: base, count: size)
-        let magic = IndexFormat.magic
-        let prefix = min(size, magic.count)
-        guard Array(file[0..<prefix]) == Array(magic[0..<prefix]) else { throw IndexError.notAnIndex(path: path) }
-        guard size >= IndexFormat.fixedHeaderSize else { throw IndexError.truncated(path: path) }
-        let version = file.u32(at: 8)
-        if version > IndexFormat.version {
-            throw IndexError.futureVersion(path: path, found: version, supported: IndexFormat.version)
-        }
-        guard version >= 1 else { throw IndexError.corrupt(path: path, section: "header") }
-        let sectionCount = Int(file.u32(at: 16))
-        let declaredSize = file.u64(at: 24)
-        guard sectionCount <= 64 else { throw IndexError.corrupt(path: path, section: "header") }
-        if declaredSize > UInt64(size) { throw IndexError.truncated(path: path) }
-        let headerSize = IndexFormat.headerSize(sections: sectionCount)
-        guard headerSize <= size else { throw IndexError.truncated(path: path) }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: file[0..<(headerSize - 8)])
-        guard XXHash64.hash(headerBytes) == file.u64(at: headerSize - 8) else {
-            throw IndexError.corrupt(path: path, section: "header")
-        }
-        guard declaredSize == UInt64(size) else { throw IndexError.corrupt(path: path, section: "file size") }
-
-        var sections: [IndexFormat.Section: (offset: Int, length: Int, hash: UInt64)] = [:]
-        for i in 0..<sectionCount {
-            let at = IndexFormat.fixedHeaderSize + i * IndexFormat.sectionEntrySize
-            // Unknown kinds are skipped: a later minor addition need not break old readers.
-            guard let kind = IndexFormat.Section(rawValue: file.u32(at: at)) else { continue }
-            let offset = file.u64(at: at + 8), length = file.u64(at: at + 16)
-            guard offset <= UInt64(size), length <= UInt64(size) - offset, sections[kind] == nil else {
-                throw IndexError.corrupt(path: path, section: "section table")
-            }
-            sections[kind] = (Int(offset), Int(length), file.u64(at: at + 24))
-        }
+        let table = try SectionTable(file: file, actualSize: size, path: path)
+        let sections = table.sections
         for kind in IndexFormat.Section.allCases {
             guard let s = sections[kind] else { throw IndexError.corrupt(path: path, section: "missing \(kind.name)") }
             if kind != .vectors {
@@ -104,40 +76,16 @@ public final class IndexFile: @unchecked Sendable {
             }
         }
         self.sections = sections
-
-        let metaRange = sections[.meta]!
-        var meta = ByteReader(UnsafeRawBufferPointer(rebasing: file[metaRange.offset..<(metaRange.offset + metaRange.length)]),
-                              path: path, section: IndexFormat.Section.meta.name)
-        let provider = try meta.string(), model = try meta.string(), weights = try meta.string()
-        let dims = try meta.int()
-        let pooling = try meta.string()
-        let maxTokens = try meta.int()
-        identity = EmbedderIdentity(provider: provider, model: model, weightsSHA256: weights,
-                                    dimensions: dims, pooling: pooling, maxTokens: maxTokens)
-        grammarVersion = try meta.string()
-        guard let encoding = VectorEncoding(rawValue: try meta.u8()) else {
-            throw IndexError.corrupt(path: path, section: "metadata")
-        }
-        self.encoding = encoding
-        generation = try meta.u32()
-        let kind = try SnapshotKindCode.read(&meta)
-        let hasCommit = try meta.u8() != 0
-        let commit = try meta.string()
-        let hash = try meta.u64()
-        let complete = try meta.u8() != 0
-        snapshot = LiveSnapshotInfo(kind: kind, commitID: hasCommit ? commit : nil, hash: hash, complete: complete)
-        blobCount = try meta.int()
-        functionCount = try meta.int()
-        liveFileCount = try meta.int()
-
-        let metaName = IndexFormat.Section.meta.name
-        guard dims > 0, dims <= 65536,
-              sections[.blobs]!.length == blobCount * IndexFormat.blobRecordSize,
-              sections[.functions]!.length == functionCount * IndexFormat.functionRecordSize,
-              sections[.snapshot]!.length == liveFileCount * IndexFormat.snapshotRecordSize,
-              sections[.vectors]!.length == functionCount * dims * encoding.bytesPerComponent,
+        let meta = sections[.meta]!
+        metadata = try IndexMetadata(meta: UnsafeRawBufferPointer(rebasing: file[meta.offset..<(meta.offset + meta.length)]),
+                                     formatVersion: table.version, fileSize: size, path: path)
+        let m = metadata
+        guard sections[.blobs]!.length == m.blobCount * IndexFormat.blobRecordSize,
+              sections[.functions]!.length == m.functionCount * IndexFormat.functionRecordSize,
+              sections[.snapshot]!.length == m.liveFileCount * IndexFormat.snapshotRecordSize,
+              sections[.vectors]!.length == m.functionCount * m.identity.dimensions * m.encoding.bytesPerComponent,
               sections[.vectors]!.offset % IndexFormat.alignment == 0 else {
-            throw IndexError.corrupt(path: path, section: metaName)
+            throw IndexError.corrupt(path: path, section: IndexFormat.Section.meta.name)
         }
         try validateReferences()
     }
@@ -261,14 +209,6 @@ public final class IndexFile: @unchecked Sendable {
             }
             return LiveFile(path: string(snapshotTable, at), blobIndex: blobIndex, language: language,
                             functions: start..<(start + count))
-        }
-    }
-
-    /// The number of functions in the live snapshot (a blob at two paths counts twice).
-    public var liveFunctionCount: Int {
-        (0..<liveFileCount).reduce(0) { sum, i in
-            let blobAt = Int(snapshotTable.u32(at: i * IndexFormat.snapshotRecordSize + 8)) * IndexFormat.blobRecordSize
-            return sum + Int(blobTable.u32(at: blobAt + 32))
         }
     }
 

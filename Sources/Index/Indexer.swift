@@ -46,7 +46,7 @@ public struct Indexer: Sendable {
         let hash = Indexer.snapshotHash(snapshot, entries)
 
         // The no-op path: one mmap and a hash comparison, no lock, no writes.
-        if let current = try? IndexFile.open(path: location.indexPath), isUpToDate(current, snapshot, hash) {
+        if let current = try? IndexMetadata.read(path: location.indexPath), isUpToDate(current, snapshot, hash) {
             var s = IndexSummary(outcome: .upToDate)
             s.files = entries.count
             s.functions = current.liveFunctionCount
@@ -70,7 +70,7 @@ public struct Indexer: Sendable {
         summary.files = entries.count
         do {
             let current = try IndexFile.open(path: location.indexPath)
-            if isUpToDate(current, snapshot, hash) {
+            if isUpToDate(current.metadata, snapshot, hash) {
                 summary.outcome = .upToDate
                 summary.functions = current.liveFunctionCount
                 return finish(summary)
@@ -85,7 +85,7 @@ public struct Indexer: Sendable {
         return finish(summary)
     }
 
-    private func isUpToDate(_ index: IndexFile, _ snapshot: Snapshot, _ hash: UInt64) -> Bool {
+    private func isUpToDate(_ index: IndexMetadata, _ snapshot: Snapshot, _ hash: UInt64) -> Bool {
         index.identity == embedder.identity && index.grammarVersion == extractor.grammarVersion
             && index.encoding == options.encoding && index.snapshot.complete && index.snapshot.hash == hash
             && !SystemCall.exists(location.journalPath)
