@@ -84,7 +84,9 @@ struct IndexRun {
         var seen = Set<BlobKey>()
         let missing = entries.filter { blobIndex[$0.key] == nil && seen.insert($0.key).inserted }
         summary.newBlobs = missing.count
-        let journal = try IndexJournal(path: location.journalPath, cacheKey: cacheKey, validLength: replay.validLength)
+        // Opened only when there is something to embed: a rename or a checkout writes no journal.
+        let journal = missing.isEmpty ? nil
+            : try IndexJournal(path: location.journalPath, cacheKey: cacheKey, validLength: replay.validLength)
         let clock = ContinuousClock()
         var lastSync = clock.now
         var failed = Set<BlobKey>()
@@ -132,7 +134,7 @@ struct IndexRun {
                 try await embed(&queue, &pending, journal: journal, summary: &summary)
                 queued.removeAll(keepingCapacity: true)
                 if lastSync.duration(to: clock.now) >= options.checkpointInterval {
-                    try journal.sync()
+                    try journal?.sync()
                     lastSync = clock.now
                 }
             }
@@ -140,7 +142,7 @@ struct IndexRun {
         if !cancelled && !pending.isEmpty {
             try await embed(&queue, &pending, journal: journal, summary: &summary)
         }
-        try journal.sync()
+        try journal?.sync()
         if cancelled {
             summary.outcome = .cancelled
             return
@@ -153,7 +155,7 @@ struct IndexRun {
 
     /// Embeds the queued texts, completes pending blobs and checkpoints them to the journal.
     mutating func embed(_ queue: inout [(hash: UInt64, text: String)], _ pending: inout [PendingBlob],
-                        journal: IndexJournal, summary: inout IndexSummary) async throws {
+                        journal: IndexJournal?, summary: inout IndexSummary) async throws {
         var fresh: [UInt64: [UInt8]] = [:]
         if !queue.isEmpty {
             let vectors = try await indexer.embedder.embed(documents: queue.map(\.text))
@@ -176,7 +178,7 @@ struct IndexRun {
                 bytes += vector
             }
             let stored = StoredBlob(key: blob.key, functions: blob.functions, vectorBytes: bytes, lastSeen: generation)
-            try journal.append(stored)
+            try journal?.append(stored)
             add(stored)
         }
         pending.removeAll(keepingCapacity: true)

@@ -9,6 +9,18 @@ import Embedding
 
 /// Brings the index up to date with a snapshot, scanning and embedding only
 /// blobs it has never seen (see DESIGN.md, decision 3).
+///
+/// - No-op: if the index's metadata (two `pread`s) shows the same embedder,
+///   grammar, encoding and snapshot hash, and no journal is pending, the run
+///   returns `.upToDate` without taking the lock or touching any file.
+/// - Otherwise it takes the writer lock (`IndexLock`; `ifIdle` returns
+///   `.busy` instead of waiting), replays the journal of an interrupted run,
+///   reads, scans and embeds only unknown blobs (and only texts whose hash has
+///   no vector yet), appending each finished blob to the journal after every
+///   batch (fsynced every `checkpointInterval`), then writes a new index
+///   beside the old one (fsync, rename, directory fsync) and deletes the
+///   journal. A crash at any point leaves the old index intact and the
+///   journal's complete records for the next run.
 public struct Indexer: Sendable {
     public let location: IndexLocation
     public let extractor: FunctionExtractor

@@ -83,3 +83,30 @@ import Scanning
         }
     }
 }
+
+@Suite struct ReaderIsolationTests {
+    @Test func anOpenReaderKeepsItsFileWhileAWriterReplacesIt() async throws {
+        let f = try Fixture()
+        defer { f.dir.cleanup() }
+        _ = try await f.run(makeSnapshot([("a.py", pythonSource(["one", "two"]))], source: f.source))
+        let reader = try f.open()
+        let before = reader.function(at: 1)
+        _ = try await f.run(makeSnapshot([("b.py", pythonSource(["three"]))], source: f.source))
+        try reader.verify()
+        #expect(reader.function(at: 1) == before)
+        #expect(reader.liveFiles().map(\.path) == ["a.py"])
+        #expect(try f.open().liveFiles().map(\.path) == ["b.py"])
+    }
+
+    @Test func metadataReadAgreesWithTheMappedFile() async throws {
+        let f = try Fixture()
+        defer { f.dir.cleanup() }
+        _ = try await f.run(makeSnapshot([("a.py", pythonSource(["one", "two"])), ("b.py", pythonSource(["one", "two"]))],
+                                         source: f.source))
+        let metadata = try IndexMetadata.read(path: f.dir.location.indexPath)
+        #expect(metadata == (try f.open()).metadata)
+        #expect(metadata.liveFunctionCount == 4)
+        #expect(metadata.functionCount == 2)
+        #expect(metadata.formatVersion == IndexFormat.version)
+    }
+}
