@@ -131,7 +131,12 @@ struct IndexRun {
             if queue.count >= options.batchSize || done == missing.count - 1 {
                 if options.shouldCancel?() == true { cancelled = true; break }
                 report(.embedding, done + 1)
-                try await embed(&queue, &pending, journal: journal, summary: &summary)
+                do {
+                    try await embed(&queue, &pending, journal: journal, summary: &summary)
+                } catch {
+                    try? journal?.sync()  // keep what earlier batches embedded
+                    throw error
+                }
                 queued.removeAll(keepingCapacity: true)
                 if lastSync.duration(to: clock.now) >= options.checkpointInterval {
                     try journal?.sync()
