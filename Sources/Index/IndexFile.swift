@@ -32,10 +32,12 @@ public final class IndexFile: @unchecked Sendable {
     private let mappedSize: Int
     private let sections: [IndexFormat.Section: (offset: Int, length: Int, hash: UInt64)]
 
-    private var strings: UnsafeRawBufferPointer { section(.strings) }
-    private var blobTable: UnsafeRawBufferPointer { section(.blobs) }
-    private var functionTable: UnsafeRawBufferPointer { section(.functions) }
-    private var snapshotTable: UnsafeRawBufferPointer { section(.snapshot) }
+    // Views into the mapping, resolved once (a dictionary lookup per access is measurable).
+    private let strings: UnsafeRawBufferPointer
+    private let blobTable: UnsafeRawBufferPointer
+    private let functionTable: UnsafeRawBufferPointer
+    private let snapshotTable: UnsafeRawBufferPointer
+    private let vectors: UnsafeRawBufferPointer
 
     /// Opens and validates the index at `path`; throws `IndexError`.
     public static func open(path: String) throws -> IndexFile {
@@ -76,6 +78,15 @@ public final class IndexFile: @unchecked Sendable {
             }
         }
         self.sections = sections
+        func view(_ kind: IndexFormat.Section) -> UnsafeRawBufferPointer {
+            let s = sections[kind]!
+            return UnsafeRawBufferPointer(start: base + s.offset, count: s.length)
+        }
+        strings = view(.strings)
+        blobTable = view(.blobs)
+        functionTable = view(.functions)
+        snapshotTable = view(.snapshot)
+        vectors = view(.vectors)
         let meta = sections[.meta]!
         metadata = try IndexMetadata(meta: UnsafeRawBufferPointer(rebasing: file[meta.offset..<(meta.offset + meta.length)]),
                                      formatVersion: table.version, fileSize: size, path: path)
@@ -92,11 +103,6 @@ public final class IndexFile: @unchecked Sendable {
 
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: base), mappedSize)
-    }
-
-    private func section(_ kind: IndexFormat.Section) -> UnsafeRawBufferPointer {
-        let s = sections[kind]!
-        return UnsafeRawBufferPointer(start: base + s.offset, count: s.length)
     }
 
     /// Checksums pass, so these only catch a writer bug; they keep accessors crash-free.
@@ -135,8 +141,7 @@ public final class IndexFile: @unchecked Sendable {
 
     /// Checks the vector section's checksum (tens of MB: done by `status`, not by queries).
     public func verify() throws {
-        let s = sections[.vectors]!
-        guard XXHash64.hash(section(.vectors)) == s.hash else {
+        guard XXHash64.hash(vectors) == sections[.vectors]!.hash else {
             throw IndexError.corrupt(path: path, section: IndexFormat.Section.vectors.name)
         }
     }
@@ -184,7 +189,7 @@ public final class IndexFile: @unchecked Sendable {
     /// Function `index`'s vector, decoded to floats.
     public func vector(at index: Int) -> [Float] {
         precondition(index >= 0 && index < functionCount, "function index out of range")
-        let v = section(.vectors)
+        let v = vectors
         let dims = dimensions
         switch encoding {
         case .float16:
@@ -215,13 +220,12 @@ public final class IndexFile: @unchecked Sendable {
     /// The vector section in place: `functionCount` rows of `dimensions`
     /// components in `encoding`, row-major, 64-byte aligned. Valid only inside `body`.
     public func withVectorBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try withExtendedLifetime(self) { try body(section(.vectors)) }
+        try withExtendedLifetime(self) { try body(vectors) }
     }
 
     /// Reads everything back into writable form (used when the index changes).
     func contents() -> [StoredBlob] {
         let rowBytes = dimensions * encoding.bytesPerComponent
-        let vectors = section(.vectors)
         return (0..<blobCount).map { b in
             let record = blob(at: b)
             let functions = record.functions.map { i -> StoredFunction in
