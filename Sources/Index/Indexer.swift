@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Git
 import Scanning
 import Embedding
@@ -76,6 +77,7 @@ public struct Indexer: Sendable {
             lock = try await IndexLock.acquire(path: location.lockPath)
         }
         defer { withExtendedLifetime(lock) {} }
+        removeStaleTemporaryFiles()
 
         var run = IndexRun(indexer: self, entries: entries)
         var summary = IndexSummary(outcome: .updated)
@@ -101,6 +103,15 @@ public struct Indexer: Sendable {
         index.identity == embedder.identity && index.grammarVersion == extractor.grammarVersion
             && index.encoding == options.encoding && index.snapshot.complete && index.snapshot.hash == hash
             && !SystemCall.exists(location.journalPath)
+    }
+
+    /// A writer killed between creating and renaming its temporary file leaves
+    /// it behind; holding the lock, no other writer can be using one.
+    private func removeStaleTemporaryFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: location.directory)) ?? []
+        for name in names where name.hasPrefix("index.tmp-") {
+            try? SystemCall.remove(location.directory + "/" + name)
+        }
     }
 
     /// Identifies a snapshot's indexed content: kind, commit and (path, blob, language).
