@@ -16,17 +16,22 @@ public struct PathGlob: Sendable, Equatable {
     }
 
     public func matches(_ path: String) -> Bool {
-        var subject = Array(path.utf8)
-        if basenameOnly, let slash = subject.lastIndex(of: UInt8(ascii: "/")) {
-            subject = Array(subject[(slash + 1)...])
+        var path = path
+        return path.withUTF8 { subject in
+            bytes.withUnsafeBufferPointer { p in
+                var s = subject
+                if basenameOnly, let slash = s.lastIndex(of: PathGlob.slash) {
+                    s = UnsafeBufferPointer(rebasing: s[(slash + 1)...])
+                }
+                return PathGlob.match(p, 0, s, 0)
+            }
         }
-        return PathGlob.match(bytes, 0, subject, 0)
     }
 
     private static let star = UInt8(ascii: "*"), question = UInt8(ascii: "?")
     private static let slash = UInt8(ascii: "/"), backslash = UInt8(ascii: "\\")
 
-    private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int) -> Bool {
+    private static func match(_ p: UnsafeBufferPointer<UInt8>, _ pi: Int, _ s: UnsafeBufferPointer<UInt8>, _ si: Int) -> Bool {
         var pi = pi, si = si
         while pi < p.count {
             let c = p[pi]
