@@ -1,0 +1,18 @@
+import Scanning
+
+/// The text embedded for a function. It depends only on the blob's bytes,
+/// never on the path, so one embedding serves every path and revision.
+public enum EmbeddingText {
+    /// The function's source, bytes `byteStart..<byteEnd` (clamped), decoded as
+    /// UTF-8 with replacement characters for invalid sequences.
+    public static func text(for span: FunctionSpan, in bytes: [UInt8]) -> String {
+        let start = min(max(0, span.byteStart), bytes.count)
+        let end = min(max(start, span.byteEnd), bytes.count)
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The cache key of a text: equal texts share one vector.
+    public static func hash(_ text: String) -> UInt64 {
+        XXHash64.hash(text, seed: 0x636f_6465_7365_6172)
+    }
+}

@@ -1,0 +1,12 @@
+import Scanning
+
+/// What the indexer needs from the scanner; the CLI implements it over the
+/// grammar-driven scanner engine.
+public protocol FunctionExtractor: Sendable {
+    /// The language of a path (from its extension), or nil when it is not source code.
+    func language(forPath path: String) -> String?
+    /// The functions in a file's bytes. Must not trap on any input.
+    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan]
+    /// Changes whenever any grammar or the engine changes what it extracts.
+    var grammarVersion: String { get }
+}

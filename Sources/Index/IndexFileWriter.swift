@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Git
+import Embedding
+
+/// Serialises `IndexContents` and replaces the index atomically: temporary
+/// file beside it, fsync, rename, fsync of the directory.
+enum IndexFileWriter {
+    static func write(_ contents: IndexContents, to path: String) throws {
+        var pool = StringPool()
+        let dims = contents.identity.dimensions
+        let rowBytes = dims * contents.encoding.bytesPerComponent
+
+        var blobs = ByteWriter()
+        var functions = ByteWriter()
+        var functionCount = 0
+        for (index, blob) in contents.blobs.enumerated() {
+            guard blob.vectorBytes.count == blob.functions.count * rowBytes else {
+                throw IndexError.badEmbedding("blob \(blob.key.id) has \(blob.vectorBytes.count) vector bytes for \(blob.functions.count) functions")
+            }
+            blobs.raw(blob.key.id.bytes)
+            pool.write(blob.key.language, into: &blobs)
+            blobs.u32(functionCount)
+            blobs.u32(blob.functions.count)
+            blobs.u32(blob.lastSeen)
+            for f in blob.functions {
+                let s = f.span
+                pool.write(s.name, into: &functions)
+                pool.write(s.qualifiedName, into: &functions)
+                pool.write(s.signature, into: &functions)
+                functions.u32(index)
+                functions.u8(FunctionKindCode.code(s.kind))
+                functions.u8(0); functions.u8(0); functions.u8(0)
+                for v in [s.firstLine, s.declarationLine, s.declarationColumn, s.lastLine,
+                          s.byteStart, s.byteEnd, s.docFirstLine ?? 0, s.docLastLine ?? 0] {
+                    functions.u32(max(0, v))
+                }
+                functions.u64(f.textHash)
+            }
+            functionCount += blob.functions.count
+        }
+
+        var snapshot = ByteWriter()
+        for entry in contents.live {
+            pool.write(entry.path, into: &snapshot)
+            snapshot.u32(entry.blob)
+        }
+
+        var meta = ByteWriter()
+        let id = contents.identity
+        meta.string(id.provider)
+        meta.string(id.model)
+        meta.string(id.weightsSHA256)
+        meta.u32(id.dimensions)
+        meta.string(id.pooling)
+        meta.u32(id.maxTokens)
+        meta.string(contents.grammarVersion)
+        meta.u8(contents.encoding.rawValue)
+        meta.u32(contents.generation)
+        SnapshotKindCode.write(contents.snapshot.kind, into: &meta)
+        meta.u8(contents.snapshot.commitID == nil ? 0 : 1)
+        meta.string(contents.snapshot.commitID ?? "")
+        meta.u64(contents.snapshot.hash)
+        meta.u8(contents.snapshot.complete ? 1 : 0)
+        meta.u32(contents.blobs.count)
+        meta.u32(functionCount)
+        meta.u32(contents.live.count)
+        meta.u32(contents.live.reduce(0) { $0 + contents.blobs[$1.blob].functions.count })
+
+        var vectorHash = XXHash64()
+        var vectorLength = 0
+        for blob in contents.blobs {
+            vectorHash.update(blob.vectorBytes)
+            vectorLength += blob.vectorBytes.count
+        }
+
+        // Small sections first so opening touches only the first pages; vectors last.
+        let small: [(IndexFormat.Section, [UInt8])] = [
+            (.meta, meta.bytes), (.strings, pool.bytes), (.blobs, blobs.bytes),
+            (.functions, functions.bytes), (.snapshot, snapshot.bytes),
+        ]
+        let sectionCount = small.count + 1
+        var offset = IndexFormat.aligned(IndexFormat.headerSize(sections: sectionCount))
+        var table: [(kind: UInt32, offset: Int, length: Int, hash: UInt64)] = []
+        for (kind, bytes) in small {
+            table.append((kind.rawValue, offset, bytes.count, XXHash64.hash(bytes)))
+            offset = IndexFormat.aligned(offset + bytes.count)
+        }
+        table.append((IndexFormat.Section.vectors.rawValue, offset, vectorLength, vectorHash.finalize()))
+        let fileSize = offset + vectorLength
+
+        var header = ByteWriter()
+        header.raw(IndexFormat.magic)
+        header.u32(IndexFormat.version)
+        header.u32(0)
+        header.u32(sectionCount)
+        header.u32(0)
+        header.u64(UInt64(fileSize))
+        for entry in table {
+            header.u32(entry.kind)
+            header.u32(0)
+            header.u64(UInt64(entry.offset))
+            header.u64(UInt64(entry.length))
+            header.u64(entry.hash)
+        }
+        header.u64(XXHash64.hash(header.bytes))
+
+        var prefix = header
+        for (i, (_, bytes)) in small.enumerated() {
+            prefix.raw([UInt8](repeating: 0, count: table[i].offset - prefix.bytes.count))
+            prefix.raw(bytes)
+        }
+        prefix.raw([UInt8](repeating: 0, count: offset - prefix.bytes.count))
+
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
+        do {
+            try SystemCall.writeAll(fd, prefix.bytes, path: temporary)
+            for blob in contents.blobs where !blob.vectorBytes.isEmpty {
+                try SystemCall.writeAll(fd, blob.vectorBytes, path: temporary)
+            }
+            try SystemCall.check(fsync(fd), "fsync", temporary)
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw IndexError.io(operation: "rename", path: path, errno: code)
+        }
+        try SystemCall.fsyncDirectory(of: path)
+    }
+}
+
+/// Deduplicating UTF-8 pool; records hold (offset, length).
+struct StringPool {
+    var bytes: [UInt8] = []
+    private var seen: [String: UInt32] = [:]
+
+    mutating func write(_ s: String, into writer: inout ByteWriter) {
+        let utf8 = Array(s.utf8)
+        let offset: UInt32
+        if let known = seen[s] {
+            offset = known
+        } else {
+            offset = UInt32(bytes.count)
+            bytes.append(contentsOf: utf8)
+            seen[s] = offset
+        }
+        writer.u32(offset)
+        writer.u32(utf8.count)
+    }
+}

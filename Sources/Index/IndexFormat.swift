@@ -1,0 +1,66 @@
+/// The on-disk layout of the index file. All integers little-endian.
+///
+/// ```
+/// header      magic "CSIX\r\n\u{1a}\n" (8) | format version u32 | flags u32
+///             | section count u32 | reserved u32 | file size u64
+///             | section table: count × {kind u32, reserved u32, offset u64,
+///               length u64, xxh64 u64} | xxh64 of all the above (u64)
+/// sections    each starts on a 64-byte boundary:
+///   meta      embedder identity, grammar version, vector encoding,
+///             generation, live snapshot kind/commit/hash/complete, counts
+///             (blobs, functions, live files, live functions)
+///   strings   UTF-8 string pool, deduplicated; records refer to (offset, length)
+///   blobs     blobCount × 40: id[20] | language (u32 off, u32 len)
+///             | first function u32 | function count u32 | last-seen generation u32
+///             sorted by (id, language)
+///   functions functionCount × 72: name, qualifiedName, signature (3 × off,len)
+///             | blob index u32 | kind u8 + 3 pad | firstLine | declarationLine
+///             | declarationColumn | lastLine | byteStart | byteEnd
+///             | docFirstLine | docLastLine (0 = none) (u32 each) | text xxh64 u64
+///   vectors   functionCount × dimensions halves (fp16) or floats, row i for
+///             function i; 64-byte aligned, scanned in place through mmap
+///   snapshot  live files, sorted by path: path (off,len) | blob index u32
+/// ```
+///
+/// Every section has an xxh64. `IndexFile.open` verifies the header and all
+/// sections except `vectors`; the vector checksum is computed as the file is
+/// written and checked by `IndexFile.verify()` (used by `status`), so a query
+/// never pays for hashing tens of megabytes.
+enum IndexFormat {
+    static let magic: [UInt8] = [0x43, 0x53, 0x49, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]
+    static let version: UInt32 = 1
+    static let alignment = 64
+    static let fixedHeaderSize = 32
+    static let sectionEntrySize = 32
+    static let blobRecordSize = 40
+    static let functionRecordSize = 72
+    static let snapshotRecordSize = 12
+
+    enum Section: UInt32, CaseIterable {
+        case meta = 1, strings, blobs, functions, vectors, snapshot
+
+        var name: String {
+            switch self {
+            case .meta: return "metadata"
+            case .strings: return "string pool"
+            case .blobs: return "blob table"
+            case .functions: return "function table"
+            case .vectors: return "vectors"
+            case .snapshot: return "live snapshot"
+            }
+        }
+    }
+
+    static func headerSize(sections: Int) -> Int { fixedHeaderSize + sections * sectionEntrySize + 8 }
+
+    static func aligned(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
+}
+
+/// How vectors are stored. fp16 is the default (see `scripts/bench-index`).
+public enum VectorEncoding: UInt8, Sendable, CustomStringConvertible {
+    case float16 = 1
+    case float32 = 2
+
+    public var bytesPerComponent: Int { self == .float16 ? 2 : 4 }
+    public var description: String { self == .float16 ? "fp16" : "fp32" }
+}

@@ -1,0 +1,89 @@
+import Git
+import Scanning
+import Embedding
+
+/// A blob is cached per (id, language): the language comes from the path's
+/// extension, so the same bytes under `a.c` and `a.h` could scan differently.
+public struct BlobKey: Hashable, Comparable, Sendable {
+    public var id: BlobID
+    public var language: String
+
+    public init(id: BlobID, language: String) {
+        self.id = id
+        self.language = language
+    }
+
+    public static func < (a: BlobKey, b: BlobKey) -> Bool {
+        a.id != b.id ? a.id < b.id : a.language < b.language
+    }
+}
+
+/// One function as stored: its span plus the hash of the text that was embedded.
+public struct FunctionRecord: Sendable, Equatable {
+    public var blobID: BlobID
+    public var language: String
+    public var span: FunctionSpan
+    /// xxh64 of `EmbeddingText.text(...)`; equal hashes share one vector.
+    public var textHash: UInt64
+
+    public init(blobID: BlobID, language: String, span: FunctionSpan, textHash: UInt64) {
+        self.blobID = blobID
+        self.language = language
+        self.span = span
+        self.textHash = textHash
+    }
+}
+
+/// A blob's entry in the blob table.
+public struct BlobRecord: Sendable, Equatable {
+    public var key: BlobKey
+    /// Indices into the function table (and rows of the vector section).
+    public var functions: Range<Int>
+    /// The generation that last had this blob in its live snapshot (for GC).
+    public var lastSeen: UInt32
+}
+
+/// A file of the live snapshot, resolved to its blob's functions.
+public struct LiveFile: Sendable, Equatable {
+    public var path: String
+    public var blobIndex: Int
+    public var language: String
+    public var functions: Range<Int>
+}
+
+/// The snapshot the index was last brought up to date with.
+public struct LiveSnapshotInfo: Sendable, Equatable {
+    public var kind: SnapshotKind
+    public var commitID: String?
+    /// xxh64 over the indexed (path, blob, language) entries; equal means no work.
+    public var hash: UInt64
+    /// False when a run stopped early or some file could not be read.
+    public var complete: Bool
+}
+
+/// The in-memory form of a blob while writing: functions and their encoded vectors.
+struct StoredBlob {
+    var key: BlobKey
+    var functions: [StoredFunction]
+    /// functions.count × dimensions components in the index's encoding.
+    var vectorBytes: [UInt8]
+    var lastSeen: UInt32
+}
+
+struct StoredFunction: Equatable {
+    var span: FunctionSpan
+    var textHash: UInt64
+}
+
+/// Everything needed to write an index file.
+struct IndexContents {
+    var identity: EmbedderIdentity
+    var grammarVersion: String
+    var encoding: VectorEncoding
+    var generation: UInt32
+    var snapshot: LiveSnapshotInfo
+    /// Sorted by key.
+    var blobs: [StoredBlob]
+    /// Sorted by path; blob indexes refer to `blobs`.
+    var live: [(path: String, blob: Int)]
+}

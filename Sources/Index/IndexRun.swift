@@ -1,0 +1,250 @@
+import Git
+import Scanning
+import Embedding
+
+/// The state of one locked indexing run: cached blobs, the journal, and the
+/// queue of function texts waiting for the embedder.
+struct IndexRun {
+    let indexer: Indexer
+    let entries: [Indexer.SourceEntry]
+    var blobs: [StoredBlob] = []
+    var blobIndex: [BlobKey: Int] = [:]
+    var generation: UInt32 = 0
+    var previousHash: UInt64?
+    var dimensions: Int { indexer.embedder.identity.dimensions }
+    var rowBytes: Int { dimensions * indexer.options.encoding.bytesPerComponent }
+
+    /// Vectors already known by text hash: (blob, row).
+    var knownTexts: [UInt64: (blob: Int, row: Int)] = [:]
+    /// Vectors of an index whose grammar differs (same embedder): reusable by text only.
+    var foreignVectors: [UInt64: [UInt8]] = [:]
+
+    init(indexer: Indexer, entries: [Indexer.SourceEntry]) {
+        self.indexer = indexer
+        self.entries = entries
+    }
+
+    mutating func load(_ index: IndexFile, summary: inout IndexSummary) {
+        let options = indexer.options
+        guard index.identity == indexer.embedder.identity, index.encoding == options.encoding else {
+            summary.discardedIndex = "made by another embedder or vector encoding"
+            return
+        }
+        generation = index.generation
+        guard index.grammarVersion == indexer.extractor.grammarVersion else {
+            // Spans may differ, but a function whose text is unchanged keeps its vector.
+            summary.discardedIndex = "made with another grammar version; vectors are reused"
+            for blob in index.contents() {
+                for (row, f) in blob.functions.enumerated() {
+                    foreignVectors[f.textHash] = Array(blob.vectorBytes[(row * rowBytes)..<((row + 1) * rowBytes)])
+                }
+            }
+            return
+        }
+        previousHash = index.snapshot.hash
+        for blob in index.contents() { add(blob) }
+    }
+
+    mutating func add(_ blob: StoredBlob) {
+        guard blobIndex[blob.key] == nil else { return }
+        blobIndex[blob.key] = blobs.count
+        for (row, f) in blob.functions.enumerated() where knownTexts[f.textHash] == nil {
+            knownTexts[f.textHash] = (blobs.count, row)
+        }
+        blobs.append(blob)
+    }
+
+    func knownVector(_ hash: UInt64) -> [UInt8]? {
+        if let (b, row) = knownTexts[hash] {
+            return Array(blobs[b].vectorBytes[(row * rowBytes)..<((row + 1) * rowBytes)])
+        }
+        return foreignVectors[hash]
+    }
+
+    /// A blob whose functions are scanned and waiting for some vectors.
+    struct PendingBlob {
+        var key: BlobKey
+        var functions: [StoredFunction]
+        var rows: [[UInt8]?]
+    }
+
+    mutating func execute(snapshot: Snapshot, hash: UInt64, source: BlobSource,
+                          summary: inout IndexSummary) async throws {
+        let location = indexer.location
+        let options = indexer.options
+        let cacheKey = indexer.cacheKey()
+
+        let replay = try IndexJournal.replay(path: location.journalPath, cacheKey: cacheKey, rowBytes: rowBytes)
+        for var blob in replay.blobs where blobIndex[blob.key] == nil {
+            blob.lastSeen = generation
+            add(blob)
+            summary.recoveredBlobs += 1
+        }
+
+        var seen = Set<BlobKey>()
+        let missing = entries.filter { blobIndex[$0.key] == nil && seen.insert($0.key).inserted }
+        summary.newBlobs = missing.count
+        // Opened only when there is something to embed: a rename or a checkout writes no journal.
+        let journal = missing.isEmpty ? nil
+            : try IndexJournal(path: location.journalPath, cacheKey: cacheKey, validLength: replay.validLength)
+        let clock = ContinuousClock()
+        var lastSync = clock.now
+        var failed = Set<BlobKey>()
+
+        var pending: [PendingBlob] = []
+        var queue: [(hash: UInt64, text: String)] = []
+        var queued = Set<UInt64>()
+
+        func report(_ phase: IndexProgress.Phase, _ done: Int) {
+            options.progress?(IndexProgress(phase: phase, blobsDone: done, blobsTotal: missing.count,
+                                            functionsEmbedded: summary.embeddedFunctions))
+        }
+
+        var cancelled = false
+        for (done, item) in missing.enumerated() {
+            if options.shouldCancel?() == true { cancelled = true; break }
+            report(.scanning, done)
+            let bytes: [UInt8]
+            do {
+                bytes = try source.contents(of: item.entry)
+            } catch {
+                summary.failures.append((item.entry.path, "\(error)"))
+                failed.insert(item.key)
+                continue
+            }
+            summary.scannedBlobs += 1
+            let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.functions(in: bytes, language: item.key.language)
+            var blob = PendingBlob(key: item.key, functions: [], rows: [])
+            for span in spans {
+                let text = EmbeddingText.text(for: span, in: bytes)
+                let textHash = EmbeddingText.hash(text)
+                blob.functions.append(StoredFunction(span: span, textHash: textHash))
+                if let vector = knownVector(textHash) {
+                    blob.rows.append(vector)
+                    summary.reusedVectors += 1
+                } else {
+                    blob.rows.append(nil)
+                    if queued.insert(textHash).inserted { queue.append((textHash, text)) } else { summary.reusedVectors += 1 }
+                }
+            }
+            pending.append(blob)
+            if queue.count >= options.batchSize || done == missing.count - 1 {
+                if options.shouldCancel?() == true { cancelled = true; break }
+                report(.embedding, done + 1)
+                do {
+                    try await embed(&queue, &pending, journal: journal, summary: &summary)
+                } catch {
+                    try? journal?.sync()  // keep what earlier batches embedded
+                    throw error
+                }
+                queued.removeAll(keepingCapacity: true)
+                if lastSync.duration(to: clock.now) >= options.checkpointInterval {
+                    try journal?.sync()
+                    lastSync = clock.now
+                }
+            }
+        }
+        if !cancelled && !pending.isEmpty {
+            try await embed(&queue, &pending, journal: journal, summary: &summary)
+        }
+        try journal?.sync()
+        if cancelled {
+            summary.outcome = .cancelled
+            return
+        }
+
+        report(.writing, missing.count)
+        try compact(snapshot: snapshot, hash: hash, complete: failed.isEmpty, summary: &summary)
+        try SystemCall.remove(location.journalPath)
+    }
+
+    /// Embeds the queued texts, completes pending blobs and checkpoints them to the journal.
+    mutating func embed(_ queue: inout [(hash: UInt64, text: String)], _ pending: inout [PendingBlob],
+                        journal: IndexJournal?, summary: inout IndexSummary) async throws {
+        var fresh: [UInt64: [UInt8]] = [:]
+        if !queue.isEmpty {
+            let vectors = try await indexer.embedder.embed(documents: queue.map(\.text))
+            guard vectors.count == queue.count else {
+                throw IndexError.badEmbedding("\(vectors.count) vectors for \(queue.count) texts")
+            }
+            for (item, vector) in zip(queue, vectors) {
+                fresh[item.hash] = try VectorCodec.encode(vector, dimensions: dimensions, encoding: indexer.options.encoding)
+            }
+            summary.embeddedFunctions += queue.count
+            queue.removeAll(keepingCapacity: true)
+        }
+        for blob in pending {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(blob.functions.count * rowBytes)
+            for (row, f) in zip(blob.rows, blob.functions) {
+                guard let vector = row ?? fresh[f.textHash] ?? knownVector(f.textHash) else {
+                    throw IndexError.badEmbedding("no vector for a queued text")
+                }
+                bytes += vector
+            }
+            let stored = StoredBlob(key: blob.key, functions: blob.functions, vectorBytes: bytes, lastSeen: generation)
+            try journal?.append(stored)
+            add(stored)
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Applies garbage collection and writes the new index file, unless nothing changed.
+    mutating func compact(snapshot: Snapshot, hash: UInt64, complete: Bool, summary: inout IndexSummary) throws {
+        let changed = previousHash != hash
+        let newGeneration = changed ? generation &+ 1 : generation
+        var live: [(path: String, key: BlobKey)] = []
+        var liveKeys = Set<BlobKey>()
+        for e in entries where blobIndex[e.key] != nil {
+            live.append((e.entry.path, e.key))
+            liveKeys.insert(e.key)
+        }
+        for i in blobs.indices where liveKeys.contains(blobs[i].key) { blobs[i].lastSeen = newGeneration }
+
+        let kept = GarbageCollector(policy: indexer.options.garbageCollection, rowBytes: rowBytes)
+            .select(blobs, live: liveKeys, generation: newGeneration)
+        summary.droppedBlobs = blobs.count - kept.count
+        let sorted = kept.sorted { $0.key < $1.key }
+        var position: [BlobKey: Int] = [:]
+        for (i, b) in sorted.enumerated() { position[b.key] = i }
+
+        summary.functions = live.reduce(0) { $0 + sorted[position[$1.key]!].functions.count }
+        let contents = IndexContents(
+            identity: indexer.embedder.identity, grammarVersion: indexer.extractor.grammarVersion,
+            encoding: indexer.options.encoding, generation: newGeneration,
+            snapshot: LiveSnapshotInfo(kind: snapshot.kind, commitID: snapshot.commitID, hash: hash, complete: complete),
+            blobs: sorted, live: live.map { ($0.path, position[$0.key]!) })
+        try IndexFileWriter.write(contents, to: indexer.location.indexPath)
+    }
+
+    /// NUL in the first 8 KB, as git decides: not source code.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(8000).contains(0)
+    }
+}
+
+/// Turns embedder output into stored rows.
+enum VectorCodec {
+    /// Checks the length and finiteness, re-normalises, encodes little-endian.
+    static func encode(_ vector: [Float], dimensions: Int, encoding: VectorEncoding) throws -> [UInt8] {
+        guard vector.count == dimensions else {
+            throw IndexError.badEmbedding("expected \(dimensions) dimensions, got \(vector.count)")
+        }
+        guard vector.allSatisfy(\.isFinite) else { throw IndexError.badEmbedding("non-finite component") }
+        let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        let scale: Float = norm > 0 ? 1 / norm : 0
+        var w = ByteWriter()
+        w.bytes.reserveCapacity(dimensions * encoding.bytesPerComponent)
+        for x in vector {
+            switch encoding {
+            case .float16:
+                let h = HalfFloat.bits(x * scale)
+                w.u8(UInt8(truncatingIfNeeded: h))
+                w.u8(UInt8(truncatingIfNeeded: h >> 8))
+            case .float32:
+                w.u32((x * scale).bitPattern)
+            }
+        }
+        return w.bytes
+    }
+}

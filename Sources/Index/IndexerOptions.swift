@@ -1,0 +1,102 @@
+/// Where the index and its companions live (the CLI uses `<common git dir>/codesearch`).
+public struct IndexLocation: Sendable, Equatable {
+    public var directory: String
+    public var indexPath: String { directory + "/index" }
+    public var lockPath: String { directory + "/index.lock" }
+    public var journalPath: String { directory + "/index.journal" }
+
+    public init(directory: String) { self.directory = directory }
+}
+
+/// Which cached blobs survive a run.
+///
+/// A generation is one change of the live snapshot. Blobs of the live
+/// snapshot are always kept; others are kept while they were live within the
+/// last `keepGenerations` generations, and then only while the index stays
+/// under `maxBytes` (oldest dropped first). Dropping a blob only means it is
+/// embedded again if it comes back.
+public struct GarbageCollectionPolicy: Sendable, Equatable {
+    public var keepGenerations: Int
+    public var maxBytes: Int
+
+    public init(keepGenerations: Int = 16, maxBytes: Int = 512 << 20) {
+        self.keepGenerations = keepGenerations
+        self.maxBytes = maxBytes
+    }
+}
+
+public struct IndexProgress: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable { case scanning, embedding, writing }
+    public var phase: Phase
+    /// New blobs handled so far, of `blobsTotal`.
+    public var blobsDone: Int
+    public var blobsTotal: Int
+    public var functionsEmbedded: Int
+}
+
+public struct IndexerOptions: Sendable {
+    /// Function texts per `embed(documents:)` call.
+    public var batchSize: Int
+    /// The journal is fsynced at most this often (it is written after every batch).
+    public var checkpointInterval: Duration
+    /// Return `.busy` at once instead of waiting for another writer.
+    public var ifIdle: Bool
+    public var encoding: VectorEncoding
+    public var garbageCollection: GarbageCollectionPolicy
+    public var progress: (@Sendable (IndexProgress) -> Void)?
+    /// Polled between blobs and batches (e.g. set by a SIGINT handler).
+    public var shouldCancel: (@Sendable () -> Bool)?
+
+    public init(batchSize: Int = 32, checkpointInterval: Duration = .seconds(2), ifIdle: Bool = false,
+                encoding: VectorEncoding = .float16,
+                garbageCollection: GarbageCollectionPolicy = GarbageCollectionPolicy(),
+                progress: (@Sendable (IndexProgress) -> Void)? = nil,
+                shouldCancel: (@Sendable () -> Bool)? = nil) {
+        self.batchSize = max(1, batchSize)
+        self.checkpointInterval = checkpointInterval
+        self.ifIdle = ifIdle
+        self.encoding = encoding
+        self.garbageCollection = garbageCollection
+        self.progress = progress
+        self.shouldCancel = shouldCancel
+    }
+}
+
+/// What a run did; the CLI prints it.
+public struct IndexSummary: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// A new index file was written.
+        case updated
+        /// Nothing had changed; the file was not touched.
+        case upToDate
+        /// Another writer holds the lock (only with `ifIdle`).
+        case busy
+        /// `shouldCancel` fired; work so far is kept in the journal for the next run.
+        case cancelled
+    }
+
+    public var outcome: Outcome
+    /// Source files in the snapshot (paths with a language).
+    public var files = 0
+    /// Functions in the live snapshot after the run.
+    public var functions = 0
+    /// Distinct blobs that were not yet cached.
+    public var newBlobs = 0
+    /// Blobs read and scanned this run.
+    public var scannedBlobs = 0
+    /// Function texts sent to the embedder.
+    public var embeddedFunctions = 0
+    /// Functions whose text was already embedded (in another blob or a journal).
+    public var reusedVectors = 0
+    /// Blobs recovered from the journal of an interrupted run.
+    public var recoveredBlobs = 0
+    /// Blobs dropped by garbage collection.
+    public var droppedBlobs = 0
+    /// Files that could not be read; they are retried on the next run.
+    public var failures: [(path: String, message: String)] = []
+    /// Set when an unreadable or incompatible index was replaced, with the reason.
+    public var discardedIndex: String?
+    public var seconds: Double = 0
+
+    public init(outcome: Outcome) { self.outcome = outcome }
+}

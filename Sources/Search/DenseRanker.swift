@@ -1,0 +1,146 @@
+import Dispatch
+import Index
+
+/// One ranked function at one path of the live snapshot.
+public struct SearchHit: Sendable {
+    public var path: String
+    public var function: FunctionRecord
+    /// Cosine similarity to the query, in [-1, 1].
+    public var score: Float
+}
+
+public struct RankOptions: Sendable {
+    public var limit: Int
+    /// Only these languages (nil: all).
+    public var languages: Set<String>?
+    /// Only paths matching this glob (nil: all).
+    public var pathGlob: PathGlob?
+    public var minScore: Float
+
+    public init(limit: Int = 10, languages: Set<String>? = nil, pathGlob: PathGlob? = nil,
+                minScore: Float = -1) {
+        self.limit = limit
+        self.languages = languages
+        self.pathGlob = pathGlob
+        self.minScore = minScore
+    }
+}
+
+public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
+    case dimensionMismatch(query: Int, index: Int)
+
+    public var description: String {
+        switch self {
+        case .dimensionMismatch(let query, let index):
+            return "the query vector has \(query) dimensions but the index has \(index); re-index with the same embedder"
+        }
+    }
+}
+
+/// Ranks every live function by cosine similarity to a query vector,
+/// scanning the memory-mapped vectors in place. Never formats output.
+public struct DenseRanker: Sendable {
+    public let index: IndexFile
+    private let files: [LiveFile]
+
+    /// Reads the live snapshot once; reuse the ranker for several queries.
+    public init(index: IndexFile) {
+        self.index = index
+        files = index.liveFiles()
+    }
+
+    public func rank(query: [Float], options: RankOptions = RankOptions()) throws -> [SearchHit] {
+        let dims = index.dimensions
+        guard query.count == dims else { throw SearchError.dimensionMismatch(query: query.count, index: dims) }
+        guard options.limit > 0 else { return [] }
+
+        // Candidate (file, function-range) pairs; a blob at two paths is scored at both.
+        var spans: [(file: Int, rows: Range<Int>)] = []
+        var total = 0
+        for (i, file) in files.enumerated() where !file.functions.isEmpty {
+            if let languages = options.languages, !languages.contains(file.language) { continue }
+            if let glob = options.pathGlob, !glob.matches(file.path) { continue }
+            spans.append((i, file.functions))
+            total += file.functions.count
+        }
+        if total == 0 { return [] }
+
+        let norm = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        let unit: Float = norm > 0 ? 1 / norm : 0
+        let scaled = index.encoding == .float16
+            ? DotProductKernel.prepareFloat16Query(query, scale: unit * HalfFloat.widenScale)
+            : query.map { $0 * unit }
+        let encoding = index.encoding
+        let limit = options.limit, minScore = options.minScore
+
+        // Split into at most two chunks of spans (two cores are common; more adds little: memory-bound).
+        let chunks = total >= 32_768 ? 2 : 1
+        var bounds = [0]
+        var acc = 0
+        for (i, s) in spans.enumerated() {
+            acc += s.rows.count
+            if bounds.count < chunks && acc * chunks >= total * bounds.count { bounds.append(i + 1) }
+        }
+        if bounds.last != spans.count { bounds.append(spans.count) }
+
+        let chunkSpans = spans, chunkBounds = bounds
+        let results = index.withVectorBytes { vectors -> [TopK] in
+            let matrix = UnsafeSendable(vectors.baseAddress!)
+            let work: @Sendable (Int) -> TopK = { c in
+                var top = TopK(k: limit)
+                var scores = [Float](repeating: 0, count: 256)
+                scaled.withUnsafeBufferPointer { q in
+                    scores.withUnsafeMutableBufferPointer { out in
+                        for s in chunkSpans[chunkBounds[c]..<chunkBounds[c + 1]] {
+                            var start = s.rows.lowerBound
+                            while start < s.rows.upperBound {
+                                let end = min(s.rows.upperBound, start + out.count)
+                                switch encoding {
+                                case .float16:
+                                    DotProductKernel.scoresFloat16(preparedQuery: q.baseAddress!, matrix: matrix.value, dims: dims,
+                                                                   rows: start..<end, scores: out.baseAddress!)
+                                case .float32:
+                                    DotProductKernel.scoresFloat32(query: q.baseAddress!, matrix: matrix.value, dims: dims,
+                                                                   rows: start..<end, scores: out.baseAddress!)
+                                }
+                                let threshold = max(minScore, top.threshold)
+                                for r in 0..<(end - start) where out[r] >= threshold {
+                                    // id packs (file, row): rows < 2^32.
+                                    top.insert(score: out[r], id: s.file << 32 | (start + r))
+                                }
+                                start = end
+                            }
+                        }
+                    }
+                }
+                return top
+            }
+            if bounds.count - 1 == 1 { return [work(0)] }
+            let box = ResultBox(count: bounds.count - 1)
+            DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { c in box.set(c, work(c)) }
+            return box.values
+        }
+
+        var top = TopK(k: limit)
+        for r in results { top.merge(r) }
+        return top.sorted().filter { $0.score >= minScore }.map { item in
+            let file = files[item.id >> 32]
+            return SearchHit(path: file.path, function: index.function(at: item.id & 0xffff_ffff), score: item.score)
+        }
+    }
+}
+
+/// A pointer into the mapping, valid while `withVectorBytes` runs.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Per-chunk results written from `concurrentPerform`.
+private final class ResultBox: @unchecked Sendable {
+    private var slots: [TopK?]
+    private let queue = DispatchQueue(label: "codesearch.rank.results")
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: TopK) { queue.sync { slots[i] = value } }
+    var values: [TopK] { queue.sync { slots.compactMap { $0 } } }
+}
