@@ -15,6 +15,7 @@ struct Codesearch: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             FunctionsCommand.self,
+            EmbedCommand.self,
         ]
     )
 }
