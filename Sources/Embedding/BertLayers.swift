@@ -118,8 +118,8 @@ func fastErf(_ input: Float) -> Float {
     return p / q
 }
 
-/// e^x to about 1 ulp for x <= 0 (softmax inputs): Cephes range reduction and polynomial,
-/// branch-free so loops vectorise.
+/// e^x to about 1 ulp for x <= 0 (softmax inputs), 0 below -87.3: Cephes range reduction and
+/// polynomial, branch-free so loops vectorise.
 @inline(__always)
 func fastExp(_ input: Float) -> Float {
     let x0 = min(max(input, -87.3), 88.3)
@@ -135,5 +135,5 @@ func fastExp(_ input: Float) -> Float {
     y = y * x + 5.0000001201e-1
     y = y * x2 + x + 1
     let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(n) + 127) << 23)
-    return y * scale
+    return input < -87.3 ? 0 : y * scale
 }
