@@ -16,6 +16,7 @@ struct Codesearch: AsyncParsableCommand {
         subcommands: [
             FunctionsCommand.self,
             EmbedCommand.self,
+            ModelCommand.self,
         ]
     )
 }
