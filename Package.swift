@@ -54,7 +54,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
     ]

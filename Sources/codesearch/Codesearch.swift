@@ -20,6 +20,8 @@ struct Codesearch: AsyncParsableCommand {
         subcommands: [
             FunctionsCommand.self,
             ScanCommand.self,
+            EmbedCommand.self,
+            ModelCommand.self,
         ]
     )
 

@@ -1,0 +1,135 @@
+import CBLAS
+import Dispatch
+import Foundation
+
+/// The native embedder: a BERT-family sentence-transformers model folder run on OpenBLAS,
+/// matching sentence-transformers' vectors (truncation at max_seq_length, mean or CLS
+/// pooling, L2 normalisation).
+public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable after init
+    public let identity: EmbedderIdentity
+    public let modelDirectory: URL
+    /// Worker threads for `embed(documents:)`.
+    public let threads: Int
+    let config: BertConfig
+    let tokenizer: BertTokenizer
+    let encoder: BertEncoder
+
+    /// Most texts per batch, and most tokens per batch (bounds scratch memory per worker).
+    static let batchSize = 32
+    static let maxBatchTokens = 4096
+
+    /// Loads the model folder. The weights are memory-mapped; their sha256 is remembered in
+    /// `digestMemo` (default: the user cache) so later loads do not re-hash.
+    public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo) throws {
+        self.modelDirectory = modelDirectory
+        self.threads = max(1, threads)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: modelDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EmbeddingError.missingFile(path: modelDirectory.path, hint: "pass a sentence-transformers model folder")
+        }
+        config = try BertConfig(directory: modelDirectory)
+        tokenizer = try BertTokenizer(directory: modelDirectory, maxLength: config.maxSequenceLength)
+        let weightsURL = modelDirectory.appending(path: "model.safetensors")
+        let file = try SafetensorsFile(url: weightsURL)
+        encoder = BertEncoder(config: config, weights: try BertWeights(file: file, config: config))
+        let digest = try WeightsDigest(memoURL: digestMemo).sha256(of: weightsURL)
+        identity = EmbedderIdentity(provider: "native", model: modelDirectory.standardizedFileURL.lastPathComponent,
+                                    weightsSHA256: digest, dimensions: config.hiddenSize,
+                                    pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength)
+    }
+
+    /// Token ids as the model sees them: [CLS] ... [SEP], truncated to the max length.
+    public func tokenIDs(_ text: String) -> [Int32] {
+        // sentence-transformers strips each text; the BERT normaliser makes that a no-op for ids.
+        tokenizer.encode(text)
+    }
+
+    /// Number of tokens the model sees for `text`, including [CLS] and [SEP].
+    public func tokenCount(_ text: String) -> Int { tokenIDs(text).count }
+
+    public func embed(documents: [String]) async throws -> [[Float]] {
+        embedSynchronously(documents)
+    }
+
+    public func embed(query: String) async throws -> [Float] {
+        embedSynchronously([query])[0]
+    }
+
+    /// Tokenises, sorts by length, packs batches, and runs them on `threads` workers, each
+    /// with single-threaded BLAS (faster here than one stream with threaded BLAS: attention,
+    /// GELU and LayerNorm run in parallel too).
+    public func embedSynchronously(_ texts: [String]) -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        let sequences = tokenizeAll(texts)
+        let batches = Self.bucket(lengths: sequences.map(\.count))
+        let workers = min(threads, batches.count)
+        let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
+        let longest = sequences.map(\.count).max() ?? 0
+        let shared = SharedSlots<[Float]>(count: texts.count)
+        openblas_set_num_threads(1)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
+            while let b = shared.claim(below: batches.count) {
+                let vectors = encoder.encode(batches[b].map { sequences[$0] }, workspace: workspace)
+                shared.store(Array(zip(batches[b], vectors)))
+            }
+        }
+        return shared.values
+    }
+
+    private func tokenizeAll(_ texts: [String]) -> [[Int32]] {
+        if texts.count < 64 || threads == 1 { return texts.map(tokenizer.encode) }
+        let shared = SharedSlots<[Int32]>(count: texts.count)
+        let chunk = (texts.count + threads - 1) / threads
+        DispatchQueue.concurrentPerform(iterations: threads) { w in
+            let range = (w * chunk)..<min(texts.count, (w + 1) * chunk)
+            shared.store(range.map { ($0, tokenizer.encode(texts[$0])) })
+        }
+        return shared.values
+    }
+
+    /// Length bucketing: indices sorted longest first, cut into batches of at most
+    /// `batchSize` texts and `maxBatchTokens` tokens. Longest first also balances the workers.
+    static func bucket(lengths: [Int]) -> [[Int]] {
+        let order = lengths.indices.sorted { lengths[$0] > lengths[$1] }
+        var batches: [[Int]] = []
+        var current: [Int] = [], tokens = 0
+        for index in order {
+            if !current.isEmpty && (current.count == batchSize || tokens + lengths[index] > maxBatchTokens) {
+                batches.append(current)
+                current = []; tokens = 0
+            }
+            current.append(index)
+            tokens += lengths[index]
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+}
+
+/// Results filled in by concurrent workers, plus a work counter, behind one lock.
+private final class SharedSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    private var next = 0
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next unclaimed work index, or nil when all `count` are taken.
+    func claim(below count: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ values: [(Int, Value)]) {
+        lock.lock(); defer { lock.unlock() }
+        for (index, value) in values { slots[index] = value }
+    }
+
+    var values: [Value] {
+        lock.lock(); defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}

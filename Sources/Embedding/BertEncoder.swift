@@ -1,0 +1,92 @@
+import CBLAS
+
+/// Runs the BERT encoder, pooling and L2 normalisation over one packed batch of token sequences.
+struct BertEncoder: Sendable {
+    let config: BertConfig
+    let weights: BertWeights
+
+    /// Scratch buffers for one batch of up to `tokens` tokens, the longest sequence `longest`.
+    final class Workspace {
+        let tokens: Int
+        let longest: Int
+        let x, qkv, context, ffn, scores: UnsafeMutablePointer<Float>
+
+        init(tokens: Int, longest: Int, config: BertConfig) {
+            self.tokens = tokens
+            self.longest = longest
+            let c = config.hiddenSize
+            x = .allocate(capacity: tokens * c)                         // (T, C)
+            qkv = .allocate(capacity: tokens * 3 * c)                   // (T, 3C)
+            context = .allocate(capacity: tokens * c)                   // (T, C)
+            ffn = .allocate(capacity: tokens * config.intermediateSize) // (T, I)
+            scores = .allocate(capacity: longest * longest)             // (L, L)
+        }
+
+        deinit {
+            x.deallocate(); qkv.deallocate(); context.deallocate(); ffn.deallocate(); scores.deallocate()
+        }
+    }
+
+    /// Sentence vectors (C floats each, unit length) for sequences of token ids that each
+    /// already hold [CLS] ... [SEP] and fit `config.maxSequenceLength`.
+    func encode(_ sequences: [[Int32]], workspace: Workspace) -> [[Float]] {
+        let c = config.hiddenSize, inter = config.intermediateSize, eps = config.layerNormEps
+        var offsets = [0]
+        var ids: [Int32] = [], positions: [Int32] = []
+        for sequence in sequences {
+            ids += sequence
+            positions += (0..<Int32(sequence.count))
+            offsets.append(ids.count)
+        }
+        let t = ids.count
+        precondition(t <= workspace.tokens && (sequences.map(\.count).max() ?? 0) <= workspace.longest,
+                     "workspace too small for the batch")
+        let x = workspace.x, qkv = workspace.qkv, context = workspace.context, ffn = workspace.ffn
+        ids.withUnsafeBufferPointer { idBuffer in
+            positions.withUnsafeBufferPointer { positionBuffer in
+                bertEmbeddings(ids: idBuffer.baseAddress!, positions: positionBuffer.baseAddress!, tokens: t,
+                               weights: weights, c: c, eps: eps, out: x)
+            }
+        }
+        for layer in weights.layers {
+            linear(x, rows: t, k: c, weight: layer.query, bias: layer.queryBias, n: c, out: qkv, ldOut: 3 * c)
+            linear(x, rows: t, k: c, weight: layer.key, bias: layer.keyBias, n: c, out: qkv + c, ldOut: 3 * c)
+            linear(x, rows: t, k: c, weight: layer.value, bias: layer.valueBias, n: c, out: qkv + 2 * c, ldOut: 3 * c)
+            selfAttention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
+                          scores: workspace.scores, context: context)
+            // Attention output projection lands in qkv's first T*C floats, reused as scratch.
+            linear(context, rows: t, k: c, weight: layer.attentionOut, bias: layer.attentionOutBias, n: c, out: qkv, ldOut: c)
+            addLayerNorm(qkv, residual: x, rows: t, c: c, weight: layer.attentionNormWeight,
+                         bias: layer.attentionNormBias, eps: eps)
+            linear(qkv, rows: t, k: c, weight: layer.intermediate, bias: layer.intermediateBias, n: inter, out: ffn, ldOut: inter)
+            gelu(ffn, count: t * inter)
+            linear(ffn, rows: t, k: inter, weight: layer.output, bias: layer.outputBias, n: c, out: x, ldOut: c)
+            addLayerNorm(x, residual: qkv, rows: t, c: c, weight: layer.outputNormWeight,
+                         bias: layer.outputNormBias, eps: eps)
+        }
+        return (0..<sequences.count).map { s in
+            pool(x + offsets[s] * c, length: offsets[s + 1] - offsets[s], c: c)
+        }
+    }
+
+    /// Mean over the sequence's tokens or its [CLS] state, then divided by its L2 norm.   states (L, C) -> (C)
+    private func pool(_ states: UnsafePointer<Float>, length: Int, c: Int) -> [Float] {
+        var vector = [Float](repeating: 0, count: c)
+        switch config.pooling {
+        case .cls:
+            for j in 0..<c { vector[j] = states[j] }
+        case .mean:
+            for r in 0..<length {
+                let row = states + r * c
+                for j in 0..<c { vector[j] += row[j] }
+            }
+            let inverse = 1 / Float(max(length, 1))
+            for j in 0..<c { vector[j] *= inverse }
+        }
+        var squares: Float = 0
+        for v in vector { squares += v * v }
+        let inverse = 1 / max(squares.squareRoot(), 1e-12)
+        for j in 0..<c { vector[j] *= inverse }
+        return vector
+    }
+}

@@ -1,0 +1,139 @@
+import CBLAS
+
+// The BERT forward pass as plain functions over flat row-major Float buffers.
+// Sequences are packed without padding: T tokens in all, sequence s at rows
+// offsets[s] ..< offsets[s+1]. Attention runs per sequence, so no mask is needed
+// and the result equals a padded batch with an attention mask.
+// C = hidden size, H = heads, D = C / H, I = intermediate size.
+
+/// x = LayerNorm(word[id] + position[p] + tokenType[0]).   ids (T), positions (T) -> x (T, C)
+func bertEmbeddings(ids: UnsafePointer<Int32>, positions: UnsafePointer<Int32>, tokens: Int,
+                    weights: BertWeights, c: Int, eps: Float, out x: UnsafeMutablePointer<Float>) {
+    for t in 0..<tokens {
+        let row = x + t * c
+        let word = weights.wordEmbeddings + Int(ids[t]) * c
+        let position = weights.positionEmbeddings + Int(positions[t]) * c
+        let type = weights.tokenTypeEmbeddings
+        for j in 0..<c { row[j] = word[j] + position[j] + type[j] }
+    }
+    layerNorm(x, rows: tokens, c: c, weight: weights.embeddingNormWeight, bias: weights.embeddingNormBias, eps: eps)
+}
+
+/// out = input · weightᵀ + bias.   input (T, K), weight (N, K), bias (N) -> out (T, N) with row stride ldOut
+func linear(_ input: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>,
+            bias: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, ldOut: Int) {
+    for t in 0..<rows { (out + t * ldOut).update(from: bias, count: n) }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k),
+                1, input, Int32(k), weight, Int32(k), 1, out, Int32(ldOut))
+}
+
+/// In place, per row: (x - mean) / sqrt(var + eps) * weight + bias.   x (rows, C)
+func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, c: Int,
+               weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Float) {
+    for r in 0..<rows {
+        let row = x + r * c
+        var sum: Float = 0
+        for j in 0..<c { sum += row[j] }
+        let mean = sum / Float(c)
+        var squares: Float = 0
+        for j in 0..<c { let d = row[j] - mean; squares += d * d }
+        let inverse = 1 / (squares / Float(c) + eps).squareRoot()
+        for j in 0..<c { row[j] = (row[j] - mean) * inverse * weight[j] + bias[j] }
+    }
+}
+
+/// x = LayerNorm(x + residual).   x, residual (rows, C)
+func addLayerNorm(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>, rows: Int, c: Int,
+                  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Float) {
+    for i in 0..<(rows * c) { x[i] += residual[i] }
+    layerNorm(x, rows: rows, c: c, weight: weight, bias: bias, eps: eps)
+}
+
+/// Multi-head self-attention per sequence.   qkv (T, 3C) as [Q | K | V] -> context (T, C);
+/// scores is scratch of at least (L, L) for the longest sequence.
+func selfAttention(qkv: UnsafePointer<Float>, offsets: [Int], c: Int, heads: Int,
+                   scores: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
+    let d = c / heads
+    let scale = 1 / Float(d).squareRoot()
+    let ld = Int32(3 * c)
+    for s in 0..<(offsets.count - 1) {
+        let start = offsets[s], length = offsets[s + 1] - offsets[s]
+        let n = Int32(length)
+        for h in 0..<heads {
+            let q = qkv + start * 3 * c + h * d
+            let k = q + c
+            let v = q + 2 * c
+            // scores (L, L) = Q (L, D) · Kᵀ (D, L) / sqrt(D)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(d),
+                        scale, q, ld, k, ld, 0, scores, n)
+            softmaxRows(scores, rows: length, columns: length)
+            // context (L, D) at column h*D = scores (L, L) · V (L, D)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(d), n,
+                        1, scores, n, v, ld, 0, context + start * c + h * d, Int32(c))
+        }
+    }
+}
+
+/// In place, per row: exp(x - max) / sum.
+func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    for r in 0..<rows {
+        let row = x + r * columns
+        var maximum = -Float.infinity
+        for j in 0..<columns { maximum = max(maximum, row[j]) }
+        var sum: Float = 0
+        for j in 0..<columns { let e = fastExp(row[j] - maximum); row[j] = e; sum += e }
+        let inverse = 1 / sum
+        for j in 0..<columns { row[j] *= inverse }
+    }
+}
+
+/// In place: x * 0.5 * (1 + erf(x / sqrt(2))), the exact (erf) GELU, not the tanh approximation.
+func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    let rsqrt2: Float = 0.70710678118654752
+    for i in 0..<count {
+        let v = x[i]
+        x[i] = 0.5 * v * (1 + fastErf(v * rsqrt2))
+    }
+}
+
+/// erf to within about 1e-7 absolute: a rational minimax fit on [-4, 4] (as in Eigen and XLA);
+/// |erf| rounds to 1 in fp32 beyond 4. Branch-free so loops vectorise.
+@inline(__always)
+func fastErf(_ input: Float) -> Float {
+    let x = min(max(input, -4), 4)
+    let x2 = x * x
+    var p: Float = -2.72614225801306e-10
+    p = p * x2 + 2.77068142495902e-08
+    p = p * x2 - 2.10102402082508e-06
+    p = p * x2 - 5.69250639462346e-05
+    p = p * x2 - 7.34990630326855e-04
+    p = p * x2 - 2.95459980854025e-03
+    p = p * x2 - 1.60960333262415e-02
+    p = p * x
+    var q: Float = -1.45660718464996e-05
+    q = q * x2 - 2.13374055278905e-04
+    q = q * x2 - 1.68282697438203e-03
+    q = q * x2 - 7.37332916720468e-03
+    q = q * x2 - 1.42647390514189e-02
+    return p / q
+}
+
+/// e^x to about 1 ulp for x <= 0 (softmax inputs), 0 below -87.3: Cephes range reduction and
+/// polynomial, branch-free so loops vectorise.
+@inline(__always)
+func fastExp(_ input: Float) -> Float {
+    let x0 = min(max(input, -87.3), 88.3)
+    let n = (x0 * 1.44269504088896341 + 0.5).rounded(.down)
+    var x = x0 - n * 0.693359375
+    x = x + n * 2.12194440e-4
+    let x2 = x * x
+    var y: Float = 1.9875691500e-4
+    y = y * x + 1.3981999507e-3
+    y = y * x + 8.3334519073e-3
+    y = y * x + 4.1665795894e-2
+    y = y * x + 1.6666665459e-1
+    y = y * x + 5.0000001201e-1
+    y = y * x2 + x + 1
+    let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(n) + 127) << 23)
+    return input < -87.3 ? 0 : y * scale
+}

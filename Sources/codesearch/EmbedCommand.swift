@@ -1,0 +1,101 @@
+import ArgumentParser
+import Embedding
+import Foundation
+
+struct EmbedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Print the embedding vector of each text, one JSON array per line.",
+        discussion: """
+            Vectors are L2-normalised and printed in input order. With no TEXT, reads one text \
+            per line from standard input; a line that is a JSON string (starting with a double \
+            quote) is decoded, so a text can hold newlines: "def f():\\n    pass".
+
+            The model is the first of: --model, $CODESEARCH_MODEL, the user configuration, \
+            the user cache ($XDG_CACHE_HOME/codesearch/models/all-MiniLM-L6-v2).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Model folder or cached model name.", valueName: "DIR"))
+    var model: String?
+
+    @Option(name: .long, help: "Worker threads.")
+    var threads: Int = 2
+
+    @Flag(name: .long, help: ArgumentHelp("Time the texts instead of printing vectors (JSON on stdout).", visibility: .hidden))
+    var benchmark = false
+
+    @Argument(help: "Texts to embed; read from standard input when none are given.")
+    var texts: [String] = []
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() async throws {
+        do {
+            let input = texts.isEmpty ? try EmbedInput.readLines(FileHandle.standardInput) : texts
+            let started = Date()
+            let directory = try ModelLocator(flag: model).resolve().directory
+            let embedder = try BertEmbedder(modelDirectory: directory, threads: threads)
+            if benchmark {
+                let report = EmbedBenchmark.run(embedder, texts: input, loadSeconds: Date().timeIntervalSince(started))
+                print(report)
+                return
+            }
+            var output = ""
+            for vector in try await embedder.embed(documents: input) {
+                output += "[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n"
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+        } catch {
+            FileHandle.standardError.write(Data("codesearch: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Standard-input parsing for `embed`: one text per line, or a JSON string per line.
+enum EmbedInput {
+    static func readLines(_ handle: FileHandle) throws -> [String] {
+        let data = handle.readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("standard input is not UTF-8")
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return try lines.enumerated().map { number, line in
+            let line = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            guard line.hasPrefix("\"") else { return line }
+            guard let decoded = try? JSONDecoder().decode(String.self, from: Data(line.utf8)) else {
+                throw ValidationError("standard input line \(number + 1): starts with a quote but is not a JSON string")
+            }
+            return decoded
+        }
+    }
+}
+
+/// Throughput and latency of the native embedder, for scripts/bench-embed.
+enum EmbedBenchmark {
+    static func run(_ embedder: BertEmbedder, texts: [String], loadSeconds: Double) -> String {
+        let tokens = texts.reduce(0) { $0 + embedder.tokenCount($1) }
+        _ = embedder.embedSynchronously(Array(texts.prefix(64)))  // warm-up
+        var best = Double.infinity
+        for _ in 0..<2 {
+            let start = Date()
+            _ = embedder.embedSynchronously(texts)
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        var latencies: [Double] = []
+        for _ in 0..<55 {
+            let start = Date()
+            _ = embedder.embedSynchronously(["parse a json config file"])
+            latencies.append(Date().timeIntervalSince(start))
+        }
+        let median = latencies.dropFirst(5).sorted()[25]
+        return """
+            {"engine":"native","texts":\(texts.count),"tokens":\(tokens),"seconds":\(best),\
+            "tokens_per_s":\(Double(tokens) / best),"texts_per_s":\(Double(texts.count) / best),\
+            "query_ms":\(median * 1000),"load_ms":\(loadSeconds * 1000)}
+            """
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import Embedding
+
+struct ModelLocatorTests {
+    func setUp() throws -> (root: URL, store: ModelStore, folders: [String: URL]) {
+        let root = try temporaryDirectory()
+        let store = ModelStore(directory: root.appending(path: "cache/models"))
+        var folders: [String: URL] = [:]
+        for name in ["flag-model", "env-model", "config-model"] {
+            let folder = root.appending(path: name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            folders[name] = folder
+        }
+        try FileManager.default.createDirectory(at: store.directory(forName: ModelLocator.defaultModelName),
+                                                withIntermediateDirectories: true)
+        return (root, store, folders)
+    }
+
+    @Test func searchOrderIsFlagEnvironmentConfigCache() throws {
+        let (root, store, f) = try setUp()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let env = ["CODESEARCH_MODEL": f["env-model"]!.path]
+        func resolve(_ flag: String?, _ env: [String: String], _ config: String?) throws -> [String] {
+            let r = try ModelLocator(flag: flag, environment: env, userConfigValue: config, store: store).resolve()
+            return [r.directory.lastPathComponent, r.source]
+        }
+        #expect(try resolve(f["flag-model"]!.path, env, f["config-model"]!.path) == ["flag-model", "flag"])
+        #expect(try resolve(nil, env, f["config-model"]!.path) == ["env-model", "CODESEARCH_MODEL"])
+        #expect(try resolve(nil, [:], f["config-model"]!.path) == ["config-model", "config"])
+        #expect(try resolve(nil, [:], nil) == ["all-MiniLM-L6-v2", "cache"])
+    }
+
+    @Test func aNameIsLookedUpInTheCache() throws {
+        let (root, store, _) = try setUp()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = try ModelLocator(flag: "all-MiniLM-L6-v2", environment: [:], store: store).resolve().directory
+        #expect(url == store.directory(forName: "all-MiniLM-L6-v2"))
+        #expect(throws: EmbeddingError.self) {
+            try ModelLocator(flag: "no-such-model", environment: [:], store: store).resolve()
+        }
+    }
+
+    @Test func cacheFollowsXDG() {
+        #expect(ModelStore(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"]).directory.path == "/x/cache/codesearch/models")
+        #expect(ModelStore(environment: ["HOME": "/home/u"]).directory.path == "/home/u/.cache/codesearch/models")
+        #expect(ModelStore(environment: ["CODESEARCH_HF_ENDPOINT": "http://127.0.0.1:9"]).endpoint.absoluteString == "http://127.0.0.1:9")
+    }
+}
+
+struct ModelStoreTests {
+    @Test func installCopiesAFolderAndVerifies() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = root.appending(path: "tiny")
+        try TinyModel.write(to: source)
+        let store = ModelStore(directory: root.appending(path: "models"))
+        let installed = try store.install(from: source)
+        #expect(installed == store.directory(forName: "tiny"))
+        #expect(store.list() == ["tiny"])
+        let report = try store.verify(installed)
+        #expect(report.identity.dimensions == 8 && report.layers == 1 && report.weightsType == "F32")
+        #expect(report.identity.weightsSHA256 == (try WeightsDigest.hash(fileAt: source.appending(path: "model.safetensors"))))
+        try store.install(from: source)  // reinstalling replaces
+        #expect(store.list() == ["tiny"])
+    }
+
+    @Test func installRefusesABrokenFolder() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = root.appending(path: "broken")
+        try TinyModel.write(to: source)
+        try FileManager.default.removeItem(at: source.appending(path: "config.json"))
+        let store = ModelStore(directory: root.appending(path: "models"))
+        #expect(throws: EmbeddingError.self) { try store.install(from: source) }
+        #expect(store.list().isEmpty)
+    }
+
+    /// Serves a fake hub (`/{owner/name}/resolve/main/{file}`) on 127.0.0.1 with python3's http.server.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func downloadFromALocalHub() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let served = root.appending(path: "hub/acme/tiny-bert/resolve/main")
+        try TinyModel.write(to: served)
+        let server = try LocalHTTPServer(root: root.appending(path: "hub"))
+        defer { server.stop() }
+        let store = ModelStore(directory: root.appending(path: "models"), endpoint: server.url)
+        let installed = try await store.download("acme/tiny-bert")
+        #expect(installed.lastPathComponent == "tiny-bert")
+        #expect(FileManager.default.fileExists(atPath: installed.appending(path: "1_Pooling/config.json").path))
+        #expect(try store.verify(installed).identity.dimensions == 8)
+        await #expect(throws: EmbeddingError.self) { try await store.download("acme/missing") }
+        #expect(store.list() == ["tiny-bert"])
+    }
+}
+
+/// `python3 -m http.server` bound to 127.0.0.1 on a free port.
+final class LocalHTTPServer {
+    let process = Process()
+    let url: URL
+
+    init(root: URL) throws {
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", root.path]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // "Serving HTTP on 127.0.0.1 port 43123 (http://127.0.0.1:43123/) ..."
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let match = text.firstMatch(of: /port (\d+)/), let port = Int(match.1) else {
+            process.terminate()
+            throw EmbeddingError.installFailed(source: "python3 http.server", reason: "did not start: \(text)")
+        }
+        url = URL(string: "http://127.0.0.1:\(port)")!
+    }
+
+    /// Polls rather than `waitUntilExit()`, which can hang inside an async test on Linux.
+    /// SIGKILL: the child may inherit a mask that blocks SIGTERM. Polls rather than
+    /// `waitUntilExit()`, which can hang inside an async test on Linux.
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+    }
+}

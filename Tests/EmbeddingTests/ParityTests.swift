@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import Embedding
+
+/// Parity with sentence-transformers on all-MiniLM-L6-v2: Fixtures/parity.json holds ids from
+/// Hugging Face `tokenizers` and vectors from a float64 numpy BERT forward pass
+/// (scripts/make-embedding-fixture.py).
+@Suite(.enabled(if: installedModel != nil, "needs scripts/install-model"))
+struct ParityTests {
+    struct Case: Decodable { var text: String; var ids: [Int32]; var vector: [Float] }
+    struct Fixture: Decodable { var cases: [Case] }
+
+    static let tolerance: Float = 1e-5
+
+    func fixture() throws -> Fixture {
+        try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: try fixtureURL("parity.json")))
+    }
+
+    @Test func tokenIDsEqualHuggingFace() throws {
+        let embedder = try BertEmbedder(modelDirectory: try #require(installedModel), digestMemo: nil)
+        let cases = try fixture().cases
+        #expect(cases.count >= 20)
+        for c in cases {
+            #expect(embedder.tokenIDs(c.text) == c.ids, "text: \(c.text.debugDescription)")
+        }
+    }
+
+    @Test func vectorsMatchReferenceWithin1e5() async throws {
+        let embedder = try BertEmbedder(modelDirectory: try #require(installedModel), digestMemo: nil)
+        let cases = try fixture().cases
+        let vectors = try await embedder.embed(documents: cases.map(\.text))
+        var worst: Float = 0
+        for (c, vector) in zip(cases, vectors) {
+            let difference = maxAbsoluteDifference(vector, c.vector)
+            worst = max(worst, difference)
+            #expect(difference <= Self.tolerance, "text: \(c.text.debugDescription), max |diff| \(difference)")
+        }
+        // One query at a time takes the other path (a batch of one); it must agree too.
+        for c in cases.prefix(4) {
+            let vector = try await embedder.embed(query: c.text)
+            #expect(maxAbsoluteDifference(vector, c.vector) <= Self.tolerance)
+        }
+        #expect(worst > 0 && worst <= Self.tolerance)
+    }
+
+    @Test func batchOrderDoesNotChangeVectors() async throws {
+        let embedder = try BertEmbedder(modelDirectory: try #require(installedModel), digestMemo: nil)
+        let texts = try fixture().cases.map(\.text)
+        let forward = try await embedder.embed(documents: texts)
+        let backward = try await embedder.embed(documents: texts.reversed())
+        for (a, b) in zip(forward, backward.reversed()) { #expect(maxAbsoluteDifference(a, b) <= 1e-6) }
+    }
+
+    /// fp16 weights widened at load: within 2e-3 of the fp32 reference (fp16 keeps ~3 digits).
+    @Test func fp16WeightsStayClose() async throws {
+        let model = try #require(installedModel)
+        let folder = try linkedCopy(of: model)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = try SafetensorsFile(url: model.appending(path: "model.safetensors"))
+        var owned: [UnsafeMutableBufferPointer<Float>] = []
+        defer { owned.forEach { $0.deallocate() } }
+        var tensors: [(String, String, [Int], [Float])] = []
+        for (name, info) in source.tensors.sorted(by: { $0.key < $1.key }) where info.dtype == "F32" {
+            let pointer = try source.floats(name, shape: info.shape, owned: &owned)
+            tensors.append((name, "F16", info.shape, Array(UnsafeBufferPointer(start: pointer, count: info.shape.reduce(1, *)))))
+        }
+        try FileManager.default.removeItem(at: folder.appending(path: "model.safetensors"))
+        try writeSafetensors(tensors, to: folder.appending(path: "model.safetensors"))
+        let embedder = try BertEmbedder(modelDirectory: folder, digestMemo: nil)
+        #expect(embedder.encoder.weights.file.floatType == "F16")
+        let cases = try fixture().cases
+        let vectors = try await embedder.embed(documents: cases.map(\.text))
+        for (c, vector) in zip(cases, vectors) {
+            #expect(maxAbsoluteDifference(vector, c.vector) <= 2e-3, "text: \(c.text.debugDescription)")
+        }
+    }
+
+    @Test func identityIsStableAndMemoised() throws {
+        let model = try #require(installedModel)
+        let memo = try temporaryDirectory().appending(path: "digests.json")
+        let first = try BertEmbedder(modelDirectory: model, digestMemo: memo).identity
+        #expect(FileManager.default.fileExists(atPath: memo.path))
+        let second = try BertEmbedder(modelDirectory: model, digestMemo: memo).identity
+        #expect(first == second)
+        #expect(first.model == "all-MiniLM-L6-v2" && first.dimensions == 384 && first.pooling == "mean" && first.maxTokens == 256)
+        #expect(first.weightsSHA256 == (try WeightsDigest.hash(fileAt: model.appending(path: "model.safetensors"))))
+    }
+
+    @Test func truncatesAtMaxSeqLengthNot128() throws {
+        let embedder = try BertEmbedder(modelDirectory: try #require(installedModel), digestMemo: nil)
+        #expect(embedder.tokenCount(String(repeating: "word ", count: 1000)) == 256)
+    }
+}
