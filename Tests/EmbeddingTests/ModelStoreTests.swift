@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Embedding
 
@@ -76,16 +77,15 @@ struct ModelStoreTests {
         #expect(store.list().isEmpty)
     }
 
-    /// Serves a fake hub (`/{owner/name}/resolve/main/{file}`) on 127.0.0.1 with python3's http.server.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
-    func downloadFromALocalHub() async throws {
+    /// Serves a fake hub (`/{owner/name}/resolve/main/{file}`) on 127.0.0.1.
+    @Test func downloadFromALocalHub() async throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let served = root.appending(path: "hub/acme/tiny-bert/resolve/main")
         try TinyModel.write(to: served)
-        let server = try LocalHTTPServer(root: root.appending(path: "hub"))
+        let server = try fileServer(root: root.appending(path: "hub"))
         defer { server.stop() }
-        let store = ModelStore(directory: root.appending(path: "models"), endpoint: server.url)
+        let store = ModelStore(directory: root.appending(path: "models"), endpoint: server.baseURL)
         let installed = try await store.download("acme/tiny-bert")
         #expect(installed.lastPathComponent == "tiny-bert")
         #expect(FileManager.default.fileExists(atPath: installed.appending(path: "1_Pooling/config.json").path))
@@ -95,37 +95,14 @@ struct ModelStoreTests {
     }
 }
 
-/// `python3 -m http.server` bound to 127.0.0.1 on a free port.
-final class LocalHTTPServer {
-    let process = Process()
-    let url: URL
-
-    init(root: URL) throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", root.path]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // "Serving HTTP on 127.0.0.1 port 43123 (http://127.0.0.1:43123/) ..."
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+/// Serves the files under `root` as a hub would, from the shared test server (127.0.0.1 only).
+func fileServer(root: URL) throws -> LocalHTTPServer {
+    try LocalHTTPServer { request in
+        let relative = request.path.removingPercentEncoding ?? request.path
+        guard !relative.contains(".."),
+              let data = FileManager.default.contents(atPath: root.path + relative) else {
+            return LocalHTTPServer.Response(status: 404, body: Data("not found".utf8))
         }
-        guard let match = text.firstMatch(of: /port (\d+)/), let port = Int(match.1) else {
-            process.terminate()
-            throw EmbeddingError.installFailed(source: "python3 http.server", reason: "did not start: \(text)")
-        }
-        url = URL(string: "http://127.0.0.1:\(port)")!
-    }
-
-    /// Polls rather than `waitUntilExit()`, which can hang inside an async test on Linux.
-    /// SIGKILL: the child may inherit a mask that blocks SIGTERM. Polls rather than
-    /// `waitUntilExit()`, which can hang inside an async test on Linux.
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        return LocalHTTPServer.Response(status: 200, headers: ["Content-Type": "application/octet-stream"], body: data)
     }
 }

@@ -225,11 +225,11 @@ private func openAIError(_ body: () async throws -> Void) async -> OpenAIError? 
         }
         defer { server.stop() }
         let embedder = try embedder(configuration(server) { $0.requestTimeout = 0.3 })
-        let start = Date()
         let vectors = try await embedder.embed(documents: ["abcd"])
         #expect(vectors.map(length) == [4])
+        // Two requests prove the first was abandoned at the time-out: had the client waited,
+        // the slow answer would have succeeded on its own.
         #expect(server.requests.count == 2)
-        #expect(Date().timeIntervalSince(start) < 1.9)
     }
 
     @Test func reportsATimeOutWhenEveryAttemptTimesOut() async throws {

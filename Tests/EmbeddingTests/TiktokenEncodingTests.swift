@@ -12,19 +12,19 @@ struct TiktokenParityFixture: Decodable {
     var cases: [Case]
 
     static func load() throws -> TiktokenParityFixture {
-        let data = try Data(contentsOf: try fixtureURL("cl100k_parity.json"))
+        let data = try Data(contentsOf: try openAIFixtureURL("cl100k_parity.json"))
         return try JSONDecoder().decode(TiktokenParityFixture.self, from: data)
     }
 }
 
-func fixtureURL(_ name: String) throws -> URL {
-    let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return folder.appendingPathComponent("openai").appendingPathComponent(name)
+/// A file of `Fixtures/openai/`.
+func openAIFixtureURL(_ name: String) throws -> URL {
+    try fixtureURL("openai/\(name)")
 }
 
 /// The real cl100k_base ranks of every token the fixture's texts form (see the script).
 func subsetEncoding() throws -> TiktokenEncoding {
-    try TiktokenEncoding(rankFile: Data(contentsOf: try fixtureURL("cl100k_subset.tiktoken")))
+    try TiktokenEncoding(rankFile: Data(contentsOf: try openAIFixtureURL("cl100k_subset.tiktoken")))
 }
 
 /// The full cl100k_base file, when tiktoken's cache on this machine has it.
@@ -115,22 +115,11 @@ let fullCL100k: TiktokenEncoding? = try? TiktokenEncoding.cl100kBase()
     }
 
     @Test func refusesAFileThatIsNotCl100kBase() throws {
-        let subset = try fixtureURL("cl100k_subset.tiktoken").path
+        let subset = try openAIFixtureURL("cl100k_subset.tiktoken").path
         #expect(throws: OpenAIError.self) { try TiktokenEncoding.cl100kBase(path: subset) }
         #expect(throws: OpenAIError.self) { try TiktokenEncoding.cl100kBase(path: "/nonexistent/cl100k") }
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("codesearch-\(UUID())")
         #expect(try TiktokenEncoding.cl100kBase(environment: ["TIKTOKEN_CACHE_DIR": empty.path]) == nil)
         #expect(throws: OpenAIError.self) { try TiktokenEncoding(rankFile: Data("IQ== 0\nnot a line\n".utf8)) }
-    }
-
-    @Test(.enabled(if: fullCL100k != nil))
-    func encodesSourceCodeAtAFewMegabytesASecond() throws {
-        let encoding = try #require(fullCL100k)
-        let sample = try TiktokenParityFixture.load().cases.map(\.text).joined(separator: "\n")
-        let text = String(repeating: sample, count: max(1, 1_000_000 / sample.utf8.count))
-        let start = Date()
-        _ = encoding.count(text)
-        let seconds = Date().timeIntervalSince(start)
-        #expect(seconds < 5, "1 MB took \(seconds) s")
     }
 }
