@@ -52,10 +52,7 @@ public struct Indexer: Sendable {
             return s
         }
 
-        let entries = snapshot.entries.compactMap { entry -> SourceEntry? in
-            guard let language = extractor.language(forPath: entry.path) else { return nil }
-            return SourceEntry(entry: entry, key: BlobKey(id: entry.blobID, language: language))
-        }.sorted { $0.entry.path < $1.entry.path }
+        let entries = Indexer.sourceEntries(snapshot, extractor)
         let hash = Indexer.snapshotHash(snapshot, entries)
 
         // The no-op path: one mmap and a hash comparison, no lock, no writes.
@@ -97,6 +94,26 @@ public struct Indexer: Sendable {
         }
         try await run.execute(snapshot: snapshot, hash: hash, source: source, summary: &summary)
         return finish(summary)
+    }
+
+    /// Whether the index on disk already holds `snapshot`, made by this embedder and
+    /// these grammars: what `update` would find with nothing to do.
+    public func isCurrent(snapshot: Snapshot) -> Bool {
+        guard let meta = try? IndexMetadata.read(path: location.indexPath) else { return false }
+        return isUpToDate(meta, snapshot, Indexer.snapshotHash(snapshot, Indexer.sourceEntries(snapshot, extractor)))
+    }
+
+    /// The hash `update` records for a snapshot; equal to `IndexMetadata.snapshot.hash`
+    /// when the index holds exactly this snapshot (`status` uses it without loading a model).
+    public static func snapshotHash(of snapshot: Snapshot, extractor: FunctionExtractor) -> UInt64 {
+        snapshotHash(snapshot, sourceEntries(snapshot, extractor))
+    }
+
+    static func sourceEntries(_ snapshot: Snapshot, _ extractor: FunctionExtractor) -> [SourceEntry] {
+        snapshot.entries.compactMap { entry -> SourceEntry? in
+            guard let language = extractor.language(forPath: entry.path) else { return nil }
+            return SourceEntry(entry: entry, key: BlobKey(id: entry.blobID, language: language))
+        }.sorted { $0.entry.path < $1.entry.path }
     }
 
     private func isUpToDate(_ index: IndexMetadata, _ snapshot: Snapshot, _ hash: UInt64) -> Bool {

@@ -13,15 +13,15 @@ public struct RankOptions: Sendable {
     public var limit: Int
     /// Only these languages (nil: all).
     public var languages: Set<String>?
-    /// Only paths matching this glob (nil: all).
-    public var pathGlob: PathGlob?
+    /// Only paths this accepts (nil: all); the CLI passes a `--path` pattern's matcher.
+    public var pathFilter: (@Sendable (String) -> Bool)?
     public var minScore: Float
 
-    public init(limit: Int = 10, languages: Set<String>? = nil, pathGlob: PathGlob? = nil,
+    public init(limit: Int = 10, languages: Set<String>? = nil, pathFilter: (@Sendable (String) -> Bool)? = nil,
                 minScore: Float = -1) {
         self.limit = limit
         self.languages = languages
-        self.pathGlob = pathGlob
+        self.pathFilter = pathFilter
         self.minScore = minScore
     }
 }
@@ -59,7 +59,7 @@ public struct DenseRanker: Sendable {
         var total = 0
         for (i, file) in files.enumerated() where !file.functions.isEmpty {
             if let languages = options.languages, !languages.contains(file.language) { continue }
-            if let glob = options.pathGlob, !glob.matches(file.path) { continue }
+            if let accept = options.pathFilter, !accept(file.path) { continue }
             spans.append((i, file.functions))
             total += file.functions.count
         }

@@ -18,6 +18,9 @@ struct Codesearch: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            SearchCommand.self,
+            IndexCommand.self,
+            StatusCommand.self,
             FunctionsCommand.self,
             ScanCommand.self,
             EmbedCommand.self,

@@ -10,6 +10,8 @@ import Testing
         ("**/test_*.py", "a/b/test_x.py", true), ("/build", "build/out.py", true), ("/build", "src/build/x", false),
         ("a?c.swift", "abc.swift", true), ("a?c.swift", "ac.swift", false), ("*", "anything/at/all", true),
         ("Tests/**", "Tests/Foo/Bar.swift", true), ("Tests/**", "Sources/Tests.swift", false),
+        ("src/**/*.py", "srcx/a.py", false), ("a/?/b", "a/x/b", true), ("**/test_*.py", "test_a.py", true),
+        ("**/test_*.py", "a/b/atest_a.py", false), ("Sources/**/Index*.swift", "Sources/Index/IndexFile.swift", true),
     ])
     func matches(pattern: String, path: String, expected: Bool) {
         #expect(PathPattern(pattern).matches(path) == expected, "\(pattern) ~ \(path)")

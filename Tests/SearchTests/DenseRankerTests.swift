@@ -146,7 +146,7 @@ func buildIndex(_ files: [String: [String]], encoding: VectorEncoding = .float16
         #expect(!go.isEmpty && go.allSatisfy { $0.path.hasSuffix(".go") && $0.function.language == "go" })
         #expect(go.count == bruteForce(index, query) { $0.language == "go" }.count)
 
-        let tests = try ranker.rank(query: query, options: RankOptions(limit: 1000, pathGlob: PathGlob("tests/**")))
+        let tests = try ranker.rank(query: query, options: RankOptions(limit: 1000, pathFilter: { $0.hasPrefix("tests/") }))
         #expect(!tests.isEmpty && tests.allSatisfy { $0.path.hasPrefix("tests/") })
 
         let high = try ranker.rank(query: query, options: RankOptions(limit: 1000, minScore: 0.3))

@@ -1,0 +1,21 @@
+import Index
+import Scanning
+
+/// The indexer's view of the grammar-driven scanner.
+public struct ScannerExtractor: FunctionExtractor {
+    public let grammars: GrammarRegistry
+
+    public init(grammars: GrammarRegistry) {
+        self.grammars = grammars
+    }
+
+    public func language(forPath path: String) -> String? {
+        grammars.scanner(forPath: path)?.grammar.name
+    }
+
+    public func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+        grammars.scanner(language: language)?.functions(in: bytes) ?? []
+    }
+
+    public var grammarVersion: String { grammars.version }
+}

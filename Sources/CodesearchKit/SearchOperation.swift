@@ -1,0 +1,81 @@
+import Embedding
+import Git
+import Index
+import Search
+
+/// One question for the index.
+public struct SearchRequest: Sendable {
+    public var query: String
+    public var limit: Int
+    public var languages: Set<String>?
+    /// Keeps only hits whose path passes (`--path GLOB`).
+    public var pathFilter: (@Sendable (String) -> Bool)?
+    public var minScore: Float
+    /// Bring the index up to date with the working tree first (skipped with `--no-update`).
+    public var update: Bool
+
+    public init(query: String, limit: Int = 10, languages: Set<String>? = nil,
+                pathFilter: (@Sendable (String) -> Bool)? = nil, minScore: Float = -1, update: Bool = true) {
+        self.query = query
+        self.limit = limit
+        self.languages = languages
+        self.pathFilter = pathFilter
+        self.minScore = minScore
+        self.update = update
+    }
+}
+
+public struct SearchResult: Sendable {
+    public var hits: [SearchHit]
+    /// What the update before the search did, when there was one.
+    public var update: IndexSummary?
+}
+
+extension Workspace {
+    /// Updates the index (unless asked not to), embeds the query and ranks every live function.
+    /// When another indexer holds the lock, the search answers from the index as it is.
+    public func search(_ request: SearchRequest, embedder: Embedder, location: IndexLocation,
+                       indexerOptions: IndexerOptions = IndexerOptions()) async throws -> SearchResult {
+        var summary: IndexSummary?
+        if request.update {
+            var options = indexerOptions
+            options.ifIdle = true
+            summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
+        }
+        let index: IndexFile
+        do {
+            index = try IndexFile.open(path: location.indexPath)
+        } catch IndexError.missing {
+            throw CodesearchError.usage("no index yet at \(location.indexPath); run `codesearch index` (or search without --no-update)")
+        }
+        guard index.identity == embedder.identity else {
+            throw CodesearchError.usage("the index was made by \(index.identity.provider) model \(index.identity.model) (\(index.identity.dimensions) dimensions), not the current \(embedder.identity.provider) model \(embedder.identity.model); run `codesearch index` to rebuild it")
+        }
+        let query = try await embedder.embed(query: request.query)
+        let ranker = DenseRanker(index: index)
+        let hits = try ranker.rank(query: query, options: RankOptions(
+            limit: request.limit, languages: request.languages, pathFilter: request.pathFilter, minScore: request.minScore))
+        return SearchResult(hits: hits, update: summary)
+    }
+
+    /// The source lines `first...last` (1-based) of a hit's file, read from its blob.
+    public func lines(of hit: SearchHit, from first: Int, through last: Int) -> [String] {
+        let entry = SnapshotEntry(path: hit.path, blobID: hit.function.blobID, mode: 0o100644, size: 0)
+        guard first <= last, let bytes = try? repository.contents(of: entry) else { return [] }
+        var out: [String] = []
+        var line = 1, start = 0
+        for i in 0...bytes.count {
+            if i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
+                if line >= first && line <= last {
+                    var end = i
+                    if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    out.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                }
+                line += 1
+                start = i + 1
+                if line > last { break }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,114 @@
+import CodesearchKit
+import Foundation
+import Search
+
+/// The one protocol between ranking and output: a printer gets hits, best first,
+/// and never ranks; the ranker never formats.
+protocol HitPrinter {
+    mutating func print(_ hit: SearchHit, in workspace: Workspace)
+    mutating func finish(hits: Int, in workspace: Workspace)
+}
+
+/// Whether to colour output: `--color never|auto|always`; auto means a terminal and no `NO_COLOR`.
+enum ColorChoice: String, CaseIterable {
+    case never, auto, always
+
+    func enabled(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        switch self {
+        case .never: return false
+        case .always: return true
+        case .auto: return Output.isTerminal(1) && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        }
+    }
+}
+
+/// Default output, grep-like:
+///
+///     path:line: QualifiedName  0.83
+///       line of the function
+///       ...
+///
+/// `line` is the `def`/`func` line, 1-based; paths are relative to the repository root.
+struct StandardHitPrinter: HitPrinter {
+    let color: Bool
+    /// Lines of source shown under each hit.
+    let contextLines: Int
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    mutating func print(_ hit: SearchHit, in workspace: Workspace) {
+        let span = hit.function.span
+        var text = paint(hit.path, "35") + ":" + paint(String(span.declarationLine), "32") + ": "
+        text += paint(span.qualifiedName, "1") + "  " + String(format: "%.3f", hit.score) + "\n"
+        if contextLines > 0 {
+            let last = min(span.lastLine, span.declarationLine + contextLines - 1)
+            let lines = workspace.lines(of: hit, from: span.declarationLine, through: last)
+            // Shown under the hit with their common indentation removed.
+            let indent = lines.filter { !$0.allSatisfy(\.isWhitespace) }
+                .map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
+            for line in lines {
+                text += "    " + line.dropFirst(min(indent, line.prefix { $0 == " " || $0 == "\t" }.count)) + "\n"
+            }
+        }
+        Output.standard.write(text)
+    }
+
+    mutating func finish(hits: Int, in workspace: Workspace) {}
+}
+
+/// `--vimgrep`: `path:line:column:signature`, one line per hit, for quickfix lists.
+struct VimgrepHitPrinter: HitPrinter {
+    mutating func print(_ hit: SearchHit, in workspace: Workspace) {
+        let span = hit.function.span
+        Output.standard.line("\(hit.path):\(span.declarationLine):\(span.declarationColumn):\(span.signature)")
+    }
+
+    mutating func finish(hits: Int, in workspace: Workspace) {}
+}
+
+/// `--json`: JSON Lines. Every message is `{"type": T, "version": 1, "data": {...}}`;
+/// consumers must ignore types and fields they do not know.
+///
+/// - `hit`: `{"rank":1,"path":"a.py","line":12,"column":5,"endLine":30,"name":"load",
+///   "qualifiedName":"Cache.load","kind":"method","language":"python",
+///   "signature":"def load(self, key):","score":0.83,"blob":"<40 hex>"}`
+///   (`line` is the `def`/`func` line, `column` its 1-based byte column, both 1-based)
+/// - `summary`: `{"hits":10}`, last.
+struct JSONHitPrinter: HitPrinter {
+    static let version = 1
+    private var rank = 0
+
+    mutating func print(_ hit: SearchHit, in workspace: Workspace) {
+        rank += 1
+        let s = hit.function.span
+        var data: [(String, String)] = [("rank", "\(rank)")]
+        data.append(("path", JSONText.quoted(hit.path)))
+        data.append(("line", "\(s.declarationLine)"))
+        data.append(("column", "\(s.declarationColumn)"))
+        data.append(("endLine", "\(s.lastLine)"))
+        data.append(("name", JSONText.quoted(s.name)))
+        data.append(("qualifiedName", JSONText.quoted(s.qualifiedName)))
+        data.append(("kind", JSONText.quoted(s.kind.rawValue)))
+        data.append(("language", JSONText.quoted(hit.function.language)))
+        data.append(("signature", JSONText.quoted(s.signature)))
+        data.append(("score", String(format: "%.6f", hit.score)))
+        data.append(("blob", JSONText.quoted(hit.function.blobID.hex)))
+        Output.standard.line(JSONText.message(type: "hit", version: Self.version, data: data))
+    }
+
+    mutating func finish(hits: Int, in workspace: Workspace) {
+        Output.standard.line(JSONText.message(type: "summary", version: Self.version, data: [("hits", "\(hits)")]))
+    }
+}
+
+/// Hand-written JSON so keys come out in the documented order.
+enum JSONText {
+    static func message(type: String, version: Int, data: [(String, String)]) -> String {
+        let body = data.map { quoted($0.0) + ":" + $0.1 }.joined(separator: ",")
+        return #"{"type":"# + quoted(type) + #","version":\#(version),"data":{"# + body + "}}"
+    }
+
+    static func quoted(_ s: String) -> String { FunctionPrinter.quoted(s) }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import CodesearchKit
+import Configuration
+import Foundation
+import Index
+import Search
+
+/// `codesearch search`: a natural-language question in, the nearest functions out.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find the functions that best answer a question.",
+        discussion: """
+            Brings the index up to date with the working tree first (a fast no-op when \
+            nothing changed; --no-update skips it), embeds the question, ranks every \
+            function by cosine similarity and prints the best, best first:
+
+              path:line: QualifiedName  score      (then a few lines of the function)
+
+            line is the def/func line, 1-based; paths are relative to the repository root. \
+            --vimgrep prints path:line:column:signature, one line per hit; --json prints \
+            JSON Lines, each {"type":...,"version":1,"data":{...}}.
+
+            Exits 0 when something was printed, 1 when nothing matched, 2 on error.
+            """)
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var embedderOptions: EmbedderOptions
+    @OptionGroup var indexOptions: IndexOptions
+
+    @Argument(help: "The question, e.g. where do we retry failed uploads.")
+    var query: [String]
+
+    @Option(name: [.customShort("n"), .long], help: "How many hits.")
+    var limit = 10
+
+    @Option(name: .customLong("lang"), help: ArgumentHelp("Only this language (repeatable).", valueName: "language"))
+    var languages: [String] = []
+
+    @Option(name: .customLong("path"), help: ArgumentHelp(
+        "Only paths matching this gitignore-style pattern (repeatable).", valueName: "glob"))
+    var paths: [String] = []
+
+    @Option(name: .customLong("min-score"), help: "Only hits scoring at least this (cosine, -1 to 1).")
+    var minScore: Float = -1
+
+    @Flag(name: .long, help: "Print JSON Lines.")
+    var json = false
+
+    @Flag(name: .long, help: "Print path:line:column:signature, one line per hit.")
+    var vimgrep = false
+
+    @Flag(name: .customLong("no-update"), help: "Search the index as it is, without updating it first.")
+    var noUpdate = false
+
+    @Option(name: .long, help: ArgumentHelp("Colour: never, auto or always.", valueName: "when"))
+    var color: String = "auto"
+
+    @Option(name: .long, help: "Lines of each function shown under it (default output only).")
+    var context = 3
+
+    func validate() throws {
+        if json && vimgrep { throw ValidationError("--json and --vimgrep cannot be used together") }
+        if limit < 1 { throw ValidationError("-n must be at least 1") }
+        if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
+        if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
+    }
+
+    func run() async throws {
+        let workspace = try repositoryOptions.openWorkspace()
+        let embedder = try embedderOptions.choice.makeEmbedder(for: workspace)
+        let patterns = paths.map(PathPattern.init)
+        var pathFilter: (@Sendable (String) -> Bool)? = nil
+        if !patterns.isEmpty {
+            pathFilter = { path in patterns.contains { $0.matches(path) } }
+        }
+        let languageSet: Set<String>? = languages.isEmpty ? nil : Set(languages.map { $0.lowercased() })
+        let request = SearchRequest(query: query.joined(separator: " "), limit: limit, languages: languageSet,
+                                    pathFilter: pathFilter, minScore: minScore, update: !noUpdate)
+        let location = workspace.indexLocation(override: indexOptions.directory)
+        let result: SearchResult = try await workspace.search(request, embedder: embedder, location: location)
+        if let update = result.update {
+            if update.outcome == IndexSummary.Outcome.busy {
+                Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
+            }
+            for failure in update.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
+        }
+        var printer: HitPrinter
+        if json {
+            printer = JSONHitPrinter()
+        } else if vimgrep {
+            printer = VimgrepHitPrinter()
+        } else {
+            printer = StandardHitPrinter(color: ColorChoice(rawValue: color)?.enabled() ?? false, contextLines: context)
+        }
+        for hit in result.hits { printer.print(hit, in: workspace) }
+        printer.finish(hits: result.hits.count, in: workspace)
+        if result.hits.isEmpty { throw ExitCode(1) }
+    }
+}

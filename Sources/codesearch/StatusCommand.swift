@@ -1,0 +1,53 @@
+import ArgumentParser
+import CodesearchKit
+import Foundation
+
+/// `codesearch status`: what the index holds and whether it is current.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show what the index holds and whether it is stale.",
+        discussion: """
+            Reads only the index's header and metadata. Stale means the working tree \
+            differs from the snapshot the index holds; `codesearch index` (or any search) \
+            brings it up to date. --verify also checks the vectors' checksum. Exits 0 \
+            when the index is usable, 2 when it is missing or damaged.
+            """)
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var indexOptions: IndexOptions
+
+    @Flag(name: .long, help: "Also check the checksum of every vector.")
+    var verify = false
+
+    func run() async throws {
+        let workspace = try repositoryOptions.openWorkspace()
+        let location = workspace.indexLocation(override: indexOptions.directory)
+        let status = try workspace.status(location: location, verify: verify)
+        var lines = ["index: \(location.indexPath)"]
+        guard let meta = status.metadata else {
+            lines.append("state: \(status.problem ?? "unreadable")")
+            Output.standard.write(lines.joined(separator: "\n") + "\n")
+            throw ExitCode(2)
+        }
+        let id = meta.identity
+        lines.append("snapshot: \(meta.snapshot.kind)" + (meta.snapshot.commitID.map { " at \($0.prefix(12))" } ?? "")
+                     + (meta.snapshot.complete ? "" : " (incomplete)"))
+        lines.append("state: " + (status.stale ? "stale (the working tree has changed; run `codesearch index`)" : "current"))
+        lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens")
+        lines.append("files: \(meta.liveFileCount)")
+        lines.append("functions: \(meta.liveFunctionCount) live, \(meta.functionCount) stored in \(meta.blobCount) blobs")
+        lines.append("vectors: \(meta.encoding)")
+        lines.append(String(format: "size: %.1f MB (%d bytes per function)", Double(meta.fileSize) / 1e6,
+                            meta.functionCount > 0 ? meta.fileSize / meta.functionCount : 0))
+        if status.pendingJournal { lines.append("pending: an interrupted run left work that the next run will use") }
+        if let verified = status.verified {
+            switch verified {
+            case .success: lines.append("verify: ok")
+            case .failure(let error): lines.append("verify: FAILED: \(error)")
+            }
+        }
+        Output.standard.write(lines.joined(separator: "\n") + "\n")
+        if case .failure? = status.verified { throw ExitCode(2) }
+    }
+}
