@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "codesearch", targets: ["codesearch"]),
+        // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
+        .library(name: "CodesearchCore", targets: [
+            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
