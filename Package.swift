@@ -30,12 +30,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Configuration", dependencies: ["Git"]),
+        .target(name: "LoopbackHTTP"),
         .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding"]),
         .target(name: "Search", dependencies: ["Index", "Embedding"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search",
+            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "LoopbackHTTP",
         ]),
 
         // Thin command-line front.
@@ -50,7 +51,7 @@ let package = Package(
                 dependencies: ["GrammarEmbedTool"]),
 
         // Shared by the test targets: real temporary git repositories.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning"],
                     resources: [.copy("Fixtures")]),

@@ -1,27 +1,87 @@
+import Configuration
 import Embedding
 import Foundation
+import Index
 
-/// Which embedder a command uses. Chosen by flags, the environment and the user's
-/// config only; a repository's committed `.codesearch` can never choose it.
+/// Builds the embedder the settings ask for. The settings come from flags, the
+/// environment and the user's config only: a repository's committed `.codesearch`
+/// can never choose a provider, an endpoint, a model or a key (see `ConfigurationLoader`).
 public struct EmbedderChoice: Sendable {
-    /// `--model`: a model folder or a name in the model cache.
-    public var modelFlag: String?
     public var environment: [String: String]
 
-    public init(modelFlag: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.modelFlag = modelFlag
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
     }
 
-    /// Loads the native embedder for the workspace's settings.
-    public func makeEmbedder(for workspace: Workspace) throws -> Embedder {
-        try makeEmbedder(userModel: workspace.settings.model)
+    public func makeEmbedder(for workspace: Workspace) async throws -> Embedder {
+        try await makeEmbedder(settings: workspace.settings)
     }
 
-    /// Loads the native embedder; `userModel` is the user config's `model` value, if any.
-    public func makeEmbedder(userModel: String?) throws -> Embedder {
-        let locator = ModelLocator(flag: modelFlag, environment: environment, userConfigValue: userModel)
-        let (directory, _) = try locator.resolve()
-        return try BertEmbedder(modelDirectory: directory, threads: max(1, min(2, ProcessInfo.processInfo.activeProcessorCount)))
+    /// With `offline`, an API model of unknown vector size is not probed (a dry run sends
+    /// nothing): its size is taken from `existingIndex` when that index was made by the
+    /// same model, else left at a placeholder that matches no cached vectors.
+    public func makeEmbedder(settings: Settings, offline: Bool = false,
+                             existingIndex: IndexMetadata? = nil) async throws -> Embedder {
+        switch settings.provider {
+        case "openai":
+            var configuration = try openAIConfiguration(settings)
+            let counter = try OpenAIEmbedder.tokenCounter(path: settings.tiktokenFile, environment: environment)
+            if offline {
+                if configuration.expectedDimensions == nil {
+                    let same = existingIndex.map { $0.identity.provider == "openai" && $0.identity.model == configuration.model }
+                    configuration.dimensions = same == true ? existingIndex?.identity.dimensions : 1
+                }
+                return try OpenAIEmbedder(configuration: configuration, tokenCounter: counter)
+            }
+            return try await OpenAIEmbedder.probing(configuration: configuration, tokenCounter: counter)
+        default:
+            // The settings already merged flag > environment > user config.
+            let locator = ModelLocator(flag: settings.model, environment: environment)
+            let (directory, _) = try locator.resolve()
+            let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+            return try BertEmbedder(modelDirectory: directory, threads: threads)
+        }
+    }
+
+    /// The API settings; the key is read from the environment variable the settings name.
+    public func openAIConfiguration(_ settings: Settings) throws -> OpenAIConfiguration {
+        var configuration = OpenAIConfiguration()
+        if let base = settings.baseURL {
+            guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw CodesearchError.usage("base-url '\(base)' is not an http(s) URL like https://api.openai.com/v1")
+            }
+            configuration.baseURL = url
+        }
+        if let model = settings.model { configuration.model = model }
+        configuration.dimensions = settings.dimensions
+        if let value = environment[settings.apiKeyVariable], !value.isEmpty {
+            configuration.apiKey = OpenAIAPIKey(value)
+        }
+        switch (settings.azureDeployment, settings.azureAPIVersion) {
+        case let (deployment?, version?):
+            configuration.flavor = .azure(deployment: deployment, apiVersion: version)
+        case (nil, nil):
+            break
+        default:
+            throw CodesearchError.usage("Azure OpenAI needs both azure-deployment and azure-api-version")
+        }
+        if let limit = settings.maxInputTokens { configuration.maxTokensPerInput = limit }
+        if let price = settings.pricePer1K {
+            guard let value = Decimal(string: price), value >= 0 else {
+                throw CodesearchError.usage("price-per-1k '\(price)' is not a price in USD like 0.00002")
+            }
+            configuration.pricePer1KTokens = value
+        }
+        return configuration
+    }
+}
+
+extension Workspace {
+    /// Settings for commands that need no repository (`embed`): flags, environment and
+    /// the user's config, and the repository's `.codesearch` when run inside one.
+    public static func settings(flags: [ConfigurationLoader.Entry],
+                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (Settings, [String]) {
+        let layers = try ConfigurationLoader.Layers.gather(repository: nil, environment: environment, flags: flags)
+        return ConfigurationLoader().load(layers)
     }
 }

@@ -35,6 +35,15 @@ public struct ConfigurationLoader: Sendable {
         "max-file-size": "CODESEARCH_MAX_FILE_SIZE",
         "grammars": "CODESEARCH_GRAMMARS",
         "model": "CODESEARCH_MODEL",
+        "provider": "CODESEARCH_PROVIDER",
+        "base-url": "OPENAI_BASE_URL",
+        "api-key-env": "CODESEARCH_API_KEY_ENV",
+        "dimensions": "CODESEARCH_DIMENSIONS",
+        "azure-deployment": "CODESEARCH_AZURE_DEPLOYMENT",
+        "azure-api-version": "OPENAI_API_VERSION",
+        "tiktoken-file": "CODESEARCH_TIKTOKEN_FILE",
+        "price-per-1k": "CODESEARCH_PRICE_PER_1K",
+        "max-input-tokens": "CODESEARCH_MAX_INPUT_TOKENS",
     ]
 
     public init() {}
@@ -90,6 +99,33 @@ public struct ConfigurationLoader: Sendable {
             settings.grammarDirectories = list(settings.grammarDirectories, Self.splitList(value))
         case "model":
             settings.model = value.isEmpty ? nil : value
+        case "provider":
+            let name = value.lowercased()
+            if ["native", "openai"].contains(name) {
+                settings.provider = name
+            } else {
+                warnings.append("\(layer.rawValue) config: provider '\(value)' is not native or openai; keeping \(settings.provider)")
+            }
+        case "base-url":
+            settings.baseURL = value.isEmpty ? nil : value
+        case "api-key-env":
+            if !value.isEmpty { settings.apiKeyVariable = value }
+        case "dimensions":
+            if let n = Int(value), n > 0 { settings.dimensions = n } else if !value.isEmpty {
+                warnings.append("\(layer.rawValue) config: dimensions '\(value)' is not a positive number; ignored")
+            }
+        case "max-input-tokens":
+            if let n = Int(value), n > 0 { settings.maxInputTokens = n } else if !value.isEmpty {
+                warnings.append("\(layer.rawValue) config: max-input-tokens '\(value)' is not a positive number; ignored")
+            }
+        case "azure-deployment":
+            settings.azureDeployment = value.isEmpty ? nil : value
+        case "azure-api-version":
+            settings.azureAPIVersion = value.isEmpty ? nil : value
+        case "tiktoken-file":
+            settings.tiktokenFile = value.isEmpty ? nil : value
+        case "price-per-1k":
+            settings.pricePer1K = value.isEmpty ? nil : value
         default:
             warnings.append("\(layer.rawValue) config: unknown key '\(entry.key)' ignored (see .codesearch.example)")
         }

@@ -14,8 +14,26 @@ public struct Settings: Sendable, Equatable {
     public var maxFileSize: Int = 1 << 20
     /// Extra folders of grammar files, searched before the built-in grammars.
     public var grammarDirectories: [String] = []
-    /// Model folder or name for the native embedder (nil: the default model).
+    /// Model folder or name for the native embedder, or the API model's name (nil: the default).
     public var model: String? = nil
+    /// `native` (default) or `openai` (any OpenAI-compatible /v1/embeddings endpoint).
+    public var provider: String = "native"
+    /// The API's base URL, with its version prefix (default https://api.openai.com/v1).
+    public var baseURL: String? = nil
+    /// The environment variable holding the API key (default OPENAI_API_KEY). The key itself
+    /// is only ever read from the environment.
+    public var apiKeyVariable: String = "OPENAI_API_KEY"
+    /// Requested vector size (text-embedding-3 models only).
+    public var dimensions: Int? = nil
+    /// Azure OpenAI: the deployment name and api-version (both or neither).
+    public var azureDeployment: String? = nil
+    public var azureAPIVersion: String? = nil
+    /// A cl100k_base.tiktoken file for exact token counts (default: tiktoken's cache).
+    public var tiktokenFile: String? = nil
+    /// USD per 1,000 tokens for `index --dry-run` (default: the model's list price).
+    public var pricePer1K: String? = nil
+    /// Most tokens per input the API accepts (default 8191).
+    public var maxInputTokens: Int? = nil
 
     public init() {}
 

@@ -74,6 +74,7 @@ struct IndexRun {
         let options = indexer.options
         let cacheKey = indexer.cacheKey()
 
+        let dryRun = options.dryRun
         let replay = try IndexJournal.replay(path: location.journalPath, cacheKey: cacheKey, rowBytes: rowBytes)
         for var blob in replay.blobs where blobIndex[blob.key] == nil {
             blob.lastSeen = generation
@@ -85,7 +86,7 @@ struct IndexRun {
         let missing = entries.filter { blobIndex[$0.key] == nil && seen.insert($0.key).inserted }
         summary.newBlobs = missing.count
         // Opened only when there is something to embed: a rename or a checkout writes no journal.
-        let journal = missing.isEmpty ? nil
+        let journal = missing.isEmpty || dryRun ? nil
             : try IndexJournal(path: location.journalPath, cacheKey: cacheKey, validLength: replay.validLength)
         let clock = ContinuousClock()
         var lastSync = clock.now
@@ -128,6 +129,13 @@ struct IndexRun {
                 }
             }
             pending.append(blob)
+            if dryRun {
+                // `queued` is never cleared in a dry run, so each distinct text is counted once.
+                summary.plannedTexts += queue.map(\.text)
+                queue.removeAll(keepingCapacity: true)
+                pending.removeAll(keepingCapacity: true)
+                continue
+            }
             if queue.count >= options.batchSize || done == missing.count - 1 {
                 if options.shouldCancel?() == true { cancelled = true; break }
                 report(.embedding, done + 1)
@@ -144,6 +152,7 @@ struct IndexRun {
                 }
             }
         }
+        if dryRun { return }
         if !cancelled && !pending.isEmpty {
             try await embed(&queue, &pending, journal: journal, summary: &summary)
         }

@@ -63,6 +63,9 @@ public struct Indexer: Sendable {
             return finish(s)
         }
 
+        if options.dryRun {
+            return finish(try await plan(snapshot: snapshot, hash: hash, entries: entries, source: source))
+        }
         try Indexer.makeDirectory(location.directory)
         let lock: IndexLock
         if options.ifIdle {
@@ -94,6 +97,18 @@ public struct Indexer: Sendable {
         }
         try await run.execute(snapshot: snapshot, hash: hash, source: source, summary: &summary)
         return finish(summary)
+    }
+
+    /// A dry run: what `update` would scan and embed, with no lock, no embedding and no writes.
+    private func plan(snapshot: Snapshot, hash: UInt64, entries: [SourceEntry], source: BlobSource) async throws -> IndexSummary {
+        var run = IndexRun(indexer: self, entries: entries)
+        var summary = IndexSummary(outcome: .planned)
+        summary.files = entries.count
+        if let current = try? IndexFile.open(path: location.indexPath) {
+            run.load(current, summary: &summary)
+        }
+        try await run.execute(snapshot: snapshot, hash: hash, source: source, summary: &summary)
+        return summary
     }
 
     /// Whether the index on disk already holds `snapshot`, made by this embedder and

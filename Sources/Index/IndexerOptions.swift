@@ -46,6 +46,9 @@ public struct IndexerOptions: Sendable {
     public var progress: (@Sendable (IndexProgress) -> Void)?
     /// Polled between blobs and batches (e.g. set by a SIGINT handler).
     public var shouldCancel: (@Sendable () -> Bool)?
+    /// Scan what is new and report what would be embedded (`IndexSummary.plannedTexts`),
+    /// but embed nothing, take no lock and write nothing.
+    public var dryRun = false
 
     public init(batchSize: Int = 32, checkpointInterval: Duration = .seconds(2), ifIdle: Bool = false,
                 encoding: VectorEncoding = .float16,
@@ -73,6 +76,8 @@ public struct IndexSummary: Sendable {
         case busy
         /// `shouldCancel` fired; work so far is kept in the journal for the next run.
         case cancelled
+        /// A dry run: nothing was embedded or written.
+        case planned
     }
 
     public var outcome: Outcome
@@ -94,6 +99,8 @@ public struct IndexSummary: Sendable {
     public var droppedBlobs = 0
     /// Files that could not be read; they are retried on the next run.
     public var failures: [(path: String, message: String)] = []
+    /// With `dryRun`: the distinct texts that would be sent to the embedder.
+    public var plannedTexts: [String] = []
     /// Set when an unreadable or incompatible index was replaced, with the reason.
     public var discardedIndex: String?
     public var seconds: Double = 0

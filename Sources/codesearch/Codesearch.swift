@@ -25,6 +25,7 @@ struct Codesearch: AsyncParsableCommand {
             ScanCommand.self,
             EmbedCommand.self,
             ModelCommand.self,
+            ServeCommand.self,
         ]
     )
 

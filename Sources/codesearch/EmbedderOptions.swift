@@ -1,14 +1,51 @@
 import ArgumentParser
 import CodesearchKit
+import Configuration
 
-/// Options of every command that embeds text.
+/// Options of every command that embeds text. Each is also a configuration key
+/// (see .codesearch.example), settable in the environment or the user's config,
+/// never in a repository's committed `.codesearch`.
 struct EmbedderOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Model folder, or the name of a model in the cache (default: all-MiniLM-L6-v2).",
-        valueName: "dir|name"))
+        "native (default: a local BERT model) or openai (any OpenAI-compatible /v1/embeddings endpoint).",
+        valueName: "name"))
+    var provider: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "native: a model folder or a name in the model cache (default all-MiniLM-L6-v2); openai: the model name (default text-embedding-3-small).",
+        valueName: "model"))
     var model: String?
 
-    var choice: EmbedderChoice { EmbedderChoice(modelFlag: model) }
+    @Option(name: .customLong("base-url"), help: ArgumentHelp(
+        "openai: the API base URL with its version prefix (default https://api.openai.com/v1; env OPENAI_BASE_URL).",
+        valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("openai: the vector size to ask for (text-embedding-3 models).", valueName: "n"))
+    var dimensions: Int?
+
+    @Option(name: .customLong("api-key-env"), help: ArgumentHelp(
+        "openai: the environment variable that holds the API key (default OPENAI_API_KEY).", valueName: "name"))
+    var apiKeyVariable: String?
+
+    var configurationFlags: [ConfigurationLoader.Entry] {
+        var entries: [ConfigurationLoader.Entry] = []
+        if let provider { entries.append(("provider", provider)) }
+        if let model { entries.append(("model", model)) }
+        if let baseURL { entries.append(("base-url", baseURL)) }
+        if let dimensions { entries.append(("dimensions", String(dimensions))) }
+        if let apiKeyVariable { entries.append(("api-key-env", apiKeyVariable)) }
+        return entries
+    }
+
+    func validate() throws {
+        if let provider, !["native", "openai"].contains(provider.lowercased()) {
+            throw ValidationError("--provider must be native or openai")
+        }
+        if let dimensions, dimensions < 1 { throw ValidationError("--dimensions must be positive") }
+    }
+
+    var choice: EmbedderChoice { EmbedderChoice() }
 }
 
 /// `--index DIR`: where the index lives, instead of `<git common dir>/codesearch`.

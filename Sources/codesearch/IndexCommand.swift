@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
+import Embedding
 import Index
 
 /// `codesearch index`: brings the index up to date with a snapshot.
@@ -29,18 +30,29 @@ struct IndexCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(
+        "Report how many functions and tokens would be embedded (and, for API models, the estimated cost); send and write nothing."))
+    var dryRun = false
+
     func run() async throws {
-        let workspace = try repositoryOptions.openWorkspace()
-        let embedder = try embedderOptions.choice.makeEmbedder(for: workspace)
+        let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
+        let location = workspace.indexLocation(override: indexOptions.directory)
+        let embedder = try await embedderOptions.choice.makeEmbedder(
+            settings: workspace.settings, offline: dryRun, existingIndex: try? IndexMetadata.read(path: location.indexPath))
         Interruption.install()
         let progress = ProgressLine(enabled: !quiet && Output.isTerminal(2))
-        let options = IndexerOptions(ifIdle: ifIdle, progress: { p in
+        var options = IndexerOptions(ifIdle: ifIdle, progress: { p in
             progress.update(p.phase == .embedding ? "embedding" : "scanning", done: p.blobsDone, total: p.blobsTotal)
         }, shouldCancel: { Interruption.requested })
-        let summary = try await workspace.updateIndex(selection.kind, embedder: embedder,
-                                                      location: workspace.indexLocation(override: indexOptions.directory),
-                                                      options: options)
+        // An API embeds in large requests; the index checkpoints after each batch either way.
+        if embedder is OpenAIEmbedder { options.batchSize = 512 }
+        options.dryRun = dryRun
+        let summary = try await workspace.updateIndex(selection.kind, embedder: embedder, location: location, options: options)
         progress.finish()
+        if dryRun {
+            Output.standard.line(DryRunReport.line(summary, embedder: embedder))
+            return
+        }
         IndexSummaryReport.print(summary, quiet: quiet)
         if summary.outcome == .cancelled { throw ExitCode(130) }
         if !summary.failures.isEmpty { throw ExitCode(2) }
@@ -68,6 +80,8 @@ enum IndexSummaryReport {
             return "index up to date: \(s.files) files, \(s.functions) functions (\(seconds))"
         case .busy:
             return "another indexer is running; nothing done"
+        case .planned:
+            return "dry run: \(s.plannedTexts.count) functions would be embedded"
         case .updated, .cancelled:
             var text = s.outcome == .cancelled ? "interrupted; kept for the next run: " : "indexed "
             text += "\(s.files) files, \(s.functions) functions: \(s.newBlobs) new blobs, "
@@ -76,5 +90,26 @@ enum IndexSummaryReport {
             if s.recoveredBlobs > 0 { text += ", \(s.recoveredBlobs) blobs recovered from an interrupted run" }
             return text + " (\(seconds))"
         }
+    }
+}
+
+/// `index --dry-run`: what would be sent, in tokens and (for API models) dollars.
+enum DryRunReport {
+    static func line(_ s: IndexSummary, embedder: Embedder) -> String {
+        var text = "dry run: \(s.files) files, \(s.newBlobs) new blobs, \(s.plannedTexts.count) functions to embed"
+        if let api = embedder as? OpenAIEmbedder {
+            let estimate = api.estimate(documents: s.plannedTexts)
+            text += ", \(estimate.tokens) tokens" + (estimate.tokensAreExact ? "" : " at most (no cl100k_base file: counted as UTF-8 bytes)")
+            text += " in \(estimate.requests) requests to \(api.identity.model)"
+            if let cost = estimate.estimatedCostUSD, let price = estimate.pricePer1KTokens {
+                text += String(format: ", about $%.4f at $%@ per 1K tokens", NSDecimalNumber(decimal: cost).doubleValue, "\(price)")
+            } else {
+                text += ", cost unknown (set price-per-1k)"
+            }
+        } else if let native = embedder as? BertEmbedder {
+            let tokens = s.plannedTexts.reduce(0) { $0 + native.tokenCount($1) }
+            text += ", \(tokens) tokens for the local model \(native.identity.model) (no cost)"
+        }
+        return text + "; nothing was sent or written"
     }
 }

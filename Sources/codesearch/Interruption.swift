@@ -16,7 +16,7 @@ enum Interruption {
         return state.requested
     }
 
-    static func install() {
+    static func install(quietly: Bool = false) {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -26,7 +26,9 @@ enum Interruption {
                 state.requested = true
                 state.lock.unlock()
                 if second { Glibc._exit(130) }
-                Output.diagnostic("codesearch: interrupted; saving what was embedded (Ctrl-C again to quit at once)")
+                if !quietly {
+                    Output.diagnostic("codesearch: interrupted; saving what was embedded (Ctrl-C again to quit at once)")
+                }
             }
             source.resume()
             state.lock.lock()

@@ -67,8 +67,8 @@ struct SearchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let workspace = try repositoryOptions.openWorkspace()
-        let embedder = try embedderOptions.choice.makeEmbedder(for: workspace)
+        let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
+        let embedder = try await embedderOptions.choice.makeEmbedder(for: workspace)
         let patterns = paths.map(PathPattern.init)
         var pathFilter: (@Sendable (String) -> Bool)? = nil
         if !patterns.isEmpty {
@@ -82,6 +82,9 @@ struct SearchCommand: AsyncParsableCommand {
         if let update = result.update {
             if update.outcome == IndexSummary.Outcome.busy {
                 Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
+            }
+            if let reason = update.discardedIndex {
+                Output.diagnostic("codesearch: note: the index was rebuilt: \(reason)")
             }
             for failure in update.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
         }

@@ -28,7 +28,15 @@ public enum CodesearchBinary {
     /// but the real model cache.
     public static func run(_ arguments: [String], in directory: String,
                            environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
-        var env = environment
+        let r = try TemporaryRepository.runCapturing(path, arguments, in: directory,
+                                                     environment: self.environment(environment), stdin: stdin)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
+    }
+
+    /// The environment a test run gets: `extra`, over an isolated HOME and config
+    /// folder, the real model cache, and NO_COLOR.
+    public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = extra
         let realHome = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         if env["XDG_CACHE_HOME"] == nil {
             env["XDG_CACHE_HOME"] = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? realHome + "/.cache"
@@ -36,8 +44,7 @@ public enum CodesearchBinary {
         if env["HOME"] == nil { env["HOME"] = isolatedHome }
         if env["XDG_CONFIG_HOME"] == nil { env["XDG_CONFIG_HOME"] = isolatedHome + "/.config" }
         env["NO_COLOR"] = env["NO_COLOR"] ?? "1"
-        let r = try TemporaryRepository.runCapturing(path, arguments, in: directory, environment: env, stdin: stdin)
-        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
+        return env
     }
 
     /// An empty HOME, so the developer's own ~/.gitconfig never changes a test.

@@ -55,6 +55,11 @@ public final class TemporaryRepository {
         public let status: Int32
         public let stderr: String
         public var description: String { "\(command) exited \(status): \(stderr)" }
+        public init(command: String, status: Int32, stderr: String) {
+            self.command = command
+            self.status = status
+            self.stderr = stderr
+        }
     }
 
     /// Runs a program, returning stdout; throws `CommandFailure` on a non-zero exit.

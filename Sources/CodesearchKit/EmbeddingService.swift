@@ -1,0 +1,69 @@
+import Embedding
+import Foundation
+import LoopbackHTTP
+
+/// The native model behind an OpenAI-compatible `/v1/embeddings` endpoint on loopback,
+/// so tools (and other codesearch runs with `--provider openai`) can share one model.
+///
+/// Accepts `POST /v1/embeddings` (or `/embeddings`) with `{"input": "text" | ["text", ...],
+/// "model": "..."}` and answers as OpenAI does: `{"object":"list","data":[{"object":
+/// "embedding","index":0,"embedding":[...]}],"model":...,"usage":{"prompt_tokens":N,
+/// "total_tokens":N}}`. `GET /v1/models` lists the one model. Errors use OpenAI's shape,
+/// `{"error":{"message":...,"type":...}}`.
+public final class EmbeddingService: @unchecked Sendable {
+    private let embedder: BertEmbedder
+    /// Requests are answered one at a time: the embedder already uses every core.
+    private let lock = NSLock()
+    /// Most inputs in one request, as OpenAI's API allows.
+    public static let maxInputs = 2048
+
+    public init(embedder: BertEmbedder) {
+        self.embedder = embedder
+    }
+
+    public var modelName: String { embedder.identity.model }
+
+    public func handle(_ request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
+        switch (request.method, request.path) {
+        case ("GET", "/v1/models"), ("GET", "/models"):
+            return .json(["object": "list", "data": [["id": modelName, "object": "model", "owned_by": "codesearch"]]])
+        case ("POST", "/v1/embeddings"), ("POST", "/embeddings"):
+            return embeddings(request)
+        case (_, "/v1/embeddings"), (_, "/embeddings"):
+            return Self.error(405, "use POST", type: "invalid_request_error")
+        default:
+            return Self.error(404, "no route for \(request.method) \(request.path); this server answers POST /v1/embeddings",
+                              type: "invalid_request_error")
+        }
+    }
+
+    private func embeddings(_ request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
+        guard let body = request.json else {
+            return Self.error(400, "the body is not a JSON object", type: "invalid_request_error")
+        }
+        let inputs: [String]
+        switch body["input"] {
+        case let text as String: inputs = [text]
+        case let texts as [String]: inputs = texts
+        default:
+            return Self.error(400, "'input' must be a string or an array of strings (token arrays are not supported)",
+                              type: "invalid_request_error")
+        }
+        guard !inputs.isEmpty, inputs.count <= Self.maxInputs else {
+            return Self.error(400, "'input' must hold 1 to \(Self.maxInputs) texts", type: "invalid_request_error")
+        }
+        lock.lock()
+        let vectors = embedder.embedSynchronously(inputs)
+        let tokens = inputs.reduce(0) { $0 + embedder.tokenCount($1) }
+        lock.unlock()
+        let data: [[String: Any]] = vectors.enumerated().map { index, vector in
+            ["object": "embedding", "index": index, "embedding": vector.map(Double.init)]
+        }
+        return .json(["object": "list", "data": data, "model": (body["model"] as? String) ?? modelName,
+                      "usage": ["prompt_tokens": tokens, "total_tokens": tokens]])
+    }
+
+    static func error(_ status: Int, _ message: String, type: String) -> LoopbackHTTPServer.Response {
+        .json(["error": ["message": message, "type": type]], status: status)
+    }
+}
