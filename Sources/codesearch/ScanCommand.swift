@@ -67,7 +67,7 @@ struct FileScan {
             }
             let functions = data.withUnsafeBytes { scanner.functions(in: $0) }
             buffer += printer.render(path: path, language: scanner.grammar.name, functions: functions)
-            if buffer.utf8.count > 1 << 16 { write(&buffer) }
+            if buffer.utf8.count > 1 << 18 { write(&buffer) }
         }
         write(&buffer)
         return failed
