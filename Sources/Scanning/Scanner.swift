@@ -32,7 +32,7 @@ public struct Scanner: Sendable {
 
     /// The functions of the bytes in `buffer`; the buffer is only read during the call.
     public func functions(in buffer: UnsafeRawBufferPointer) -> [FunctionSpan] {
-        functions(in: buffer.bindMemory(to: UInt8.self))
+        functions(in: buffer.assumingMemoryBound(to: UInt8.self))
     }
 
     public func functions(in buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
