@@ -17,13 +17,13 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON Lines instead of path:first-last: name.")
     var json = false
 
-    @Option(name: .long, help: "Scan every file with this grammar (e.g. python, swift, go).")
+    @Option(name: .long, help: ArgumentHelp("Scan every file with this grammar (e.g. python, swift, go).", valueName: "name"))
     var language: String?
 
-    @Option(name: .long, help: "A folder of extra grammar JSON files (repeatable).")
+    @Option(name: .long, help: ArgumentHelp("A folder of extra grammar JSON files (repeatable).", valueName: "dir"))
     var grammars: [String] = []
 
-    @Argument(help: "Source files to scan.")
+    @Argument(help: ArgumentHelp("Source files to scan.", valueName: "file"))
     var files: [String]
 
     func run() async throws {
