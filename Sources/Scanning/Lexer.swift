@@ -251,6 +251,11 @@ struct Lexer {
             p = k
         }
         for (formIndex, form) in g.strings.enumerated() where matches(form.open, at: p) {
+            if form.openEndsLine {
+                var q = p + form.open.count
+                while q < n, b[q] == 32 || b[q] == 9 || b[q] == 13 { q += 1 }
+                if q < n && b[q] != 10 { continue }
+            }
             if let ip = form.interpolation?.prefix {
                 interpolating = false
                 for m in prefix.0..<prefix.1 where b[m] | 0x20 == ip { interpolating = true }
