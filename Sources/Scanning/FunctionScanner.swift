@@ -15,7 +15,7 @@
 ///   (`@available`, `public`) before the keyword; doc comments are not included but
 ///   are reported in `docFirstLine...docLastLine`.
 /// - `byteEnd` is exclusive and stops before the line terminator of `lastLine`.
-public struct Scanner: Sendable {
+public struct FunctionScanner: Sendable {
     public let grammar: Grammar
     let compiled: CompiledGrammar
 
