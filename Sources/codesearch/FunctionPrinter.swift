@@ -29,7 +29,13 @@ struct FunctionPrinter {
     /// The text for one file's functions, every line ending in a newline.
     func render(path: String, language: String, functions: [FunctionSpan]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(functions.count * (format == .json ? 320 : 64))
+        append(path: path, language: language, functions: functions, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one file's functions as UTF-8, every line ending in a newline.
+    func append(path: String, language: String, functions: [FunctionSpan], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + functions.count * (format == .json ? 320 : 64))
         switch format {
         case .lines:
             for f in functions {
@@ -43,7 +49,6 @@ struct FunctionPrinter {
                 out.append(10)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// One JSON Lines message, without the newline.
