@@ -24,6 +24,7 @@ final class CompiledGrammar: Sendable {
         let open: [UInt8]
         let close: [UInt8]
         let multiline: Bool
+        let openEndsLine: Bool
         let escape: UInt8?
         let interpolation: Interpolation?
     }
@@ -107,7 +108,7 @@ final class CompiledGrammar: Sendable {
                     prefix: try single(i.prefix?.lowercased(), "interpolation prefix"))
             }
             return StringForm(open: Array(form.open.utf8), close: Array(form.close.utf8),
-                              multiline: form.multiline, escape: try single(form.escape, "escape"),
+                              multiline: form.multiline, openEndsLine: form.openEndsLine ?? false, escape: try single(form.escape, "escape"),
                               interpolation: interpolation)
         }
         stringPrefixes = (g.stringPrefixes ?? []).map { Array($0.lowercased().utf8) }

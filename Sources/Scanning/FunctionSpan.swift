@@ -16,16 +16,19 @@ public struct FunctionSpan: Codable, Equatable, Hashable, Sendable {
     public var firstLine: Int
     /// The line holding the `def` / `func` / `init` keyword.
     public var declarationLine: Int
-    /// 1-based column (in bytes) of that keyword on `declarationLine`.
+    /// 1-based column (in bytes) of that keyword on `declarationLine`; on line 1 a
+    /// UTF-8 BOM is not counted.
     public var declarationColumn: Int
     /// Last line of the body.
     public var lastLine: Int
     /// The declaration's header, whitespace-folded, up to the body: `def f(a, b) -> int:`.
     public var signature: String
-    /// Lines of the docstring or doc comment, if any.
+    /// Lines of the docstring (Python) or doc comment (`///`, `/** */`, Go `//`), if any.
     public var docFirstLine: Int?
     public var docLastLine: Int?
-    /// Byte range of the whole span, from the start of `firstLine` to the end of `lastLine`.
+    /// Byte range of the whole span, from the start of `firstLine` to the end of `lastLine`:
+    /// `byteStart` is the first byte of `firstLine` (0 for line 1, a BOM included),
+    /// `byteEnd` is exclusive and stops before `lastLine`'s line terminator.
     public var byteStart: Int
     public var byteEnd: Int
 

@@ -16,7 +16,8 @@
 ///   definition), `firstStatementString` (a docstring as the first body statement).
 /// - `stringPrefixes` (case-insensitive, e.g. `rb`), `rawStringDelimiter` (optional,
 ///   Swift's `#`: `#"..."#` needs as many after the close and after the escape).
-/// - `strings`: tried in order; each `open`, `close`, `multiline`, `escape` (optional)
+/// - `strings`: tried in order; each `open`, `close`, `multiline`, `escape` (optional),
+///   `openEndsLine` (optional: `open` must end its line, else the next form is tried)
 ///   and `interpolation` (optional): `open`/`close` of embedded code, `afterEscape`
 ///   (Swift `\(`), `literalDoubled` (`{{` is text), `formatSpec` (`:` ends the code
 ///   part, Python f-strings), `prefix` (only strings with this prefix letter interpolate).
@@ -62,6 +63,9 @@ public struct Grammar: Codable, Sendable, Equatable {
         public var open: String
         public var close: String
         public var multiline: Bool
+        /// Only text up to the end of the line may follow `open` (Swift `"""`), so
+        /// `#"""#` is a one-line string holding a quote.
+        public var openEndsLine: Bool?
         public var escape: String?
         public var interpolation: Interpolation?
     }

@@ -5,7 +5,7 @@ import Foundation
 /// over an earlier one, any folder over a built-in grammar of the same `name`).
 public struct GrammarRegistry: Sendable {
     /// One scanner per language, sorted by language name.
-    public let scanners: [Scanner]
+    public let scanners: [FunctionScanner]
     /// A stable identity of every grammar's content, for cache keys: it changes
     /// whenever any grammar byte changes, and only then.
     public let version: String
@@ -38,13 +38,13 @@ public struct GrammarRegistry: Sendable {
                 sources[grammar.name] = (path, data)
             }
         }
-        var scanners: [Scanner] = []
+        var scanners: [FunctionScanner] = []
         var hash = StableHash()
         for name in sources.keys.sorted() {
             guard let source = sources[name] else { continue }
             let grammar = try Self.decode(source.data, file: source.file)
             do {
-                scanners.append(try Scanner(grammar: grammar))
+                scanners.append(try FunctionScanner(grammar: grammar))
             } catch let ScanningError.invalidGrammar(_, reason) {
                 throw ScanningError.invalidGrammar(file: source.file, reason: reason)
             }
@@ -75,12 +75,12 @@ public struct GrammarRegistry: Sendable {
     public var languages: [String] { scanners.map(\.grammar.name) }
 
     /// The scanner for a language name (case-insensitive).
-    public func scanner(language: String) -> Scanner? {
+    public func scanner(language: String) -> FunctionScanner? {
         byName[language.lowercased()].map { scanners[$0] }
     }
 
     /// The scanner for a file, chosen by its extension; nil when no grammar claims it.
-    public func scanner(forPath path: String) -> Scanner? {
+    public func scanner(forPath path: String) -> FunctionScanner? {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return nil }
         let ext = file[file.index(after: dot)...].lowercased()

@@ -42,6 +42,7 @@ struct Lexer {
     var docStartLine = 0
     var docEndLine = 0
     var docTokenCount = -1
+    var bomLength = 0
 
     static let maxNesting = 48
 
@@ -51,7 +52,7 @@ struct Lexer {
         n = bytes.count
         lineStarts = [0]
         lineStarts.reserveCapacity(n / 24 + 16)
-        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3; bomLength = 3 }
     }
 
     @inline(__always)
@@ -138,10 +139,11 @@ struct Lexer {
         let closes = cls & BC.joinClose != 0
         if closes && depth > 0 { depth -= 1 }
         let nl = sawNewline
-        let lineStart = lineStarts[startLine - 1]
+        // Columns count from the first byte after a BOM, as an editor shows them.
+        let lineStart = startLine == 1 ? bomLength : lineStarts[startLine - 1]
         let t = Token(kind: kind, word: word, start: start, end: i, line: startLine, endLine: line,
                       column: start - lineStart + 1, newlineBefore: nl, depth: depth,
-                      indent: nl ? indentOf(lineStart) : 0,
+                      indent: nl ? indentOf(lineStarts[startLine - 1]) : 0,
                       index: tokenCount, opensJoin: opens, closesJoin: closes)
         if opens { depth += 1 }
         sawNewline = false
@@ -249,6 +251,11 @@ struct Lexer {
             p = k
         }
         for (formIndex, form) in g.strings.enumerated() where matches(form.open, at: p) {
+            if form.openEndsLine {
+                var q = p + form.open.count
+                while q < n, b[q] == 32 || b[q] == 9 || b[q] == 13 { q += 1 }
+                if q < n && b[q] != 10 { continue }
+            }
             if let ip = form.interpolation?.prefix {
                 interpolating = false
                 for m in prefix.0..<prefix.1 where b[m] | 0x20 == ip { interpolating = true }

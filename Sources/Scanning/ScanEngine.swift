@@ -1,16 +1,24 @@
 /// The structure layer: reads the token stream of one file and tracks scopes
 /// (indentation or braces), decorators/attributes, definition headers and bodies.
 struct ScanEngine {
+    /// What the next token means. Every token is handled in O(1) whatever the mode.
     enum Mode {
         case idle
+        /// The rest of a line-form decorator (Python `@...`).
         case skipLine
+        /// After a token-form attribute's `@`, then after its name (`(` args may follow).
         case attributeName
         case afterAttributeName
+        /// After a modifier: `private(set)` takes a group.
         case afterModifier
+        /// Inside an attribute's or modifier's `( ... )`.
         case skipGroup(depth: Int)
+        /// After a definition keyword, waiting for the name (or a Go receiver).
         case definitionName
         case receiver(depth: Int)
+        /// Between the name and the body (or the end of a bodyless declaration).
         case header
+        /// After a type keyword, waiting for the name, its dotted tail, then the body.
         case typeName(keyword: Token)
         case typeDotted(expectName: Bool)
         case typeHeader

@@ -28,54 +28,82 @@ struct FunctionPrinter {
 
     /// The text for one file's functions, every line ending in a newline.
     func render(path: String, language: String, functions: [FunctionSpan]) -> String {
-        var out = ""
-        for f in functions {
-            switch format {
-            case .lines:
-                out += "\(path):\(f.firstLine)-\(f.lastLine): \(f.qualifiedName)\n"
-            case .json:
-                out += Self.jsonLine(path: path, language: language, function: f) + "\n"
+        var out: [UInt8] = []
+        append(path: path, language: language, functions: functions, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one file's functions as UTF-8, every line ending in a newline.
+    func append(path: String, language: String, functions: [FunctionSpan], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + functions.count * (format == .json ? 320 : 64))
+        switch format {
+        case .lines:
+            for f in functions {
+                out += Array("\(path):\(f.firstLine)-\(f.lastLine): \(f.qualifiedName)\n".utf8)
+            }
+        case .json:
+            let quotedPath = Self.quoted(path)
+            let quotedLanguage = Self.quoted(language)
+            for f in functions {
+                Self.appendJSON(to: &out, path: quotedPath, language: quotedLanguage, function: f)
+                out.append(10)
             }
         }
-        return out
+    }
+
+    /// One JSON Lines message, without the newline.
+    static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
+        var out: [UInt8] = []
+        appendJSON(to: &out, path: quoted(path), language: quoted(language), function: f)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Written by hand so keys come out in the documented order on every platform.
-    static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
-        func optional(_ v: Int?) -> String { v.map(String.init) ?? "null" }
-        var out = #"{"type":"function","version":1,"data":{"path":"#
-        out += quoted(path)
-        out += #","language":"# + quoted(language)
-        out += #","name":"# + quoted(f.name)
-        out += #","qualifiedName":"# + quoted(f.qualifiedName)
-        out += #","kind":"# + quoted(f.kind.rawValue)
-        out += #","firstLine":\#(f.firstLine),"declarationLine":\#(f.declarationLine)"#
-        out += #","declarationColumn":\#(f.declarationColumn),"lastLine":\#(f.lastLine)"#
-        out += #","signature":"# + quoted(f.signature)
-        out += #","docFirstLine":\#(optional(f.docFirstLine)),"docLastLine":\#(optional(f.docLastLine))"#
-        out += #","byteStart":\#(f.byteStart),"byteEnd":\#(f.byteEnd)}}"#
-        return out
+    private static func appendJSON(to out: inout [UInt8], path: [UInt8], language: [UInt8], function f: FunctionSpan) {
+        func raw(_ s: StaticString) {
+            s.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+        func int(_ v: Int?) {
+            if let v { out += Array(String(v).utf8) } else { raw("null") }
+        }
+        raw(#"{"type":"function","version":1,"data":{"path":"#)
+        out += path
+        raw(#","language":"#); out += language
+        raw(#","name":"#); out += quoted(f.name)
+        raw(#","qualifiedName":"#); out += quoted(f.qualifiedName)
+        raw(#","kind":""#); out += Array(f.kind.rawValue.utf8); raw(#"""#)
+        raw(#","firstLine":"#); int(f.firstLine)
+        raw(#","declarationLine":"#); int(f.declarationLine)
+        raw(#","declarationColumn":"#); int(f.declarationColumn)
+        raw(#","lastLine":"#); int(f.lastLine)
+        raw(#","signature":"#); out += quoted(f.signature)
+        raw(#","docFirstLine":"#); int(f.docFirstLine)
+        raw(#","docLastLine":"#); int(f.docLastLine)
+        raw(#","byteStart":"#); int(f.byteStart)
+        raw(#","byteEnd":"#); int(f.byteEnd)
+        raw("}}")
     }
 
-    /// A JSON string literal; invalid UTF-8 has already become U+FFFD in `String`.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+    /// A JSON string literal, as UTF-8; `String` has already turned invalid UTF-8
+    /// into U+FFFD.
+    static func quoted(_ s: String) -> [UInt8] {
+        var out: [UInt8] = [34]
+        out.reserveCapacity(s.utf8.count + 2)
+        let hex = Array("0123456789abcdef".utf8)
+        for c in s.utf8 {
+            switch c {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 0..<0x20, 0x7F:
+                out += [92, 117, 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]]
             default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+                out.append(c)
             }
         }
-        return out + "\""
+        out.append(34)
+        return out
     }
 }

@@ -17,13 +17,13 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON Lines instead of path:first-last: name.")
     var json = false
 
-    @Option(name: .long, help: "Scan every file with this grammar (e.g. python, swift, go).")
+    @Option(name: .long, help: ArgumentHelp("Scan every file with this grammar (e.g. python, swift, go).", valueName: "name"))
     var language: String?
 
-    @Option(name: .long, help: "A folder of extra grammar JSON files (repeatable).")
+    @Option(name: .long, help: ArgumentHelp("A folder of extra grammar JSON files (repeatable).", valueName: "dir"))
     var grammars: [String] = []
 
-    @Argument(help: "Source files to scan.")
+    @Argument(help: ArgumentHelp("Source files to scan.", valueName: "file"))
     var files: [String]
 
     func run() async throws {
@@ -53,7 +53,7 @@ struct FileScan {
 
     func run(_ paths: [String]) -> Bool {
         var failed = false
-        var buffer = ""
+        var buffer: [UInt8] = []
         for path in paths {
             guard let scanner = language.flatMap(registry.scanner(language:)) ?? registry.scanner(forPath: path) else {
                 printError("\(path): error: \(ScanningError.noGrammarForFile(path))")
@@ -66,17 +66,17 @@ struct FileScan {
                 continue
             }
             let functions = data.withUnsafeBytes { scanner.functions(in: $0) }
-            buffer += printer.render(path: path, language: scanner.grammar.name, functions: functions)
-            if buffer.utf8.count > 1 << 16 { write(&buffer) }
+            printer.append(path: path, language: scanner.grammar.name, functions: functions, to: &buffer)
+            if buffer.count > 1 << 18 { write(&buffer) }
         }
         write(&buffer)
         return failed
     }
 
-    private func write(_ buffer: inout String) {
+    private func write(_ buffer: inout [UInt8]) {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer.utf8))
-        buffer = ""
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 }

@@ -105,6 +105,9 @@ struct PythonScanTests {
         // byteEnd stops before "\r\n".
         #expect(Array(bytes[found[0].byteStart..<found[0].byteEnd]) == Array("\tdef f(self):\r\n\t\treturn 1".utf8))
         checkWellFormed(found, bytes: bytes)
+        let first = scan("python", "\u{FEFF}def f(): pass\n").first
+        #expect(first?.declarationColumn == 1)
+        #expect(first?.byteStart == 0)
     }
 
     @Test func fileWithoutFinalNewline() {

@@ -55,3 +55,28 @@ struct RegressionTests {
             """, ["W.mark", "W.any", "W.union"])
     }
 }
+
+@Suite("Agreement regressions, swift-syntax")
+struct SwiftSyntaxRegressionTests {
+    @Test func rawStringHoldingOnlyAQuoteIsOneLine() {
+        expectFunctions("swift", ##"""
+            ⟦func isQuote() -> Bool {
+                if tmp.is(at: #"""#) { return true }
+                return false
+            }⟧
+            ⟦func next() {}⟧
+            """##, ["isQuote", "next"])
+    }
+
+    @Test func enumCasesNamedLikeModifiers() {
+        expectFunctions("swift", """
+            enum Keyword {
+                case mutating
+                case optional(Int)
+                case consuming, borrowing
+
+                ⟦init?(text: String) { nil }⟧
+            }
+            """, ["Keyword.init"])
+    }
+}

@@ -38,7 +38,7 @@ let registry: GrammarRegistry = {
     do { return try GrammarRegistry() } catch { fatalError("built-in grammars must load: \(error)") }
 }()
 
-func scanner(_ language: String) -> Scanner {
+func scanner(_ language: String) -> FunctionScanner {
     guard let s = registry.scanner(language: language) else { fatalError("no grammar \(language)") }
     return s
 }

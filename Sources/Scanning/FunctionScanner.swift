@@ -15,7 +15,7 @@
 ///   (`@available`, `public`) before the keyword; doc comments are not included but
 ///   are reported in `docFirstLine...docLastLine`.
 /// - `byteEnd` is exclusive and stops before the line terminator of `lastLine`.
-public struct Scanner: Sendable {
+public struct FunctionScanner: Sendable {
     public let grammar: Grammar
     let compiled: CompiledGrammar
 
@@ -32,7 +32,7 @@ public struct Scanner: Sendable {
 
     /// The functions of the bytes in `buffer`; the buffer is only read during the call.
     public func functions(in buffer: UnsafeRawBufferPointer) -> [FunctionSpan] {
-        functions(in: buffer.bindMemory(to: UInt8.self))
+        functions(in: buffer.assumingMemoryBound(to: UInt8.self))
     }
 
     public func functions(in buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
