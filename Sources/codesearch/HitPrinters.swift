@@ -110,5 +110,5 @@ enum JSONText {
         return #"{"type":"# + quoted(type) + #","version":\#(version),"data":{"# + body + "}}"
     }
 
-    static func quoted(_ s: String) -> String { FunctionPrinter.quoted(s) }
+    static func quoted(_ s: String) -> String { String(decoding: FunctionPrinter.quoted(s), as: UTF8.self) }
 }
