@@ -9,6 +9,8 @@ public struct HookInstaller: Sendable {
     /// Hooks after which the working tree may have changed.
     public static let indexingHooks = ["post-commit", "post-checkout", "post-merge", "post-rewrite"]
     static let marker = "# codesearch-hook v1"
+    /// What `status` and `install --pre-commit` add to the indexing hooks.
+    public static let preCommitHook = "pre-commit"
     static let chainedSuffix = ".codesearch-chained"
 
     public let hooksDirectory: String
@@ -107,12 +109,12 @@ public struct HookInstaller: Sendable {
         """
     }
 
-    /// Runs the chained hook, then starts indexing detached and returns at once.
-    /// It never fails the git command: the indexer's own failures go to the log.
+    /// Runs the chained hook, then starts `codesearch hooks run` detached and returns at
+    /// once. It never fails the git command: the indexer's own failures go to the log.
     private func indexingScript(name: String) -> String {
         chainPreamble(name: name) + """
         if [ -x \(Self.quote(executable)) ]; then
-            ( CODESEARCH_HOOK=\(name) nohup \(Self.quote(executable)) index --if-idle --quiet --repo "$PWD" \\
+            ( CODESEARCH_HOOK=\(name) nohup \(Self.quote(executable)) hooks run --repo "$PWD" \\
                 >>\(Self.quote(logPath)) 2>&1 </dev/null & ) >/dev/null 2>&1 </dev/null
         fi
         exit $status

@@ -25,6 +25,9 @@ struct Codesearch: AsyncParsableCommand {
             ScanCommand.self,
             EmbedCommand.self,
             ModelCommand.self,
+            HooksCommand.self,
+            SimilarCommand.self,
+            CheckCommand.self,
         ]
     )
 

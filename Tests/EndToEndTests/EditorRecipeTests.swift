@@ -1,0 +1,139 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The editor recipes of docs/editors.md, each run against real `--vimgrep` output
+/// with that editor's own pattern, and by the editor itself when it is installed
+/// (apt: vim-nox or vim, emacs-nox, fzf; node for the VS Code matcher).
+@Suite struct EditorRecipeTests {
+    /// Hits as the recipes must see them: (file, line, column, text).
+    struct Hit: Equatable, CustomStringConvertible {
+        var file: String, line: Int, column: Int, text: String
+        var description: String { "\(file):\(line):\(column):\(text)" }
+    }
+
+    static let question = "read the settings from a json file"
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../docs/editors.md").standardized.path
+
+    /// The repository and its real `--vimgrep` output, with the hits it names.
+    private func searchOutput() throws -> (TemporaryRepository, String, [Hit]) {
+        let repo = try SimilarFixture.makeRepository()
+        let result = try CodesearchBinary.run(["search", "--vimgrep", "-n", "3", Self.question], in: repo.path)
+        #expect(result.status == 0)
+        let hits = result.stdout.split(separator: "\n").map { line -> Hit in
+            let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            return Hit(file: parts[0], line: Int(parts[1]) ?? 0, column: Int(parts[2]) ?? 0, text: parts[3])
+        }
+        #expect(hits.count == 3)
+        #expect(hits.first == Hit(file: "config.py", line: 4, column: 1, text: "def read_config(path):"))
+        return (repo, result.stdout, hits)
+    }
+
+    private func tool(_ name: String) -> String? {
+        for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
+            return dir + "/" + name
+        }
+        return nil
+    }
+
+    /// Runs in the repository with the codesearch under test first on the PATH.
+    private func run(_ executable: String, _ arguments: [String], in repo: TemporaryRepository) throws -> (status: Int32, stdout: String, stderr: String) {
+        let binDir = URL(fileURLWithPath: CodesearchBinary.path).deletingLastPathComponent().path
+        let path = binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        return try TemporaryRepository.runCapturing(executable, arguments, in: repo.path, environment: [
+            "PATH": path, "HOME": CodesearchBinary.isolatedHome, "NO_COLOR": "1",
+            "XDG_CONFIG_HOME": CodesearchBinary.isolatedHome + "/.config",
+        ])
+    }
+
+    private func docsContain(_ text: String) throws -> Bool {
+        try String(contentsOfFile: Self.docs, encoding: .utf8).contains(text)
+    }
+
+    @Test func vimQuickfixWithGrepprgAndGrepformat() throws {
+        #expect(try docsContain("set grepprg=codesearch\\ search\\ --vimgrep\nset grepformat=%f:%l:%c:%m"))
+        let (repo, _, hits) = try searchOutput()
+        guard let vim = tool("vim") ?? tool("nvim") else {
+            Issue.record("vim is not installed (apt-get install vim-nox); the Vim recipe was not run")
+            return
+        }
+        let out = repo.path + "/quickfix.txt"
+        let result = try run(vim, [
+            "-es", "-N", "-u", "NONE", "-i", "NONE",
+            "-c", "set grepprg=codesearch\\ search\\ --vimgrep\\ -n\\ 3",
+            "-c", "set grepformat=%f:%l:%c:%m",
+            "-c", "silent grep! \(Self.question)",
+            "-c", #"call writefile(map(getqflist(), {_, e -> bufname(e.bufnr) . ':' . e.lnum . ':' . e.col . ':' . e.text . ':' . e.valid}), 'quickfix.txt')"#,
+            "-c", "qa!",
+        ], in: repo)
+        #expect(result.status == 0, "\(result.stderr)")
+        let quickfix = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(quickfix == hits.map { "\($0):1\n" }.joined())
+    }
+
+    @Test func emacsGrepModeVisitsEachHit() throws {
+        #expect(try docsContain(#"(setq grep-command "codesearch search --vimgrep ")"#))
+        let (repo, _, hits) = try searchOutput()
+        guard let emacs = tool("emacs") else {
+            Issue.record("emacs is not installed (apt-get install emacs-nox); the Emacs recipe was not run")
+            return
+        }
+        // M-x grep with the recipe's command, then next-error through every hit.
+        let program = """
+            (progn
+              (require 'grep)
+              (setq grep-command "codesearch search --vimgrep ")
+              (let ((buffer (grep (concat grep-command "-n 3 \(Self.question)"))))
+                (while (get-buffer-process buffer) (accept-process-output nil 0.1))
+                (dotimes (_ \(hits.count))
+                  (next-error)
+                  (princ (format "%s:%d\\n" (file-relative-name buffer-file-name default-directory)
+                                 (line-number-at-pos))))))
+            """
+        let result = try run(emacs, ["--batch", "-Q", "--eval", program], in: repo)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == hits.map { "\($0.file):\($0.line)\n" }.joined())
+    }
+
+    @Test func vsCodeProblemMatcherRegex() throws {
+        let regexp = #"^(.*?):(\\d+):(\\d+):(.*)$"#
+        #expect(try docsContain(#""regexp": ""# + regexp + #"""#))
+        let (repo, output, hits) = try searchOutput()
+        guard let node = tool("node") ?? tool("nodejs") else {
+            Issue.record("node is not installed; the VS Code matcher was not run")
+            return
+        }
+        // VS Code compiles the pattern as a JavaScript RegExp and matches line by line.
+        try output.write(toFile: repo.path + "/hits.txt", atomically: true, encoding: .utf8)
+        let script = """
+            const re = new RegExp(JSON.parse('"\(regexp)"'));
+            for (const line of require('fs').readFileSync('hits.txt', 'utf8').split('\\n')) {
+              const m = re.exec(line);
+              if (m) console.log([m[1], m[2], m[3], m[4]].join('|'));
+            }
+            """
+        let result = try run(node, ["-e", script], in: repo)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == hits.map { "\($0.file)|\($0.line)|\($0.column)|\($0.text)\n" }.joined())
+    }
+
+    @Test func fzfFiltersBySignatureAndTheLineOpensAtItsPlace() throws {
+        #expect(try docsContain("fzf --delimiter : --nth 4.. --preview 'sed -n \"{2},+20p\" {1}'"))
+        let (repo, output, hits) = try searchOutput()
+        guard let fzf = tool("fzf") else {
+            Issue.record("fzf is not installed (apt-get install fzf); the fzf recipe was not run")
+            return
+        }
+        try output.write(toFile: repo.path + "/hits.txt", atomically: true, encoding: .utf8)
+        // --nth 4.. searches the signature only: "app/" is in a path, never in a signature.
+        let byPath = try run("/bin/sh", ["-c", "\(fzf) --filter app/ --delimiter : --nth 4.. < hits.txt"], in: repo)
+        #expect(byPath.stdout == "")
+        let chosen = try run("/bin/sh", ["-c", """
+            \(fzf) --filter load_settings --delimiter : --nth 4.. < hits.txt |
+              { IFS=: read -r file line _ && echo "$file $line"; }
+            """], in: repo)
+        let twin = try #require(hits.first { $0.text.contains("load_settings") })
+        #expect(chosen.stdout == "\(twin.file) \(twin.line)\n")
+    }
+}
