@@ -18,12 +18,16 @@ public struct DuplicateCheckRequest: Sendable {
     public var threshold: Float
     /// Bring the working-tree index up to date first (it is the embedding cache).
     public var update: Bool
+    /// Read the staging area from this index file instead of the repository's
+    /// (a hook passes git's `GIT_INDEX_FILE`, set by `git commit -a` and `git commit PATH`).
+    public var indexFile: String?
 
     public static let defaultThreshold: Float = 0.95
 
-    public init(threshold: Float = DuplicateCheckRequest.defaultThreshold, update: Bool = true) {
+    public init(threshold: Float = DuplicateCheckRequest.defaultThreshold, update: Bool = true, indexFile: String? = nil) {
         self.threshold = threshold
         self.update = update
+        self.indexFile = indexFile
     }
 }
 
@@ -65,7 +69,9 @@ extension Workspace {
         } else {
             head = []
         }
-        let staged = try resolver.resolve(try snapshot(.staged))
+        let stagedSnapshot = try request.indexFile.map { try narrow(repository.stagedSnapshot(
+            indexFile: $0, options: SnapshotOptions(maxFileSize: settings.maxFileSize))) } ?? snapshot(.staged)
+        let staged = try resolver.resolve(stagedSnapshot)
         try await resolver.embedPending(embedder)
 
         var headTexts: [String: Set<UInt64>] = [:]
@@ -98,6 +104,18 @@ extension Workspace {
         }
         return DuplicateCheckResult(findings: findings, checkedFunctions: changed.count, update: summary,
                                     failures: resolver.failures)
+    }
+}
+
+extension Workspace {
+    /// A snapshot narrowed, as `snapshot(_:)` narrows, to files with a grammar that the settings admit.
+    func narrow(_ snapshot: Snapshot) -> Snapshot {
+        var result = snapshot
+        result.entries = snapshot.entries.filter { entry in
+            guard let scanner = grammars.scanner(forPath: entry.path) else { return false }
+            return settings.admits(path: entry.path, language: scanner.grammar.name)
+        }
+        return result
     }
 }
 

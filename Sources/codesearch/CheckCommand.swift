@@ -48,8 +48,12 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace()
         let embedder = try embedderOptions.choice.makeEmbedder(for: workspace)
+        // In a pre-commit hook of `git commit -a` or `git commit PATH`, git stages into a
+        // temporary index and names it here (relative to the top level, where hooks run).
+        let indexFile = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            .map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
         let result = try await workspace.checkStaged(
-            DuplicateCheckRequest(threshold: threshold, update: !noUpdate), embedder: embedder,
+            DuplicateCheckRequest(threshold: threshold, update: !noUpdate, indexFile: indexFile), embedder: embedder,
             location: workspace.indexLocation(override: indexOptions.directory))
         for failure in (result.update?.failures ?? []) + result.failures {
             Output.diagnostic("codesearch: \(failure.path): \(failure.message)")

@@ -146,4 +146,17 @@ import Testing
         #expect((commit.stdout + commit.stderr).contains("copy.py:1: staged function parse_duration closely resembles timeutil.py:1"))
         try repo.git(["commit", "-q", "--no-verify", "-m", "copy anyway"])
     }
+
+    /// Regression: `git commit -a` stages into a temporary index (GIT_INDEX_FILE); the
+    /// check must read that one, not .git/index.
+    @Test func preCommitHookSeesWhatCommitAllStages() throws {
+        let repo = try makeRepository()
+        try repo.write("helpers.py", Self.unrelated)
+        try repo.commitAll()
+        try CodesearchBinary.run(["hooks", "install", "--pre-commit"], in: repo.path)
+        try repo.write("helpers.py", Self.unrelated + "\n" + Self.exactCopy)
+        let commit = try TemporaryRepository.runCapturing("/usr/bin/git", ["commit", "-q", "-a", "-m", "copy"], in: repo.path)
+        #expect(commit.status != 0)
+        #expect((commit.stdout + commit.stderr).contains("helpers.py:5: staged function parse_duration closely resembles timeutil.py:1"))
+    }
 }
