@@ -170,4 +170,23 @@ import Testing
         try repo.commitAll("add mailer")
         #expect(try repo.git(["log", "--format=%s", "-1"]) == "add mailer\n")
     }
+
+    @Test func installedFromALinkedWorktreeTheHooksServeIt() throws {
+        let repo = try makeRepository()
+        let worktree = repo.path + "-linked"
+        try repo.git(["worktree", "add", "-q", "-b", "side", worktree])
+        defer { try? FileManager.default.removeItem(atPath: worktree) }
+        let install = try CodesearchBinary.run(["hooks", "install"], in: worktree)
+        #expect(install.stdout.hasPrefix("hooks: \(repo.path)/.git/hooks\n"))
+        try Data(Self.mailer.utf8).write(to: URL(fileURLWithPath: worktree + "/mailer.py"))
+        try repo.git(["add", "mailer.py"], in: worktree)
+        try repo.git(["commit", "-q", "-m", "mailer"], in: worktree)
+        let deadline = Date().addingTimeInterval(60)
+        var current = false
+        while !current && Date() < deadline {
+            current = try CodesearchBinary.run(["status"], in: worktree).stdout.contains("state: current")
+            if !current { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(current)
+    }
 }
