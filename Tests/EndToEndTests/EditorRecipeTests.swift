@@ -143,4 +143,20 @@ import Testing
         let twin = try #require(hits.first { $0.text.contains("load_settings") })
         #expect(chosen.stdout == "\(twin.file) \(twin.line)\n")
     }
+
+    @Test func gitCodesearchThroughTheInstalledLink() throws {
+        let repo = try SimilarFixture.makeRepository()
+        // A private bin folder holding a link to the binary under test, as an install would.
+        let bin = repo.path + "-bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        try FileManager.default.createSymbolicLink(atPath: bin + "/codesearch", withDestinationPath: CodesearchBinary.path)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../scripts/install-git-alias").standardized.path
+        let installed = try TemporaryRepository.runCapturing(script, [bin + "/codesearch"], in: repo.path)
+        #expect(installed.stdout == "linked \(bin)/git-codesearch -> codesearch\n")
+        let result = try TemporaryRepository.runCapturing("/usr/bin/git", ["codesearch", "functions", "config.py"], in: repo.path,
+                                                          environment: ["PATH": bin + ":/usr/bin:/bin"])
+        #expect(result.stdout == "config.py:4-7: read_config\nconfig.py:10-14: checksum\n")
+    }
 }
