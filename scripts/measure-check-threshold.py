@@ -133,7 +133,7 @@ def measure(source, binary, sample, seed):
         run(["git", "reset", "-q"], repo)
         shutil.rmtree(os.path.join(repo, "copies"))
         for path, node, _ in chosen:
-            r = run([binary, "similar", f"{path}:{node.lineno}", "-n", "1", "--json", "--no-update"], repo, check=False)
+            r = run([binary, "similar", f"{path}:{node.lineno}", "-n", "1", "--json"], repo, check=False)
             m = re.search(r'"score":([\d.\-]+)', r.stdout)
             if m:
                 result["unrelated"].append(float(m.group(1)))

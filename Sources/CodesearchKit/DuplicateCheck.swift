@@ -22,7 +22,7 @@ public struct DuplicateCheckRequest: Sendable {
     /// (a hook passes git's `GIT_INDEX_FILE`, set by `git commit -a` and `git commit PATH`).
     public var indexFile: String?
 
-    public static let defaultThreshold: Float = 0.95
+    public static let defaultThreshold: Float = 0.90
 
     public init(threshold: Float = DuplicateCheckRequest.defaultThreshold, update: Bool = true, indexFile: String? = nil) {
         self.threshold = threshold

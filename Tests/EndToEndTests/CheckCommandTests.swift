@@ -42,18 +42,18 @@ import Testing
 
         """
 
-    /// parse_duration with its name and variables renamed.
+    /// parse_duration renamed, with one variable renamed.
     static let lightlyEdited = """
-        def duration_seconds(spec):
+        def parse_duration_text(text):
             units = {"s": 1, "m": 60, "h": 3600}
             seconds = 0
-            digits = ""
-            for c in spec:
-                if c.isdigit():
-                    digits += c
+            number = ""
+            for char in text:
+                if char.isdigit():
+                    number += char
                 else:
-                    seconds += int(digits) * units[c]
-                    digits = ""
+                    seconds += int(number) * units[char]
+                    number = ""
             return seconds
 
         """
@@ -81,7 +81,7 @@ import Testing
         let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path)
         #expect(result.stdout == """
             copy.py:1: staged function parse_duration closely resembles timeutil.py:1 parse_duration (1.00)
-            pkg/edited.py:1: staged function duration_seconds closely resembles timeutil.py:1 parse_duration (0.97)
+            pkg/edited.py:1: staged function parse_duration_text closely resembles timeutil.py:1 parse_duration (0.96)
 
             """)
         #expect(result.status == 1)
