@@ -101,7 +101,7 @@ public struct HookInstaller: Sendable {
         # Installed by `codesearch hooks install`; `codesearch hooks uninstall` removes it
         # and puts back the hook it chained, if any.
         status=0
-        chained="$(dirname "$0")/\(name)\(Self.chainedSuffix)"
+        chained="${0%/*}/\(name)\(Self.chainedSuffix)"
         if [ -x "$chained" ]; then
             "$chained" "$@" || status=$?
         fi
@@ -114,7 +114,8 @@ public struct HookInstaller: Sendable {
     private func indexingScript(name: String) -> String {
         chainPreamble(name: name) + """
         if [ -x \(Self.quote(executable)) ]; then
-            ( CODESEARCH_HOOK=\(name) nohup \(Self.quote(executable)) hooks run --repo "$PWD" \\
+            # Detached from git and immune to hang-ups, without a fork or exec more than needed.
+            ( trap '' HUP; CODESEARCH_HOOK=\(name) exec \(Self.quote(executable)) hooks run --repo "$PWD" \\
                 >>\(Self.quote(logPath)) 2>&1 </dev/null & ) >/dev/null 2>&1 </dev/null
         fi
         exit $status
