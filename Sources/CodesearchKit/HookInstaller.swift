@@ -123,12 +123,19 @@ public struct HookInstaller: Sendable {
         """
     }
 
-    /// Blocks a commit that duplicates an existing function (`codesearch check --staged`).
+    /// Blocks a commit that duplicates an existing function (`codesearch check --staged`
+    /// exits 1). Any other failure of the check is reported and lets the commit go on.
     private func preCommitScript() -> String {
         chainPreamble(name: "pre-commit") + """
         [ $status -ne 0 ] && exit $status
         if [ -x \(Self.quote(executable)) ]; then
-            \(Self.quote(executable)) check --staged --repo "$PWD" || exit $?
+            \(Self.quote(executable)) check --staged --repo "$PWD"
+            case $? in
+                0) ;;
+                1) echo "codesearch: commit stopped; 'git commit --no-verify' commits anyway" >&2
+                   exit 1 ;;
+                *) echo "codesearch: the duplicate check failed; committing anyway" >&2 ;;
+            esac
         fi
         exit 0
 

@@ -144,6 +144,7 @@ import Testing
         #expect(commit.status != 0)
         // git sends a hook's output to its standard error.
         #expect((commit.stdout + commit.stderr).contains("copy.py:1: staged function parse_duration closely resembles timeutil.py:1"))
+        #expect(commit.stderr.contains("codesearch: commit stopped; 'git commit --no-verify' commits anyway\n"))
         try repo.git(["commit", "-q", "--no-verify", "-m", "copy anyway"])
     }
 
@@ -158,5 +159,18 @@ import Testing
         let commit = try TemporaryRepository.runCapturing("/usr/bin/git", ["commit", "-q", "-a", "-m", "copy"], in: repo.path)
         #expect(commit.status != 0)
         #expect((commit.stdout + commit.stderr).contains("helpers.py:5: staged function parse_duration closely resembles timeutil.py:1"))
+    }
+
+    @Test func aFailingCheckNeverStopsTheCommit() throws {
+        let repo = try makeRepository()
+        try CodesearchBinary.run(["hooks", "install", "--pre-commit"], in: repo.path)
+        try repo.write("copy.py", Self.exactCopy)
+        try repo.git(["add", "-A"])
+        // No model where the hook looks: the check fails with status 2.
+        let commit = try TemporaryRepository.runCapturing("/usr/bin/git", ["commit", "-q", "-m", "copy"], in: repo.path,
+                                                          environment: ["XDG_CACHE_HOME": repo.path + "/no-cache",
+                                                                        "HOME": CodesearchBinary.isolatedHome])
+        #expect(commit.status == 0)
+        #expect(commit.stderr.contains("codesearch: the duplicate check failed; committing anyway\n"))
     }
 }
