@@ -9,6 +9,8 @@ public struct HookInstaller: Sendable {
     /// Hooks after which the working tree may have changed.
     public static let indexingHooks = ["post-commit", "post-checkout", "post-merge", "post-rewrite"]
     static let marker = "# codesearch-hook v1"
+    /// What `status` and `install --pre-commit` add to the indexing hooks.
+    public static let preCommitHook = "pre-commit"
     static let chainedSuffix = ".codesearch-chained"
 
     public let hooksDirectory: String
@@ -99,7 +101,7 @@ public struct HookInstaller: Sendable {
         # Installed by `codesearch hooks install`; `codesearch hooks uninstall` removes it
         # and puts back the hook it chained, if any.
         status=0
-        chained="$(dirname "$0")/\(name)\(Self.chainedSuffix)"
+        chained="${0%/*}/\(name)\(Self.chainedSuffix)"
         if [ -x "$chained" ]; then
             "$chained" "$@" || status=$?
         fi
@@ -107,12 +109,13 @@ public struct HookInstaller: Sendable {
         """
     }
 
-    /// Runs the chained hook, then starts indexing detached and returns at once.
-    /// It never fails the git command: the indexer's own failures go to the log.
+    /// Runs the chained hook, then starts `codesearch hooks run` detached and returns at
+    /// once. It never fails the git command: the indexer's own failures go to the log.
     private func indexingScript(name: String) -> String {
         chainPreamble(name: name) + """
         if [ -x \(Self.quote(executable)) ]; then
-            ( CODESEARCH_HOOK=\(name) nohup \(Self.quote(executable)) index --if-idle --quiet --repo "$PWD" \\
+            # Detached from git and immune to hang-ups, without a fork or exec more than needed.
+            ( trap '' HUP; CODESEARCH_HOOK=\(name) exec \(Self.quote(executable)) hooks run --repo "$PWD" \\
                 >>\(Self.quote(logPath)) 2>&1 </dev/null & ) >/dev/null 2>&1 </dev/null
         fi
         exit $status
@@ -120,12 +123,19 @@ public struct HookInstaller: Sendable {
         """
     }
 
-    /// Blocks a commit that duplicates an existing function (`codesearch check --staged`).
+    /// Blocks a commit that duplicates an existing function (`codesearch check --staged`
+    /// exits 1). Any other failure of the check is reported and lets the commit go on.
     private func preCommitScript() -> String {
         chainPreamble(name: "pre-commit") + """
         [ $status -ne 0 ] && exit $status
         if [ -x \(Self.quote(executable)) ]; then
-            \(Self.quote(executable)) check --staged --repo "$PWD" || exit $?
+            \(Self.quote(executable)) check --staged --repo "$PWD"
+            case $? in
+                0) ;;
+                1) echo "codesearch: commit stopped; 'git commit --no-verify' commits anyway" >&2
+                   exit 1 ;;
+                *) echo "codesearch: the duplicate check failed; committing anyway" >&2 ;;
+            esac
         fi
         exit 0
 

@@ -26,6 +26,9 @@ struct Codesearch: AsyncParsableCommand {
             EmbedCommand.self,
             ModelCommand.self,
             ServeCommand.self,
+            HooksCommand.self,
+            SimilarCommand.self,
+            CheckCommand.self,
         ]
     )
 

@@ -1,0 +1,214 @@
+import Embedding
+import Git
+import Index
+import Scanning
+
+/// One staged function that closely resembles an existing one.
+public struct DuplicateFinding: Sendable, Equatable {
+    public var stagedPath: String
+    public var staged: FunctionSpan
+    public var existingPath: String
+    public var existing: FunctionSpan
+    /// Cosine similarity of the two functions' vectors.
+    public var score: Float
+}
+
+public struct DuplicateCheckRequest: Sendable {
+    /// Report pairs at least this similar (cosine); see docs/check-threshold.md.
+    public var threshold: Float
+    /// Bring the working-tree index up to date first (it is the embedding cache).
+    public var update: Bool
+    /// Read the staging area from this index file instead of the repository's
+    /// (a hook passes git's `GIT_INDEX_FILE`, set by `git commit -a` and `git commit PATH`).
+    public var indexFile: String?
+
+    public static let defaultThreshold: Float = 0.90
+
+    public init(threshold: Float = DuplicateCheckRequest.defaultThreshold, update: Bool = true, indexFile: String? = nil) {
+        self.threshold = threshold
+        self.update = update
+        self.indexFile = indexFile
+    }
+}
+
+public struct DuplicateCheckResult: Sendable {
+    /// Sorted by staged path and line, then by score, best first.
+    public var findings: [DuplicateFinding]
+    /// Staged functions that were added or changed.
+    public var checkedFunctions: Int
+    public var update: IndexSummary?
+    /// Files of HEAD or the staging area that could not be read.
+    public var failures: [(path: String, message: String)]
+}
+
+extension Workspace {
+    /// Compares each function added or changed in the staging area with HEAD's
+    /// functions elsewhere.
+    ///
+    /// "Added or changed": a staged function whose text is in no function of HEAD's
+    /// version of the same path. "Existing": a function of HEAD that is still in the
+    /// staging area unchanged at the same path (so moving a function is not a copy),
+    /// at another path or with another qualified name than the staged one.
+    ///
+    /// The working-tree index is the embedding cache: it is brought up to date as a
+    /// search would (so the next search has nothing to do), and blobs it lacks (HEAD's
+    /// side of a changed file, a file changed again after staging) are scanned and
+    /// embedded in memory. The index's live snapshot stays the working tree.
+    public func checkStaged(_ request: DuplicateCheckRequest, embedder: Embedder,
+                            location: IndexLocation) async throws -> DuplicateCheckResult {
+        var summary: IndexSummary?
+        if request.update {
+            summary = try await updateIndex(.workingTree, embedder: embedder, location: location,
+                                            options: IndexerOptions(ifIdle: true))
+        }
+        let index = try? openIndex(location: location, embedder: embedder)
+        var resolver = SnapshotResolver(workspace: self, index: index)
+        let head: [ResolvedFunction]
+        if let commit = repository.headCommitID() {
+            head = try resolver.resolve(try snapshot(.revision(commit)))
+        } else {
+            head = []
+        }
+        let stagedSnapshot = try request.indexFile.map { try narrow(repository.stagedSnapshot(
+            indexFile: $0, options: SnapshotOptions(maxFileSize: settings.maxFileSize))) } ?? snapshot(.staged)
+        let staged = try resolver.resolve(stagedSnapshot)
+        try await resolver.embedPending(embedder)
+
+        var headTexts: [String: Set<UInt64>] = [:]
+        for f in head { headTexts[f.path, default: []].insert(f.textHash) }
+        var stagedTexts: [String: Set<UInt64>] = [:]
+        for f in staged { stagedTexts[f.path, default: []].insert(f.textHash) }
+
+        let changed = staged.filter { !(headTexts[$0.path]?.contains($0.textHash) ?? false) }
+        let existing = head.filter { stagedTexts[$0.path]?.contains($0.textHash) ?? false }
+        var findings: [DuplicateFinding] = []
+        if !changed.isEmpty {
+            let changedVectors = changed.map { resolver.unitVector(of: $0) }
+            for candidate in existing {
+                let v = resolver.unitVector(of: candidate)
+                for (i, c) in changed.enumerated()
+                where !(c.path == candidate.path && c.span.qualifiedName == candidate.span.qualifiedName) {
+                    let score = zip(changedVectors[i], v).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                    if score >= request.threshold {
+                        findings.append(DuplicateFinding(stagedPath: c.path, staged: c.span, existingPath: candidate.path,
+                                                         existing: candidate.span, score: score))
+                    }
+                }
+            }
+        }
+        findings.sort {
+            if $0.stagedPath != $1.stagedPath { return $0.stagedPath < $1.stagedPath }
+            if $0.staged.declarationLine != $1.staged.declarationLine { return $0.staged.declarationLine < $1.staged.declarationLine }
+            if $0.score != $1.score { return $0.score > $1.score }
+            return ($0.existingPath, $0.existing.declarationLine) < ($1.existingPath, $1.existing.declarationLine)
+        }
+        return DuplicateCheckResult(findings: findings, checkedFunctions: changed.count, update: summary,
+                                    failures: resolver.failures)
+    }
+}
+
+extension Workspace {
+    /// A snapshot narrowed, as `snapshot(_:)` narrows, to files with a grammar that the settings admit.
+    func narrow(_ snapshot: Snapshot) -> Snapshot {
+        var result = snapshot
+        result.entries = snapshot.entries.filter { entry in
+            guard let scanner = grammars.scanner(forPath: entry.path) else { return false }
+            return settings.admits(path: entry.path, language: scanner.grammar.name)
+        }
+        return result
+    }
+}
+
+/// A function of a snapshot, with where its vector comes from.
+struct ResolvedFunction {
+    enum Vector { case row(Int), pending(Int) }
+    var path: String
+    var span: FunctionSpan
+    var textHash: UInt64
+    var vector: Vector
+}
+
+/// Finds each snapshot function's vector in the index by blob id, else by text;
+/// texts in neither are queued for the embedder.
+struct SnapshotResolver {
+    let workspace: Workspace
+    let index: IndexFile?
+    private var blobRows: [BlobKey: Range<Int>] = [:]
+    private var textRows: [UInt64: Int]?
+    private var pendingTexts: [String] = []
+    private var pendingByHash: [UInt64: Int] = [:]
+    private var embedded: [[Float]] = []
+    var failures: [(path: String, message: String)] = []
+
+    init(workspace: Workspace, index: IndexFile?) {
+        self.workspace = workspace
+        self.index = index
+        if let index {
+            for b in 0..<index.blobCount {
+                let blob = index.blob(at: b)
+                blobRows[blob.key] = blob.functions
+            }
+        }
+    }
+
+    mutating func resolve(_ snapshot: Snapshot) throws -> [ResolvedFunction] {
+        var out: [ResolvedFunction] = []
+        for entry in snapshot.entries {
+            guard let scanner = workspace.grammars.scanner(forPath: entry.path) else { continue }
+            let key = BlobKey(id: entry.blobID, language: scanner.grammar.name)
+            if let index, let rows = blobRows[key] {
+                for row in rows {
+                    let f = index.function(at: row)
+                    out.append(ResolvedFunction(path: entry.path, span: f.span, textHash: f.textHash, vector: .row(row)))
+                }
+                continue
+            }
+            let bytes: [UInt8]
+            do {
+                bytes = try workspace.repository.contents(of: entry)
+            } catch {
+                failures.append((entry.path, "\(error)"))
+                continue
+            }
+            for span in scanner.functions(in: bytes) {
+                let text = EmbeddingText.text(for: span, in: bytes)
+                let hash = EmbeddingText.hash(text)
+                out.append(ResolvedFunction(path: entry.path, span: span, textHash: hash, vector: vector(forText: text, hash: hash)))
+            }
+        }
+        return out
+    }
+
+    private mutating func vector(forText text: String, hash: UInt64) -> ResolvedFunction.Vector {
+        if textRows == nil, let index {
+            var rows: [UInt64: Int] = [:]
+            for i in 0..<index.functionCount { rows[index.function(at: i).textHash] = i }
+            textRows = rows
+        }
+        if let row = textRows?[hash] { return .row(row) }
+        if let pending = pendingByHash[hash] { return .pending(pending) }
+        pendingByHash[hash] = pendingTexts.count
+        pendingTexts.append(text)
+        return .pending(pendingTexts.count - 1)
+    }
+
+    mutating func embedPending(_ embedder: Embedder, batchSize: Int = 32) async throws {
+        var start = embedded.count
+        while start < pendingTexts.count {
+            let end = min(pendingTexts.count, start + batchSize)
+            embedded += try await embedder.embed(documents: Array(pendingTexts[start..<end]))
+            start = end
+        }
+    }
+
+    /// The function's vector scaled to length 1 (stored vectors are float16).
+    func unitVector(of f: ResolvedFunction) -> [Float] {
+        let v: [Float]
+        switch f.vector {
+        case .row(let row): v = index?.vector(at: row) ?? []
+        case .pending(let i): v = i < embedded.count ? embedded[i] : []
+        }
+        let norm = v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? v.map { $0 / norm } : v
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CodesearchKit
+import Foundation
+
+/// `codesearch check --staged`: does a staged function copy one that already exists?
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Warn when a staged function closely resembles an existing one.",
+        discussion: """
+            Compares every function added or changed in the staging area with the \
+            functions of HEAD at other locations (HEAD's functions that are still staged \
+            unchanged: moving a function is not copying it), and prints each pair at \
+            least --threshold similar (cosine of the embeddings), best first:
+
+              path:line: staged function X closely resembles path:line Y (0.96)
+
+            Lines are the def/func lines, 1-based; paths are relative to the repository \
+            root. The working-tree index serves as the embedding cache and is brought \
+            up to date as by a search; the index still holds the working tree afterwards. \
+            Exits 1 when a pair was found (0 with --warn-only), 0 when none was, 2 on \
+            error. `codesearch hooks install --pre-commit` runs it before every commit.
+            """)
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var embedderOptions: EmbedderOptions
+    @OptionGroup var indexOptions: IndexOptions
+
+    @Flag(name: .customLong("staged"), help: "Check the staging area (the only mode, for now).")
+    var staged = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Report pairs at least this similar, 0 to 1 (default \(DuplicateCheckRequest.defaultThreshold)).",
+        valueName: "t"))
+    var threshold: Float = DuplicateCheckRequest.defaultThreshold
+
+    @Flag(name: .customLong("warn-only"), help: "Print what was found but exit 0.")
+    var warnOnly = false
+
+    @Flag(name: .customLong("no-update"), help: "Use the index as it is, without updating it first.")
+    var noUpdate = false
+
+    func validate() throws {
+        if !staged { throw ValidationError("say what to check: --staged") }
+        if !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be above 0 and at most 1") }
+    }
+
+    func run() async throws {
+        let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
+        let embedder = try await embedderOptions.choice.makeEmbedder(for: workspace)
+        // In a pre-commit hook of `git commit -a` or `git commit PATH`, git stages into a
+        // temporary index and names it here (relative to the top level, where hooks run).
+        let indexFile = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            .map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+        let result = try await workspace.checkStaged(
+            DuplicateCheckRequest(threshold: threshold, update: !noUpdate, indexFile: indexFile), embedder: embedder,
+            location: workspace.indexLocation(override: indexOptions.directory))
+        for failure in (result.update?.failures ?? []) + result.failures {
+            Output.diagnostic("codesearch: \(failure.path): \(failure.message)")
+        }
+        for f in result.findings {
+            Output.standard.line("\(f.stagedPath):\(f.staged.declarationLine): staged function \(f.staged.qualifiedName) "
+                                 + "closely resembles \(f.existingPath):\(f.existing.declarationLine) "
+                                 + "\(f.existing.qualifiedName) (\(String(format: "%.2f", f.score)))")
+        }
+        if !result.findings.isEmpty && !warnOnly { throw ExitCode(1) }
+    }
+}
