@@ -51,7 +51,7 @@ import Testing
         #expect(!settings.admits(path: "src/app/a.py", language: "python"))
         #expect(warnings.count == 3)
         #expect(warnings.contains { $0.contains("'model' refused") })
-        #expect(warnings.contains { $0.contains("unknown key 'base-url'") })
+        #expect(warnings.contains { $0.contains("'base-url' refused") })
     }
 
     @Test func badSizeWarnsAndKeepsDefault() {
