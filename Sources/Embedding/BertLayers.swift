@@ -32,14 +32,58 @@ func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, c: Int,
                weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Float) {
     for r in 0..<rows {
         let row = x + r * c
-        var sum: Float = 0
-        for j in 0..<c { sum += row[j] }
-        let mean = sum / Float(c)
-        var squares: Float = 0
-        for j in 0..<c { let d = row[j] - mean; squares += d * d }
-        let inverse = 1 / (squares / Float(c) + eps).squareRoot()
-        for j in 0..<c { row[j] = (row[j] - mean) * inverse * weight[j] + bias[j] }
+        let mean = sum(row, count: c) / Float(c)
+        for j in 0..<c { row[j] -= mean }
+        let variance = sumOfSquares(row, count: c) / Float(c)
+        let inverse = 1 / (variance + eps).squareRoot()
+        for j in 0..<c { row[j] = row[j] * inverse * weight[j] + bias[j] }
     }
+}
+
+/// Sum with 16 partial sums in four SIMD4 registers: strict fp32 order stops the compiler
+/// from vectorising a plain `+=` loop.
+@inline(__always)
+func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    reduce(x, count: count, initial: 0, combine: { $0 + $1 }, scalar: { $0 + $1 }, merge: { $0 + $1 })
+}
+
+@inline(__always)
+func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    reduce(x, count: count, initial: 0, combine: { $0 + $1 * $1 }, scalar: { $0 + $1 * $1 }, merge: { $0 + $1 })
+}
+
+@inline(__always)
+func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    reduce(x, count: count, initial: -.infinity, combine: { pointwiseMax($0, $1) }, scalar: { max($0, $1) },
+           merge: { max($0, $1) })
+}
+
+@inline(__always)
+private func combineLanes(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, _ d: SIMD4<Float>,
+                          _ merge: (Float, Float) -> Float) -> SIMD4<Float> {
+    var out = SIMD4<Float>()
+    for k in 0..<4 { out[k] = merge(merge(a[k], b[k]), merge(c[k], d[k])) }
+    return out
+}
+
+@inline(__always)
+private func reduce(_ x: UnsafePointer<Float>, count: Int, initial: Float,
+                    combine: (SIMD4<Float>, SIMD4<Float>) -> SIMD4<Float>,
+                    scalar: (Float, Float) -> Float, merge: (Float, Float) -> Float) -> Float {
+    var a = SIMD4<Float>(repeating: initial), b = a, c = a, d = a
+    let raw = UnsafeRawPointer(x)
+    var i = 0
+    while i + 16 <= count {
+        a = combine(a, raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self))
+        b = combine(b, raw.loadUnaligned(fromByteOffset: 4 * (i + 4), as: SIMD4<Float>.self))
+        c = combine(c, raw.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD4<Float>.self))
+        d = combine(d, raw.loadUnaligned(fromByteOffset: 4 * (i + 12), as: SIMD4<Float>.self))
+        i += 16
+    }
+    let lanes = combineLanes(a, b, c, d, merge)
+    var result = merge(merge(lanes[0], lanes[1]), merge(lanes[2], lanes[3]))
+    while i < count { result = scalar(result, x[i]); i += 1 }
+    return result
 }
 
 /// x = LayerNorm(x + residual).   x, residual (rows, C)
@@ -78,11 +122,9 @@ func selfAttention(qkv: UnsafePointer<Float>, offsets: [Int], c: Int, heads: Int
 func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
     for r in 0..<rows {
         let row = x + r * columns
-        var maximum = -Float.infinity
-        for j in 0..<columns { maximum = max(maximum, row[j]) }
-        var sum: Float = 0
-        for j in 0..<columns { let e = fastExp(row[j] - maximum); row[j] = e; sum += e }
-        let inverse = 1 / sum
+        let top = maximum(row, count: columns)
+        for j in 0..<columns { row[j] = fastExp(row[j] - top) }
+        let inverse = 1 / sum(row, count: columns)
         for j in 0..<columns { row[j] *= inverse }
     }
 }
@@ -123,7 +165,11 @@ func fastErf(_ input: Float) -> Float {
 @inline(__always)
 func fastExp(_ input: Float) -> Float {
     let x0 = min(max(input, -87.3), 88.3)
-    let n = (x0 * 1.44269504088896341 + 0.5).rounded(.down)
+    // n = round(x0 / ln 2) by the 1.5 * 2^23 trick: floorf is a libm call that blocks vectorising.
+    // The low bits of `shifted` hold n itself, which gives 2^n without a trapping Int32(Float).
+    let shifter: Float = 12582912
+    let shifted = x0 * 1.44269504088896341 + shifter
+    let n = shifted - shifter
     var x = x0 - n * 0.693359375
     x = x + n * 2.12194440e-4
     let x2 = x * x
@@ -134,6 +180,6 @@ func fastExp(_ input: Float) -> Float {
     y = y * x + 1.6666665459e-1
     y = y * x + 5.0000001201e-1
     y = y * x2 + x + 1
-    let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(n) + 127) << 23)
+    let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
     return input < -87.3 ? 0 : y * scale
 }

@@ -42,9 +42,14 @@ struct EmbedCommand: AsyncParsableCommand {
                 print(report)
                 return
             }
+            // Streamed in 64 KiB writes so 10,000 vectors never sit in memory as one string.
             var output = ""
             for vector in try await embedder.embed(documents: input) {
                 output += "[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n"
+                if output.utf8.count > 1 << 16 {
+                    FileHandle.standardOutput.write(Data(output.utf8))
+                    output = ""
+                }
             }
             FileHandle.standardOutput.write(Data(output.utf8))
         } catch {
