@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodesearchKit
 import Embedding
 import Foundation
 
@@ -11,12 +12,12 @@ struct EmbedCommand: AsyncParsableCommand {
             per line from standard input; a line that is a JSON string (starting with a double \
             quote) is decoded, so a text can hold newlines: "def f():\\n    pass".
 
-            The model is the first of: --model, $CODESEARCH_MODEL, the user configuration, \
-            the user cache ($XDG_CACHE_HOME/codesearch/models/all-MiniLM-L6-v2).
+            The native model is the first of: --model, $CODESEARCH_MODEL, the user \
+            configuration, the user cache ($XDG_CACHE_HOME/codesearch/models/all-MiniLM-L6-v2). \
+            With --provider openai the texts go to the configured endpoint instead.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Model folder or cached model name.", valueName: "DIR"))
-    var model: String?
+    @OptionGroup var embedderOptions: EmbedderOptions
 
     @Option(name: .long, help: "Worker threads.")
     var threads: Int = 2
@@ -35,25 +36,28 @@ struct EmbedCommand: AsyncParsableCommand {
         do {
             let input = texts.isEmpty ? try EmbedInput.readLines(FileHandle.standardInput) : texts
             let started = Date()
-            let directory = try ModelLocator(flag: model).resolve().directory
-            let embedder = try BertEmbedder(modelDirectory: directory, threads: threads)
-            if benchmark {
+            let (settings, warnings) = try Workspace.settings(flags: embedderOptions.configurationFlags)
+            for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
+            let embedder: Embedder
+            if settings.provider == "native" {
+                let directory = try ModelLocator(flag: settings.model).resolve().directory
+                embedder = try BertEmbedder(modelDirectory: directory, threads: threads)
+            } else {
+                embedder = try await embedderOptions.choice.makeEmbedder(settings: settings)
+            }
+            if benchmark, let embedder = embedder as? BertEmbedder {
                 let report = EmbedBenchmark.run(embedder, texts: input, loadSeconds: Date().timeIntervalSince(started))
                 print(report)
                 return
             }
-            // Streamed in 64 KiB writes so 10,000 vectors never sit in memory as one string.
-            var output = ""
+            // Output buffers and flushes in 64 KiB writes, so 10,000 vectors never sit in memory as one string.
             for vector in try await embedder.embed(documents: input) {
-                output += "[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n"
-                if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
-                    output = ""
-                }
+                Output.standard.write("[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n")
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
+        } catch let error as ValidationError {
+            throw error
         } catch {
-            FileHandle.standardError.write(Data("codesearch: error: \(error)\n".utf8))
+            Output.diagnostic("codesearch: error: \(error)")
             throw ExitCode(2)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodesearchKit
 import Embedding
 import Foundation
 
@@ -35,7 +36,7 @@ struct ModelCommand: AsyncParsableCommand {
         var model: String?
 
         func run() async throws {
-            try await guarded { print(try ModelLocator(flag: model).resolve().directory.path) }
+            try await guarded { print(try ModelLocator(flag: model, userConfigValue: try Workspace.settings(flags: []).0.model).resolve().directory.path) }
         }
     }
 
@@ -47,7 +48,7 @@ struct ModelCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let directory = try ModelLocator(flag: model).resolve().directory
+                let directory = try ModelLocator(flag: model, userConfigValue: try Workspace.settings(flags: []).0.model).resolve().directory
                 let report = try ModelStore().verify(directory)
                 print("""
                     ok \(report.directory.path)
