@@ -48,37 +48,44 @@ extension Repository {
         return try body(index)
     }
 
-    /// Stage-0 entries of the index as (path, id, mode, size).
+    /// Stage-0 entries of the repository's index as (path, id, mode, size).
     private func indexEntries() throws -> [SnapshotEntry] {
-        try withIndex { index in
-            let count = git_index_entrycount(index)
-            var entries: [SnapshotEntry] = []
-            entries.reserveCapacity(count)
-            for i in 0..<count {
-                guard let e = git_index_get_byindex(index, i) else { continue }
-                let stage = (Int(e.pointee.flags) & 0x3000) >> 12
-                if stage != 0 { continue }
-                entries.append(SnapshotEntry(path: String(cString: e.pointee.path),
-                                             blobID: e.pointee.id.blobID,
-                                             mode: e.pointee.mode,
-                                             size: Int(e.pointee.file_size)))
-            }
-            return entries
+        try withIndex(Repository.stageZeroEntries)
+    }
+
+    /// Stage-0 entries of an open index (`git_index_get_byindex`).
+    static func stageZeroEntries(_ index: OpaquePointer) -> [SnapshotEntry] {
+        let count = git_index_entrycount(index)
+        var entries: [SnapshotEntry] = []
+        entries.reserveCapacity(count)
+        for i in 0..<count {
+            guard let e = git_index_get_byindex(index, i) else { continue }
+            let stage = (Int(e.pointee.flags) & 0x3000) >> 12
+            if stage != 0 { continue }
+            entries.append(SnapshotEntry(path: String(cString: e.pointee.path),
+                                         blobID: e.pointee.id.blobID,
+                                         mode: e.pointee.mode,
+                                         size: Int(e.pointee.file_size)))
         }
+        return entries
     }
 
     private func stagedSnapshot(options: SnapshotOptions) throws -> Snapshot {
+        Repository.stagedSnapshot(try indexEntries(), headID: headIDUnlocked(), options: options)
+    }
+
+    /// The staged snapshot of a list of index entries: regular files within the size limit.
+    static func stagedSnapshot(_ indexEntries: [SnapshotEntry], headID: String?, options: SnapshotOptions) -> Snapshot {
         var kept: [SnapshotEntry] = []
         var skipped: [(String, String)] = []
-        for entry in try indexEntries() where isRegularFileMode(entry.mode) {
+        for entry in indexEntries where isRegularFileMode(entry.mode) {
             if entry.size > options.maxFileSize {
                 skipped.append((entry.path, "larger than \(options.maxFileSize) bytes"))
             } else {
                 kept.append(entry)
             }
         }
-        return Snapshot(kind: .staged, commitID: headIDUnlocked(), entries: kept.sorted { $0.path < $1.path },
-                        skipped: skipped)
+        return Snapshot(kind: .staged, commitID: headID, entries: kept.sorted { $0.path < $1.path }, skipped: skipped)
     }
 
     // MARK: working tree
