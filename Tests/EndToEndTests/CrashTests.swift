@@ -48,7 +48,7 @@ import Testing
         var rng = SeededGenerator(state: 20_261_129)
         var kills = 0
         var round = 0
-        while kills < 24 && round < 40 {
+        while kills < 21 && round < 40 {
             round += 1
             let directory = scratch + "/round-\(round)"
             var completed = false
