@@ -1,4 +1,5 @@
 // Usage: make-search-index DIR FUNCTIONS
+//        make-search-index --existing DIR
 //
 // Creates a git repository at DIR (100 Python files of random text, committed with the
 // git CLI) and writes its index (DIR/.git/codesearch/index) through the public
@@ -7,6 +8,10 @@
 // of scanning and embedding. `codesearch search` in DIR then finds the index current, so
 // a timed search is the whole user path: model load, no-op update check, open, embed
 // the query, rank.
+//
+// With --existing, DIR is a repository already: its functions are really scanned and only
+// the vectors are random (for timing a no-op re-index of a large corpus without first
+// spending minutes of embedding; a no-op run never reads a vector).
 import CodesearchKit
 import Embedding
 import Foundation
@@ -64,6 +69,16 @@ func git(_ arguments: [String], in directory: String) throws {
 @main struct MakeSearchIndex {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 3 && arguments[1] == "--existing" {
+            let workspace = try Workspace.open(path: arguments[2])
+            let model = try EmbedderChoice().makeEmbedder(for: workspace)
+            let indexer = Indexer(location: workspace.indexLocation(), extractor: ScannerExtractor(grammars: workspace.grammars),
+                                  embedder: RandomEmbedder(identity: model.identity),
+                                  options: IndexerOptions(batchSize: 1024))
+            let summary = try await indexer.update(snapshot: try workspace.snapshot(.workingTree), source: workspace.repository)
+            print("\(arguments[2]): \(summary.functions) functions in \(summary.files) files (random vectors), \(String(format: "%.1f", summary.seconds)) s")
+            return
+        }
         guard arguments.count == 3, let functions = Int(arguments[2]), functions >= files else {
             FileHandle.standardError.write(Data("usage: make-search-index DIR FUNCTIONS (at least \(files))\n".utf8))
             exit(2)
