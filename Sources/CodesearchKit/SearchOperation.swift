@@ -33,7 +33,8 @@ public struct SearchResult: Sendable {
 
 extension Workspace {
     /// Updates the index (unless asked not to), embeds the query and ranks every live function.
-    /// When another indexer holds the lock, the search answers from the index as it is.
+    /// When another indexer holds the lock, the search answers from the index as it is, or
+    /// waits for that indexer when there is no usable index yet.
     public func search(_ request: SearchRequest, embedder: Embedder, location: IndexLocation,
                        indexerOptions: IndexerOptions = IndexerOptions()) async throws -> SearchResult {
         var summary: IndexSummary?
@@ -41,6 +42,13 @@ extension Workspace {
             var options = indexerOptions
             options.ifIdle = true
             summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
+            if summary?.outcome == .busy
+                && (try? IndexMetadata.read(path: location.indexPath))?.identity != embedder.identity {
+                // Nothing usable to answer from yet (say, the first index is being built):
+                // wait for the running indexer instead of failing with "no index yet".
+                options.ifIdle = false
+                summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
+            }
         }
         let index: IndexFile
         do {

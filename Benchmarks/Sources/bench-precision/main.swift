@@ -1,6 +1,7 @@
-// fp16 vs fp32 vectors: ranking agreement and score error.
-// Built by scripts/bench-index together with the kernel sources.
+// fp16 vs fp32 vectors: ranking agreement and score error (scripts/bench-index --precision).
 import Foundation
+import Index
+import Search
 
 struct Random {
     var state: UInt64

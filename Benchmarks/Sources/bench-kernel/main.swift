@@ -1,7 +1,8 @@
-import Foundation
-// Ranking-kernel benchmark: synthetic unit vectors, one query, top-10.
-// Built by scripts/bench-search together with the kernel sources.
+// Ranking-kernel benchmark: synthetic unit vectors, one query, top-10 (scripts/bench-search --kernel).
 import Dispatch
+import Foundation
+import Index
+import Search
 
 struct Random {
     var state: UInt64

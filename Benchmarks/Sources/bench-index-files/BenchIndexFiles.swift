@@ -1,8 +1,13 @@
 // End-to-end release benchmark over real index files: builds indexes of
 // N functions through `Indexer` (a hash "embedder", 10 functions per file),
 // times a no-op run, then `DenseRanker.rank` over the memory-mapped file.
-// Built by scripts/bench-search-index as one module with the library sources.
+// Usage: bench-index-files [N ...] (default 10k 100k 1M).
+import Embedding
 import Foundation
+import Git
+import Index
+import Scanning
+import Search
 
 struct HashEmbedder: Embedder {
     var identity = EmbedderIdentity(provider: "bench", model: "hash", weightsSHA256: "", dimensions: 384,
@@ -82,7 +87,7 @@ func seconds(_ d: Duration) -> String {
             for _ in 0..<7 {
                 best = min(best, try clock.measure { _ = try ranker.rank(query: query, options: RankOptions(limit: 10)) })
                 filtered = min(filtered, try clock.measure {
-                    _ = try ranker.rank(query: query, options: RankOptions(limit: 10, languages: ["python"], pathGlob: PathGlob("src/**/*.py")))
+                    _ = try ranker.rank(query: query, options: RankOptions(limit: 10, languages: ["python"], pathFilter: { $0.hasPrefix("src/") && $0.hasSuffix(".py") }))
                 })
             }
             print("""
