@@ -39,7 +39,7 @@ public struct EmbedderChoice: Sendable {
             let locator = ModelLocator(flag: settings.model, environment: environment)
             let (directory, _) = try locator.resolve()
             let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-            return try BertEmbedder(modelDirectory: directory, threads: threads)
+            return try LazyEmbedder(modelDirectory: directory, threads: threads)
         }
     }
 

@@ -32,10 +32,20 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let weightsURL = modelDirectory.appending(path: "model.safetensors")
         let file = try SafetensorsFile(url: weightsURL)
         encoder = BertEncoder(config: config, weights: try BertWeights(file: file, config: config))
-        let digest = try WeightsDigest(memoURL: digestMemo).sha256(of: weightsURL)
-        identity = EmbedderIdentity(provider: "native", model: modelDirectory.standardizedFileURL.lastPathComponent,
-                                    weightsSHA256: digest, dimensions: config.hiddenSize,
-                                    pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength)
+        identity = try Self.identity(modelDirectory: modelDirectory, config: config, digestMemo: digestMemo)
+    }
+
+    /// The identity a model folder's embedder will have, from its configuration and the
+    /// remembered weights digest, without loading the tokenizer or the weights.
+    public static func identity(modelDirectory: URL, digestMemo: URL? = ModelStore.defaultDigestMemo) throws -> EmbedderIdentity {
+        try identity(modelDirectory: modelDirectory, config: try BertConfig(directory: modelDirectory), digestMemo: digestMemo)
+    }
+
+    static func identity(modelDirectory: URL, config: BertConfig, digestMemo: URL?) throws -> EmbedderIdentity {
+        let digest = try WeightsDigest(memoURL: digestMemo).sha256(of: modelDirectory.appending(path: "model.safetensors"))
+        return EmbedderIdentity(provider: "native", model: modelDirectory.standardizedFileURL.lastPathComponent,
+                                weightsSHA256: digest, dimensions: config.hiddenSize,
+                                pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength)
     }
 
     /// Token ids as the model sees them: [CLS] ... [SEP], truncated to the max length.

@@ -106,7 +106,7 @@ enum DryRunReport {
             } else {
                 text += ", cost unknown (set price-per-1k)"
             }
-        } else if let native = embedder as? BertEmbedder {
+        } else if let native = (try? (embedder as? LazyEmbedder)?.embedder()) as? BertEmbedder {
             let tokens = s.plannedTexts.reduce(0) { $0 + native.tokenCount($1) }
             text += ", \(tokens) tokens for the local model \(native.identity.model) (no cost)"
         }
