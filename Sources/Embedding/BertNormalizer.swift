@@ -3,7 +3,7 @@ import Foundation
 /// The BERT normaliser of Hugging Face `tokenizers`, stage 1 of 4: drop control characters
 /// and map whitespace to spaces, put spaces around CJK ideographs, strip accents (NFD, drop
 /// non-spacing marks), lowercase character by character.
-struct BertNormalizer: Sendable {
+struct BertNormalizer: Sendable, Equatable {
     var cleanText = true
     var handleChineseChars = true
     var stripAccents = true

@@ -71,71 +71,33 @@ struct BertPostProcessor: Sendable {
 
 extension BertTokenizer {
     /// Loads tokenizer.json, or else vocab.txt with tokenizer_config.json, from a model folder.
-    init(directory: URL, maxLength: Int) throws {
+    /// What tokenizer.json holds is remembered in the user cache (keyed by the file's path,
+    /// size, mtime and inode), because parsing 0.5 MB of JSON dominates a query's start-up.
+    init(directory: URL, maxLength: Int, cache: URL? = TokenizerSpec.defaultCache) throws {
         let jsonURL = directory.appending(path: "tokenizer.json")
         let vocabURL = directory.appending(path: "vocab.txt")
-        var normalizer = BertNormalizer()
-        var vocab: [String: Int32] = [:]
-        var unknownToken = "[UNK]"
-        var maxChars = 100
-        var special: [String: Int32] = [:]
+        let spec: TokenizerSpec
         if FileManager.default.fileExists(atPath: jsonURL.path) {
-            let file = try JSONFile(url: jsonURL)
-            guard let model = file.object["model"] as? [String: Any],
-                  let rawVocab = model["vocab"] as? [String: Any] else {
-                throw EmbeddingError.badJSON(path: jsonURL.path, reason: "`model.vocab` is missing")
-            }
-            if let type = model["type"] as? String, type != "WordPiece" {
-                throw EmbeddingError.unsupportedModel(path: jsonURL.path, reason: "tokenizer model `\(type)` is not WordPiece")
-            }
-            vocab.reserveCapacity(rawVocab.count)
-            for (token, value) in rawVocab {
-                guard let id = value as? NSNumber else {
-                    throw EmbeddingError.badJSON(path: jsonURL.path, reason: "vocab entry `\(token)` is not a number")
-                }
-                vocab[token] = id.int32Value
-            }
-            unknownToken = model["unk_token"] as? String ?? unknownToken
-            maxChars = (model["max_input_chars_per_word"] as? NSNumber)?.intValue ?? maxChars
-            if let n = file.object["normalizer"] as? [String: Any] {
-                guard n["type"] as? String == "BertNormalizer" else {
-                    throw EmbeddingError.unsupportedModel(path: jsonURL.path, reason: "normalizer `\(n["type"] ?? "?")` is not BertNormalizer")
-                }
-                normalizer.cleanText = (n["clean_text"] as? Bool) ?? true
-                normalizer.handleChineseChars = (n["handle_chinese_chars"] as? Bool) ?? true
-                normalizer.lowercase = (n["lowercase"] as? Bool) ?? true
-                normalizer.stripAccents = (n["strip_accents"] as? Bool) ?? normalizer.lowercase
-            }
-            for entry in file.object["added_tokens"] as? [[String: Any]] ?? [] {
-                if let content = entry["content"] as? String, let id = entry["id"] as? NSNumber,
-                   (entry["special"] as? Bool) ?? false {
-                    special[content] = id.int32Value
-                }
+            let key = TokenizerSpec.cacheKey(for: jsonURL)
+            if let cache, let key, let cached = TokenizerSpec.load(from: cache, key: key) {
+                spec = cached
+            } else {
+                spec = try TokenizerSpec(tokenizerJSON: jsonURL)
+                if let cache, let key { spec.save(to: cache, key: key) }
             }
         } else if FileManager.default.fileExists(atPath: vocabURL.path) {
-            guard let text = try? String(contentsOf: vocabURL, encoding: .utf8) else {
-                throw EmbeddingError.unreadable(path: vocabURL.path, reason: "not UTF-8 text")
-            }
-            var id: Int32 = 0
-            text.enumerateLines { line, _ in vocab[line] = id; id += 1 }
-            if let config = try JSONFile.optional(directory.appending(path: "tokenizer_config.json")) {
-                normalizer.lowercase = config.bool("do_lower_case") ?? true
-                normalizer.handleChineseChars = config.bool("tokenize_chinese_chars") ?? true
-                normalizer.stripAccents = config.bool("strip_accents") ?? normalizer.lowercase
-                unknownToken = config.string("unk_token") ?? unknownToken
-            }
-            for token in ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] { special[token] = vocab[token] }
+            spec = try TokenizerSpec(vocabText: vocabURL, directory: directory)
         } else {
             throw EmbeddingError.missingFile(path: jsonURL.path, hint: "the model folder needs tokenizer.json or vocab.txt")
         }
         let source = FileManager.default.fileExists(atPath: jsonURL.path) ? jsonURL.path : vocabURL.path
-        guard let unknownID = vocab[unknownToken], let clsID = vocab["[CLS]"], let sepID = vocab["[SEP]"] else {
+        guard let unknownID = spec.vocab[spec.unknownToken], let clsID = spec.vocab["[CLS]"], let sepID = spec.vocab["[SEP]"] else {
             throw EmbeddingError.badJSON(path: source, reason: "the vocabulary lacks [UNK], [CLS] or [SEP]")
         }
-        var wordPiece = WordPiece(vocab: vocab, unknownID: unknownID)
-        wordPiece.maxInputCharsPerWord = maxChars
-        self.init(normalizer: normalizer, wordPiece: wordPiece,
+        var wordPiece = WordPiece(vocab: spec.vocab, unknownID: unknownID)
+        wordPiece.maxInputCharsPerWord = spec.maxChars
+        self.init(normalizer: spec.normalizer, wordPiece: wordPiece,
                   postProcessor: BertPostProcessor(clsID: clsID, sepID: sepID, maxLength: maxLength),
-                  specialTokens: special.map { ($0.key, $0.value) })
+                  specialTokens: spec.special.map { ($0.key, $0.value) })
     }
 }
