@@ -21,9 +21,9 @@ public enum PathPrior {
                 if dir.hasSuffix("Tests") { return true }
             }
         }
-        guard let file = components.last?.lowercased() else { return false }
+        guard let file = components.last else { return false }
         return file.hasPrefix("test_") || file.hasSuffix("_test.py") || file == "conftest.py"
-            || file.hasSuffix("tests.swift") || file.hasSuffix("test.swift")
+            || file.hasSuffix("Tests.swift") || file.hasSuffix("Test.swift")  // case matters: not Latest.swift
             || file.hasSuffix(".pb.swift") || file.hasSuffix("_pb2.py") || file.contains(".generated.")
     }
 }
