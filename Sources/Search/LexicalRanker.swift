@@ -30,16 +30,19 @@ public struct LexicalRanker: Sendable {
             var scores = [Float](repeating: 0, count: lexicon.functionCount)
             // Path terms per live file, only for files whose path can contain a query term.
             var pathCounts: [(functions: Range<Int>, counts: [Int])] = []
+            let termBytes = terms.map { Array($0.utf8) }
             for file in files where !file.functions.isEmpty {
-                let lower = file.path.lowercased()
-                guard terms.contains(where: { lower.contains($0) }) else { continue }
+                guard LexicalRanker.mayContain(file.path, termBytes) else { continue }
                 let words = LexicalTerms.terms(file.path)
                 let counts = terms.map { t in words.reduce(0) { $0 + ($1 == t ? 1 : 0) } }
                 if counts.contains(where: { $0 > 0 }) { pathCounts.append((file.functions, counts)) }
             }
             for (q, term) in terms.enumerated() {
-                let postings = lexicon.postings(of: term) ?? 0..<0
-                let df = Float(postings.count)
+                let all = lexicon.postings(of: term) ?? 0..<0
+                let df = Float(all.count)
+                // A term in most functions (idf < log 2) barely moves the ranking but would
+                // cost a pass over most rows: only its path occurrences count.
+                let postings = all.count * 2 > lexicon.functionCount ? all.lowerBound..<all.lowerBound : all
                 let idf = log(1 + (n - df + 0.5) / (df + 0.5))
                 var touched: [Int] = []
                 touched.reserveCapacity(postings.count)
@@ -63,6 +66,32 @@ public struct LexicalRanker: Sendable {
                 }
             }
             return scores
+        }
+    }
+
+    /// Whether some term occurs in `path`, ASCII case-insensitively: a cheap
+    /// filter before splitting the path into terms (most paths match nothing).
+    static func mayContain(_ path: String, _ terms: [[UInt8]]) -> Bool {
+        var path = path
+        return path.withUTF8 { p in
+            for term in terms where term.count <= p.count {
+                let first = term[0]
+                var i = 0
+                while i + term.count <= p.count {
+                    let c = p[i]
+                    if (c >= 65 && c <= 90 ? c + 32 : c) == first {
+                        var j = 1
+                        while j < term.count {
+                            let d = p[i + j]
+                            if (d >= 65 && d <= 90 ? d + 32 : d) != term[j] { break }
+                            j += 1
+                        }
+                        if j == term.count { return true }
+                    }
+                    i += 1
+                }
+            }
+            return false
         }
     }
 }
