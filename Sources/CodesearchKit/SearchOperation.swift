@@ -13,9 +13,12 @@ public struct SearchRequest: Sendable {
     public var minScore: Float
     /// Bring the index up to date with the working tree first (skipped with `--no-update`).
     public var update: Bool
+    public var mode: SearchMode
 
     public init(query: String, limit: Int = 10, languages: Set<String>? = nil,
-                pathFilter: (@Sendable (String) -> Bool)? = nil, minScore: Float = -1, update: Bool = true) {
+                pathFilter: (@Sendable (String) -> Bool)? = nil, minScore: Float = -1, update: Bool = true,
+                mode: SearchMode = .default) {
+        self.mode = mode
         self.query = query
         self.limit = limit
         self.languages = languages
@@ -37,8 +40,15 @@ extension Workspace {
     /// waits for that indexer when there is no usable index yet.
     public func search(_ request: SearchRequest, embedder: Embedder, location: IndexLocation,
                        indexerOptions: IndexerOptions = IndexerOptions()) async throws -> SearchResult {
+        try await search(batch: [request], embedder: embedder, location: location, indexerOptions: indexerOptions)[0]
+    }
+
+    /// Several questions against one opened index (the update, if any, runs once, before the first).
+    public func search(batch requests: [SearchRequest], embedder: Embedder, location: IndexLocation,
+                       indexerOptions: IndexerOptions = IndexerOptions()) async throws -> [SearchResult] {
+        guard let first = requests.first else { return [] }
         var summary: IndexSummary?
-        if request.update {
+        if first.update {
             var options = indexerOptions
             options.ifIdle = true
             summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
@@ -59,11 +69,15 @@ extension Workspace {
         guard index.identity == embedder.identity else {
             throw CodesearchError.usage("the index was made by \(index.identity.provider) model \(index.identity.model) (\(index.identity.dimensions) dimensions), not the current \(embedder.identity.provider) model \(embedder.identity.model); run `codesearch index` to rebuild it")
         }
-        let query = try await embedder.embed(query: request.query)
-        let ranker = DenseRanker(index: index)
-        let hits = try ranker.rank(query: query, options: RankOptions(
-            limit: request.limit, languages: request.languages, pathFilter: request.pathFilter, minScore: request.minScore))
-        return SearchResult(hits: hits, update: summary)
+        let ranker = HybridRanker(index: index)
+        var results: [SearchResult] = []
+        for request in requests {
+            let query = request.mode == .lexical ? nil : try await embedder.embed(query: request.query)
+            let hits = try ranker.rank(text: request.query, query: query, mode: request.mode, options: RankOptions(
+                limit: request.limit, languages: request.languages, pathFilter: request.pathFilter, minScore: request.minScore))
+            results.append(SearchResult(hits: hits, update: results.isEmpty ? summary : nil))
+        }
+        return results
     }
 
     /// The source lines `first...last` (1-based) of a hit's file, read from its blob.

@@ -2,10 +2,18 @@ import Scanning
 
 /// The text embedded for a function. It depends only on the blob's bytes,
 /// never on the path, so one embedding serves every path and revision.
+///
+/// The qualified name comes first and identifiers are split into words
+/// (`parseHTTPHeader` → parse http header) so the word-piece tokenizer sees
+/// English words; measured in `Benchmarks/RESULTS-quality.md`.
 public enum EmbeddingText {
+    public static func text(for span: FunctionSpan, in bytes: [UInt8]) -> String {
+        IdentifierWords.splitIdentifiers(in: span.qualifiedName + "\n" + source(of: span, in: bytes))
+    }
+
     /// The function's source, bytes `byteStart..<byteEnd` (clamped), decoded as
     /// UTF-8 with replacement characters for invalid sequences.
-    public static func text(for span: FunctionSpan, in bytes: [UInt8]) -> String {
+    public static func source(of span: FunctionSpan, in bytes: [UInt8]) -> String {
         let start = min(max(0, span.byteStart), bytes.count)
         let end = min(max(start, span.byteEnd), bytes.count)
         return String(decoding: bytes[start..<end], as: UTF8.self)

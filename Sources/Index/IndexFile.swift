@@ -38,6 +38,10 @@ public final class IndexFile: @unchecked Sendable {
     private let functionTable: UnsafeRawBufferPointer
     private let snapshotTable: UnsafeRawBufferPointer
     private let vectors: UnsafeRawBufferPointer
+    private let lexicon: LexiconView?
+
+    /// False for a version-1 file, written before lexical data existed.
+    public var hasLexicon: Bool { lexicon != nil }
 
     /// Opens and validates the index at `path`; throws `IndexError`.
     public static func open(path: String) throws -> IndexFile {
@@ -71,8 +75,11 @@ public final class IndexFile: @unchecked Sendable {
         let table = try SectionTable(file: file, actualSize: size, path: path)
         let sections = table.sections
         for kind in IndexFormat.Section.allCases {
-            guard let s = sections[kind] else { throw IndexError.corrupt(path: path, section: "missing \(kind.name)") }
-            if kind != .vectors {
+            guard let s = sections[kind] else {
+                if kind == .lexicon && table.version < 2 { continue }
+                throw IndexError.corrupt(path: path, section: "missing \(kind.name)")
+            }
+            if kind != .vectors && kind != .lexicon {
                 let bytes = UnsafeRawBufferPointer(rebasing: file[s.offset..<(s.offset + s.length)])
                 guard XXHash64.hash(bytes) == s.hash else { throw IndexError.corrupt(path: path, section: kind.name) }
             }
@@ -87,6 +94,7 @@ public final class IndexFile: @unchecked Sendable {
         functionTable = view(.functions)
         snapshotTable = view(.snapshot)
         vectors = view(.vectors)
+        let lexiconBytes = sections[.lexicon].map { UnsafeRawBufferPointer(start: base + $0.offset, count: $0.length) }
         let meta = sections[.meta]!
         metadata = try IndexMetadata(meta: UnsafeRawBufferPointer(rebasing: file[meta.offset..<(meta.offset + meta.length)]),
                                      formatVersion: table.version, fileSize: size, path: path)
@@ -97,6 +105,14 @@ public final class IndexFile: @unchecked Sendable {
               sections[.vectors]!.length == m.functionCount * m.identity.dimensions * m.encoding.bytesPerComponent,
               sections[.vectors]!.offset % IndexFormat.alignment == 0 else {
             throw IndexError.corrupt(path: path, section: IndexFormat.Section.meta.name)
+        }
+        if let bytes = lexiconBytes {
+            guard let view = LexiconView(bytes: bytes, strings: strings, functionCount: m.functionCount) else {
+                throw IndexError.corrupt(path: path, section: IndexFormat.Section.lexicon.name)
+            }
+            lexicon = view
+        } else {
+            lexicon = nil
         }
         try validateReferences()
     }
@@ -143,6 +159,9 @@ public final class IndexFile: @unchecked Sendable {
     public func verify() throws {
         guard XXHash64.hash(vectors) == sections[.vectors]!.hash else {
             throw IndexError.corrupt(path: path, section: IndexFormat.Section.vectors.name)
+        }
+        if let s = sections[.lexicon], let lexicon, XXHash64.hash(lexicon.bytes) != s.hash {
+            throw IndexError.corrupt(path: path, section: IndexFormat.Section.lexicon.name)
         }
     }
 
@@ -223,14 +242,21 @@ public final class IndexFile: @unchecked Sendable {
         try withExtendedLifetime(self) { try body(vectors) }
     }
 
+    /// The lexicon in place (nil for a version-1 file). Valid only inside `body`.
+    public func withLexicon<R>(_ body: (LexiconView?) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(lexicon) }
+    }
+
     /// Reads everything back into writable form (used when the index changes).
     func contents() -> [StoredBlob] {
         let rowBytes = dimensions * encoding.bytesPerComponent
+        let bags = lexicon?.bags() ?? []
         return (0..<blobCount).map { b in
             let record = blob(at: b)
             let functions = record.functions.map { i -> StoredFunction in
                 let f = function(at: i)
-                return StoredFunction(span: f.span, textHash: f.textHash)
+                return StoredFunction(span: f.span, textHash: f.textHash,
+                                      bag: i < bags.count ? LexicalBag(sorted: bags[i]) : LexicalBag(sorted: []))
             }
             let bytes = Array(UnsafeRawBufferPointer(rebasing: vectors[(record.functions.lowerBound * rowBytes)..<(record.functions.upperBound * rowBytes)]))
             return StoredBlob(key: record.key, functions: functions, vectorBytes: bytes, lastSeen: record.lastSeen)

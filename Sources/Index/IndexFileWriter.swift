@@ -17,6 +17,7 @@ enum IndexFileWriter {
         var blobs = ByteWriter()
         var functions = ByteWriter()
         var functionCount = 0
+        var lexicon = LexiconWriter()
         for (index, blob) in contents.blobs.enumerated() {
             guard blob.vectorBytes.count == blob.functions.count * rowBytes else {
                 throw IndexError.badEmbedding("blob \(blob.key.id) has \(blob.vectorBytes.count) vector bytes for \(blob.functions.count) functions")
@@ -39,6 +40,7 @@ enum IndexFileWriter {
                     functions.u32(max(0, v))
                 }
                 functions.u64(f.textHash)
+                lexicon.add(f.bag)
             }
             functionCount += blob.functions.count
         }
@@ -48,6 +50,8 @@ enum IndexFileWriter {
             pool.write(entry.path, into: &snapshot)
             snapshot.u32(entry.blob)
         }
+
+        let lexiconBytes = lexicon.bytes(pool: &pool)
 
         var meta = ByteWriter()
         let id = contents.identity
@@ -80,7 +84,7 @@ enum IndexFileWriter {
         // Small sections first so opening touches only the first pages; vectors last.
         let small: [(IndexFormat.Section, [UInt8])] = [
             (.meta, meta.bytes), (.strings, pool.bytes), (.blobs, blobs.bytes),
-            (.functions, functions.bytes), (.snapshot, snapshot.bytes),
+            (.functions, functions.bytes), (.snapshot, snapshot.bytes), (.lexicon, lexiconBytes),
         ]
         let sectionCount = small.count + 1
         var offset = IndexFormat.aligned(IndexFormat.headerSize(sections: sectionCount))

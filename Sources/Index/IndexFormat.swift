@@ -20,7 +20,17 @@
 ///   vectors   functionCount × dimensions halves (fp16) or floats, row i for
 ///             function i; 64-byte aligned, scanned in place through mmap
 ///   snapshot  live files, sorted by path: path (off,len) | blob index u32
+///   lexicon   (version 2) BM25 data over all functions:
+///             term count u32 | posting count u32 | total bag length u64
+///             | functionCount × u16 bag length (clamped)
+///             | termCount × {term (off,len) | first posting u32 | posting count u32},
+///               sorted by term bytes
+///             | postingCount × u32 function row (ascending within a term)
+///             | postingCount × u16 count
 /// ```
+///
+/// Like `vectors`, the lexicon is checked by `verify()` only (it grows with
+/// the code, and hashing it would cost every query); readers bounds-check it.
 ///
 /// Every section has an xxh64. `IndexFile.open` verifies the header and all
 /// sections except `vectors`; the vector checksum is computed as the file is
@@ -28,7 +38,7 @@
 /// never pays for hashing tens of megabytes.
 enum IndexFormat {
     static let magic: [UInt8] = [0x43, 0x53, 0x49, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let alignment = 64
     static let fixedHeaderSize = 32
     static let sectionEntrySize = 32
@@ -37,7 +47,7 @@ enum IndexFormat {
     static let snapshotRecordSize = 12
 
     enum Section: UInt32, CaseIterable {
-        case meta = 1, strings, blobs, functions, vectors, snapshot
+        case meta = 1, strings, blobs, functions, vectors, snapshot, lexicon
 
         var name: String {
             switch self {
@@ -47,6 +57,7 @@ enum IndexFormat {
             case .functions: return "function table"
             case .vectors: return "vectors"
             case .snapshot: return "live snapshot"
+            case .lexicon: return "lexicon"
             }
         }
     }

@@ -11,13 +11,13 @@ import Scanning
 /// last unsynced batch.
 ///
 /// ```
-/// header  magic "CSJRNL01" (8) | xxh64 of the cache key (identity, grammar, encoding) (8)
+/// header  magic "CSJRNL02" (8) | xxh64 of the cache key (identity, grammar, encoding) (8)
 /// record  payload length u32 | xxh64 of payload u64 | payload (one blob)
 /// ```
 /// Replay stops at the first record that is short or fails its checksum (a
 /// torn tail); the next append truncates it away.
 final class IndexJournal {
-    static let magic = Array("CSJRNL01".utf8)
+    static let magic = Array("CSJRNL02".utf8)
     static let headerSize = 16
 
     let path: String
@@ -108,6 +108,11 @@ final class IndexJournal {
                 w.u32(max(0, v))
             }
             w.u64(f.textHash)
+            w.u32(f.bag.terms.count)
+            for (term, count) in f.bag.terms {
+                w.string(term)
+                w.u32(Int(count))
+            }
         }
         w.u32(blob.vectorBytes.count)
         w.raw(blob.vectorBytes)
@@ -129,7 +134,13 @@ final class IndexJournal {
                                     declarationLine: v[1], declarationColumn: v[2], lastLine: v[3],
                                     signature: signature, docFirstLine: v[6] == 0 ? nil : v[6],
                                     docLastLine: v[7] == 0 ? nil : v[7], byteStart: v[4], byteEnd: v[5])
-            functions.append(StoredFunction(span: span, textHash: try r.u64()))
+            let textHash = try r.u64()
+            var terms: [(term: String, count: UInt16)] = []
+            for _ in 0..<(try r.int()) {
+                let term = try r.string()
+                terms.append((term, UInt16(clamping: try r.int())))
+            }
+            functions.append(StoredFunction(span: span, textHash: textHash, bag: LexicalBag(sorted: terms)))
         }
         let vectorBytes = try r.bytes(try r.int())
         return StoredBlob(key: BlobKey(id: id, language: language), functions: functions,

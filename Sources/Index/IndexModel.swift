@@ -73,6 +73,8 @@ struct StoredBlob {
 struct StoredFunction: Equatable {
     var span: FunctionSpan
     var textHash: UInt64
+    /// The function's lexical terms (BM25), from the blob's bytes like the text.
+    var bag = LexicalBag(sorted: [])
 }
 
 /// Everything needed to write an index file.

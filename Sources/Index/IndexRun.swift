@@ -31,9 +31,11 @@ struct IndexRun {
             return
         }
         generation = index.generation
-        guard index.grammarVersion == indexer.extractor.grammarVersion else {
+        guard index.grammarVersion == indexer.extractor.grammarVersion, index.hasLexicon else {
             // Spans may differ, but a function whose text is unchanged keeps its vector.
-            summary.discardedIndex = "made with another grammar version; vectors are reused"
+            summary.discardedIndex = index.hasLexicon
+                ? "made with another grammar version; vectors are reused"
+                : "made by an older codesearch without lexical data; vectors are reused"
             for blob in index.contents() {
                 for (row, f) in blob.functions.enumerated() {
                     foreignVectors[f.textHash] = Array(blob.vectorBytes[(row * rowBytes)..<((row + 1) * rowBytes)])
@@ -119,7 +121,8 @@ struct IndexRun {
             for span in spans {
                 let text = EmbeddingText.text(for: span, in: bytes)
                 let textHash = EmbeddingText.hash(text)
-                blob.functions.append(StoredFunction(span: span, textHash: textHash))
+                blob.functions.append(StoredFunction(span: span, textHash: textHash,
+                                                     bag: LexicalTerms.bag(for: span, in: bytes)))
                 if let vector = knownVector(textHash) {
                     blob.rows.append(vector)
                     summary.reusedVectors += 1

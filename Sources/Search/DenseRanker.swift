@@ -5,8 +5,10 @@ import Index
 public struct SearchHit: Sendable {
     public var path: String
     public var function: FunctionRecord
-    /// Cosine similarity to the query, in [-1, 1].
+    /// Cosine similarity to the query, in [-1, 1] (dense); BM25 (lexical); the fused score (hybrid).
     public var score: Float
+    /// The function's row in the index (its vector and lexicon row).
+    public var row: Int = 0
 }
 
 public struct RankOptions: Sendable {
@@ -41,7 +43,7 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
 /// scanning the memory-mapped vectors in place. Never formats output.
 public struct DenseRanker: Sendable {
     public let index: IndexFile
-    private let files: [LiveFile]
+    public let files: [LiveFile]
 
     /// Reads the live snapshot once; reuse the ranker for several queries.
     public init(index: IndexFile) {
@@ -125,7 +127,8 @@ public struct DenseRanker: Sendable {
         for r in results { top.merge(r) }
         return top.sorted().filter { $0.score >= minScore }.map { item in
             let file = files[item.id >> 32]
-            return SearchHit(path: file.path, function: index.function(at: item.id & 0xffff_ffff), score: item.score)
+            let row = item.id & 0xffff_ffff
+            return SearchHit(path: file.path, function: index.function(at: row), score: item.score, row: row)
         }
     }
 }

@@ -13,7 +13,10 @@ struct SearchCommand: AsyncParsableCommand {
         discussion: """
             Brings the index up to date with the working tree first (a fast no-op when \
             nothing changed; --no-update skips it), embeds the question, ranks every \
-            function by cosine similarity and prints the best, best first:
+            function and prints the best, best first. --mode hybrid (the default) adds \
+            BM25 over identifier words and path components to cosine similarity and \
+            ranks tests and generated or vendored code a little lower; dense is cosine \
+            only; lexical is BM25 only (no embedding):
 
               path:line: QualifiedName  score      (then a few lines of the function)
 
@@ -29,7 +32,14 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var indexOptions: IndexOptions
 
     @Argument(help: "The question, e.g. where do we retry failed uploads.")
-    var query: [String]
+    var query: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Ranking: dense, lexical or hybrid.", valueName: "mode"))
+    var mode: String = SearchMode.default.rawValue
+
+    @Option(name: .long, help: ArgumentHelp("Answer each line of FILE as a question; JSON Lines, a summary after each (for scripts/eval).",
+                                            valueName: "file", visibility: .hidden))
+    var queries: String?
 
     @Option(name: [.customShort("n"), .long], help: "How many hits.")
     var limit = 10
@@ -63,7 +73,9 @@ struct SearchCommand: AsyncParsableCommand {
         if json && vimgrep { throw ValidationError("--json and --vimgrep cannot be used together") }
         if limit < 1 { throw ValidationError("-n must be at least 1") }
         if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
-        if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
+        if SearchMode(rawValue: mode) == nil { throw ValidationError("--mode must be dense, lexical or hybrid") }
+        if queries != nil && !query.isEmpty { throw ValidationError("give a question or --queries, not both") }
+        if queries == nil && query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
     }
 
     func run() async throws {
@@ -75,10 +87,22 @@ struct SearchCommand: AsyncParsableCommand {
             pathFilter = { path in patterns.contains { $0.matches(path) } }
         }
         let languageSet: Set<String>? = languages.isEmpty ? nil : Set(languages.map { $0.lowercased() })
-        let request = SearchRequest(query: query.joined(separator: " "), limit: limit, languages: languageSet,
-                                    pathFilter: pathFilter, minScore: minScore, update: !noUpdate)
+        let questions = try queries.map(Self.readQuestions) ?? [query.joined(separator: " ")]
+        let requests = questions.map {
+            SearchRequest(query: $0, limit: limit, languages: languageSet, pathFilter: pathFilter, minScore: minScore,
+                          update: !noUpdate, mode: SearchMode(rawValue: mode) ?? .default)
+        }
         let location = workspace.indexLocation(override: indexOptions.directory)
-        let result: SearchResult = try await workspace.search(request, embedder: embedder, location: location)
+        let results = try await workspace.search(batch: requests, embedder: embedder, location: location)
+        if queries != nil {
+            for result in results {
+                var printer = JSONHitPrinter()
+                for hit in result.hits { printer.print(hit, in: workspace) }
+                printer.finish(hits: result.hits.count, in: workspace)
+            }
+            return
+        }
+        let result = results[0]
         if let update = result.update {
             if update.outcome == IndexSummary.Outcome.busy {
                 Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
@@ -99,5 +123,12 @@ struct SearchCommand: AsyncParsableCommand {
         for hit in result.hits { printer.print(hit, in: workspace) }
         printer.finish(hits: result.hits.count, in: workspace)
         if result.hits.isEmpty { throw ExitCode(1) }
+    }
+
+    static func readQuestions(_ path: String) throws -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read --queries file \(path)")
+        }
+        return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 }

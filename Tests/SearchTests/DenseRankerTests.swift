@@ -25,6 +25,15 @@ struct HashEmbedder: Embedder {
     }
 }
 
+/// The query vector that matches the one-line function `line` exactly (its embedded text).
+func embedded(_ line: String) -> [Float] {
+    let bytes = Array(line.utf8)
+    let span = FunctionSpan(name: line, qualifiedName: line, kind: .function, firstLine: 1, declarationLine: 1,
+                            declarationColumn: 1, lastLine: 1, signature: line, docFirstLine: nil, docLastLine: nil,
+                            byteStart: 0, byteEnd: bytes.count)
+    return HashEmbedder().vector(EmbeddingText.text(for: span, in: bytes))
+}
+
 /// Every line `def name` is a one-line function.
 struct DefExtractor: FunctionExtractor {
     let grammarVersion = "t"
@@ -114,7 +123,7 @@ func buildIndex(_ files: [String: [String]], encoding: VectorEncoding = .float16
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ranker = DenseRanker(index: index)
         for q in ["def fn_4_2", "something else", "def fn_1_0"] {
-            let query = HashEmbedder().vector(q)
+            let query = embedded(q)
             let hits = try ranker.rank(query: query, options: RankOptions(limit: 15))
             let expected = bruteForce(index, query) { _ in true }
             #expect(hits.count == 15)
@@ -124,7 +133,7 @@ func buildIndex(_ files: [String: [String]], encoding: VectorEncoding = .float16
             #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
             #expect(Set(hits.map { "\($0.path):\($0.function.span.name)" }).count == 15)
         }
-        let exact = try ranker.rank(query: HashEmbedder().vector("def fn_4_2"), options: RankOptions(limit: 1))
+        let exact = try ranker.rank(query: embedded("def fn_4_2"), options: RankOptions(limit: 1))
         #expect(exact.first?.path == "src/file4.py")
         #expect(exact.first?.function.span.name == "def fn_4_2")
         #expect(abs((exact.first?.score ?? 0) - 1) < 2e-3)
@@ -133,7 +142,7 @@ func buildIndex(_ files: [String: [String]], encoding: VectorEncoding = .float16
     @Test func duplicateBlobIsFoundAtBothPaths() async throws {
         let (index, dir) = try await buildIndex(corpus())
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let hits = try DenseRanker(index: index).rank(query: HashEmbedder().vector("def fn_1_0"), options: RankOptions(limit: 2))
+        let hits = try DenseRanker(index: index).rank(query: embedded("def fn_1_0"), options: RankOptions(limit: 2))
         #expect(Set(hits.map(\.path)) == ["dup/copy.py", "tests/unit/file1.py"])
     }
 
@@ -141,7 +150,7 @@ func buildIndex(_ files: [String: [String]], encoding: VectorEncoding = .float16
         let (index, dir) = try await buildIndex(corpus())
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ranker = DenseRanker(index: index)
-        let query = HashEmbedder().vector("def fn_3_0")
+        let query = embedded("def fn_3_0")
         let go = try ranker.rank(query: query, options: RankOptions(limit: 1000, languages: ["go"]))
         #expect(!go.isEmpty && go.allSatisfy { $0.path.hasSuffix(".go") && $0.function.language == "go" })
         #expect(go.count == bruteForce(index, query) { $0.language == "go" }.count)
@@ -163,7 +172,7 @@ func buildIndex(_ files: [String: [String]], encoding: VectorEncoding = .float16
         let (index, dir) = try await buildIndex(files)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(index.functionCount == 34_000)
-        let query = HashEmbedder().vector("def g_123_45")
+        let query = embedded("def g_123_45")
         let hits = try DenseRanker(index: index).rank(query: query, options: RankOptions(limit: 20))
         let expected = bruteForce(index, query) { _ in true }.prefix(20)
         #expect(hits.first?.function.span.name == "def g_123_45")

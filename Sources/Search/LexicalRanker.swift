@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Index
+
+/// BM25 over the index's lexicon (identifier-aware terms of names, signatures
+/// and bodies) plus the path's components, matched at query time so a rename
+/// costs nothing. Never formats output.
+public struct LexicalRanker: Sendable {
+    public static let k1: Float = 1.2
+    public static let b: Float = 0.75
+
+    public let index: IndexFile
+
+    public init(index: IndexFile) {
+        self.index = index
+    }
+
+    /// BM25 of every function row of the index (0 where no query term occurs),
+    /// the path field added for the live files' functions. Empty when the index has no lexicon.
+    public func scores(query: String, files: [LiveFile]) -> [Float] {
+        let terms = Array(Set(LexicalTerms.terms(query)))
+        return index.withLexicon { lexicon -> [Float] in
+            guard let lexicon, !terms.isEmpty, lexicon.functionCount > 0 else { return [] }
+            let n = Float(lexicon.functionCount)
+            let average = max(1, Float(lexicon.totalLength) / n)
+            var tf = [Float](repeating: 0, count: lexicon.functionCount)
+            var scores = [Float](repeating: 0, count: lexicon.functionCount)
+            // Path terms per live file, only for files whose path can contain a query term.
+            var pathCounts: [(functions: Range<Int>, counts: [Int])] = []
+            let termBytes = terms.map { Array($0.utf8) }
+            for file in files where !file.functions.isEmpty {
+                guard LexicalRanker.mayContain(file.path, termBytes) else { continue }
+                let words = LexicalTerms.terms(file.path)
+                let counts = terms.map { t in words.reduce(0) { $0 + ($1 == t ? 1 : 0) } }
+                if counts.contains(where: { $0 > 0 }) { pathCounts.append((file.functions, counts)) }
+            }
+            for (q, term) in terms.enumerated() {
+                let all = lexicon.postings(of: term) ?? 0..<0
+                let df = Float(all.count)
+                // A term in most functions (idf < log 2) barely moves the ranking but would
+                // cost a pass over most rows: only its path occurrences count.
+                let postings = all.count * 2 > lexicon.functionCount ? all.lowerBound..<all.lowerBound : all
+                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+                var touched: [Int] = []
+                touched.reserveCapacity(postings.count)
+                for i in postings {
+                    let row = lexicon.row(ofPosting: i)
+                    guard row < tf.count else { continue }
+                    if tf[row] == 0 { touched.append(row) }
+                    tf[row] += Float(lexicon.count(ofPosting: i))
+                }
+                for (functions, counts) in pathCounts where counts[q] > 0 {
+                    for row in functions where row < tf.count {
+                        if tf[row] == 0 { touched.append(row) }
+                        tf[row] += Float(counts[q])
+                    }
+                }
+                for row in touched {
+                    let f = tf[row]
+                    let norm = LexicalRanker.k1 * (1 - LexicalRanker.b + LexicalRanker.b * Float(lexicon.length(ofFunction: row)) / average)
+                    scores[row] += idf * f * (LexicalRanker.k1 + 1) / (f + norm)
+                    tf[row] = 0
+                }
+            }
+            return scores
+        }
+    }
+
+    /// Whether some term occurs in `path`, ASCII case-insensitively: a cheap
+    /// filter before splitting the path into terms (most paths match nothing).
+    static func mayContain(_ path: String, _ terms: [[UInt8]]) -> Bool {
+        var path = path
+        return path.withUTF8 { p in
+            for term in terms where term.count <= p.count {
+                let first = term[0]
+                var i = 0
+                while i + term.count <= p.count {
+                    let c = p[i]
+                    if (c >= 65 && c <= 90 ? c + 32 : c) == first {
+                        var j = 1
+                        while j < term.count {
+                            let d = p[i + j]
+                            if (d >= 65 && d <= 90 ? d + 32 : d) != term[j] { break }
+                            j += 1
+                        }
+                        if j == term.count { return true }
+                    }
+                    i += 1
+                }
+            }
+            return false
+        }
+    }
+}
