@@ -22,7 +22,10 @@ import Testing
 
         func apply(_ bytes: inout [UInt8]) {
             switch self {
-            case .flippedMetadataByte: bytes[bytes.count > 400 ? 300 : bytes.count / 3] ^= 0x5A  // inside the small sections
+            case .flippedMetadataByte:
+                // The first section-table entry (at byte 32) is the metadata: {kind, reserved, offset u64, ...}.
+                let offset = (0..<8).reduce(0) { $0 | Int(bytes[40 + $1]) << (8 * $1) }
+                bytes[offset + 8] ^= 0x5A
             case .flippedVectorByte: bytes[bytes.count - 3] ^= 0x01
             case .truncatedToHalf: bytes.removeLast(bytes.count / 2)
             case .truncatedToHeader: bytes.removeLast(bytes.count - 20)
