@@ -20,6 +20,9 @@ struct BertConfig: Sendable {
     /// Truncation length in tokens including [CLS] and [SEP] (sentence-transformers' max_seq_length).
     var maxSequenceLength: Int
     var pooling: Pooling
+    /// Text put before a search query, from config_sentence_transformers.json's
+    /// `prompts.query` (e5's `query: `, bge's instruction); empty for most models.
+    var queryPrompt = ""
 
     init(directory: URL) throws {
         let configURL = directory.appending(path: "config.json")
@@ -57,6 +60,10 @@ struct BertConfig: Sendable {
             throw EmbeddingError.badJSON(path: directory.appending(path: "sentence_bert_config.json").path, reason: "max_seq_length must exceed 2")
         }
 
+        if let st = try JSONFile.optional(directory.appending(path: "config_sentence_transformers.json")),
+           let prompts = st.object["prompts"] as? [String: Any] {
+            queryPrompt = prompts["query"] as? String ?? ""
+        }
         let modules = try Self.modules(directory: directory)
         pooling = .mean
         let poolingURL = directory.appending(path: modules.poolingPath ?? "1_Pooling").appending(path: "config.json")

@@ -61,8 +61,9 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         embedSynchronously(documents)
     }
 
+    /// The query's vector; a model that wants a query prompt (e5, bge) gets it from its configuration.
     public func embed(query: String) async throws -> [Float] {
-        embedSynchronously([query])[0]
+        embedSynchronously([config.queryPrompt + query])[0]
     }
 
     /// Tokenises, sorts by length, packs batches, and runs them on `threads` workers, each
