@@ -1,5 +1,7 @@
+import ArgumentParser
 import CodesearchKit
 import Foundation
+import Index
 import Search
 
 /// The one protocol between ranking and output: a printer gets hits, best first,
@@ -111,4 +113,62 @@ enum JSONText {
     }
 
     static func quoted(_ s: String) -> String { String(decoding: FunctionPrinter.quoted(s), as: UTF8.self) }
+}
+
+/// Output options shared by the commands that print ranked functions (`search`, `similar`).
+struct HitOutputOptions: ParsableArguments {
+    @Option(name: [.customShort("n"), .long], help: "How many results.")
+    var limit = 10
+
+    @Option(name: .customLong("min-score"), help: "Only results scoring at least this.")
+    var minScore: Float = -1
+
+    @Flag(name: .long, help: "Print JSON Lines.")
+    var json = false
+
+    @Flag(name: .long, help: "Print path:line:column:signature, one line per result.")
+    var vimgrep = false
+
+    @Flag(name: .customLong("no-update"), help: "Use the index as it is, without updating it first.")
+    var noUpdate = false
+
+    @Option(name: .long, help: ArgumentHelp("Colour: never, auto or always.", valueName: "when"))
+    var color: String = "auto"
+
+    @Option(name: .long, help: "Lines of each function shown under it (default output only).")
+    var context = 3
+
+    func validate() throws {
+        if json && vimgrep { throw ValidationError("--json and --vimgrep cannot be used together") }
+        if limit < 1 { throw ValidationError("-n must be at least 1") }
+        if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
+    }
+
+    func makePrinter() -> HitPrinter {
+        if json { return JSONHitPrinter() }
+        if vimgrep { return VimgrepHitPrinter() }
+        return StandardHitPrinter(color: ColorChoice(rawValue: color)?.enabled() ?? false, contextLines: context)
+    }
+
+    /// Prints the hits best first; exit status 1 when there are none.
+    func print(_ hits: [SearchHit], in workspace: Workspace) throws {
+        var printer = makePrinter()
+        for hit in hits { printer.print(hit, in: workspace) }
+        printer.finish(hits: hits.count, in: workspace)
+        if hits.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Notes about the index update that ran before a search, on standard error.
+enum UpdateNotes {
+    static func print(_ update: IndexSummary?) {
+        guard let update else { return }
+        if update.outcome == .busy {
+            Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
+        }
+        if let reason = update.discardedIndex {
+            Output.diagnostic("codesearch: note: the index was rebuilt: \(reason)")
+        }
+        for failure in update.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
+    }
 }

@@ -30,6 +30,7 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var repositoryOptions: RepositoryOptions
     @OptionGroup var embedderOptions: EmbedderOptions
     @OptionGroup var indexOptions: IndexOptions
+    @OptionGroup var output: HitOutputOptions
 
     @Argument(help: "The question, e.g. where do we retry failed uploads.")
     var query: [String] = []
@@ -41,9 +42,6 @@ struct SearchCommand: AsyncParsableCommand {
                                             valueName: "file", visibility: .hidden))
     var queries: String?
 
-    @Option(name: [.customShort("n"), .long], help: "How many hits.")
-    var limit = 10
-
     @Option(name: .customLong("lang"), help: ArgumentHelp("Only this language (repeatable).", valueName: "language"))
     var languages: [String] = []
 
@@ -51,28 +49,7 @@ struct SearchCommand: AsyncParsableCommand {
         "Only paths matching this gitignore-style pattern (repeatable).", valueName: "glob"))
     var paths: [String] = []
 
-    @Option(name: .customLong("min-score"), help: "Only hits scoring at least this (cosine, -1 to 1).")
-    var minScore: Float = -1
-
-    @Flag(name: .long, help: "Print JSON Lines.")
-    var json = false
-
-    @Flag(name: .long, help: "Print path:line:column:signature, one line per hit.")
-    var vimgrep = false
-
-    @Flag(name: .customLong("no-update"), help: "Search the index as it is, without updating it first.")
-    var noUpdate = false
-
-    @Option(name: .long, help: ArgumentHelp("Colour: never, auto or always.", valueName: "when"))
-    var color: String = "auto"
-
-    @Option(name: .long, help: "Lines of each function shown under it (default output only).")
-    var context = 3
-
     func validate() throws {
-        if json && vimgrep { throw ValidationError("--json and --vimgrep cannot be used together") }
-        if limit < 1 { throw ValidationError("-n must be at least 1") }
-        if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
         if SearchMode(rawValue: mode) == nil { throw ValidationError("--mode must be dense, lexical or hybrid") }
         if queries != nil && !query.isEmpty { throw ValidationError("give a question or --queries, not both") }
         if queries == nil && query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
@@ -89,8 +66,8 @@ struct SearchCommand: AsyncParsableCommand {
         let languageSet: Set<String>? = languages.isEmpty ? nil : Set(languages.map { $0.lowercased() })
         let questions = try queries.map(Self.readQuestions) ?? [query.joined(separator: " ")]
         let requests = questions.map {
-            SearchRequest(query: $0, limit: limit, languages: languageSet, pathFilter: pathFilter, minScore: minScore,
-                          update: !noUpdate, mode: SearchMode(rawValue: mode) ?? .default)
+            SearchRequest(query: $0, limit: output.limit, languages: languageSet, pathFilter: pathFilter,
+                          minScore: output.minScore, update: !output.noUpdate, mode: SearchMode(rawValue: mode) ?? .default)
         }
         let location = workspace.indexLocation(override: indexOptions.directory)
         let results = try await workspace.search(batch: requests, embedder: embedder, location: location)
@@ -102,27 +79,8 @@ struct SearchCommand: AsyncParsableCommand {
             }
             return
         }
-        let result = results[0]
-        if let update = result.update {
-            if update.outcome == IndexSummary.Outcome.busy {
-                Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
-            }
-            if let reason = update.discardedIndex {
-                Output.diagnostic("codesearch: note: the index was rebuilt: \(reason)")
-            }
-            for failure in update.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
-        }
-        var printer: HitPrinter
-        if json {
-            printer = JSONHitPrinter()
-        } else if vimgrep {
-            printer = VimgrepHitPrinter()
-        } else {
-            printer = StandardHitPrinter(color: ColorChoice(rawValue: color)?.enabled() ?? false, contextLines: context)
-        }
-        for hit in result.hits { printer.print(hit, in: workspace) }
-        printer.finish(hits: result.hits.count, in: workspace)
-        if result.hits.isEmpty { throw ExitCode(1) }
+        UpdateNotes.print(results[0].update)
+        try output.print(results[0].hits, in: workspace)
     }
 
     static func readQuestions(_ path: String) throws -> [String] {

@@ -24,31 +24,9 @@ struct SimilarCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("path:line or path::QualifiedName.", valueName: "location"))
     var location: String
 
-    @Option(name: [.customShort("n"), .long], help: "How many functions.")
-    var limit = 10
-
-    @Option(name: .customLong("min-score"), help: "Only functions scoring at least this (cosine, -1 to 1).")
-    var minScore: Float = -1
-
-    @Flag(name: .long, help: "Print JSON Lines.")
-    var json = false
-
-    @Flag(name: .long, help: "Print path:line:column:signature, one line per function.")
-    var vimgrep = false
-
-    @Flag(name: .customLong("no-update"), help: "Use the index as it is, without updating it first.")
-    var noUpdate = false
-
-    @Option(name: .long, help: ArgumentHelp("Colour: never, auto or always.", valueName: "when"))
-    var color: String = "auto"
-
-    @Option(name: .long, help: "Lines of each function shown under it (default output only).")
-    var context = 3
+    @OptionGroup var output: HitOutputOptions
 
     func validate() throws {
-        if json && vimgrep { throw ValidationError("--json and --vimgrep cannot be used together") }
-        if limit < 1 { throw ValidationError("-n must be at least 1") }
-        if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
         if FunctionLocation(location) == nil {
             throw ValidationError("'\(location)' is not path:line or path::QualifiedName")
         }
@@ -61,23 +39,11 @@ struct SimilarCommand: AsyncParsableCommand {
             throw ValidationError("\(parsed.path) is outside the repository")
         }
         let embedder = try await embedderOptions.choice.makeEmbedder(for: workspace)
-        let request = SimilarRequest(location: parsed.withPath(relative), limit: limit, minScore: minScore,
-                                     update: !noUpdate)
+        let request = SimilarRequest(location: parsed.withPath(relative), limit: output.limit,
+                                     minScore: output.minScore, update: !output.noUpdate)
         let result = try await workspace.similar(request, embedder: embedder,
                                                  location: workspace.indexLocation(override: indexOptions.directory))
-        if let update = result.update {
-            for failure in update.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
-        }
-        var printer: HitPrinter
-        if json {
-            printer = JSONHitPrinter()
-        } else if vimgrep {
-            printer = VimgrepHitPrinter()
-        } else {
-            printer = StandardHitPrinter(color: ColorChoice(rawValue: color)?.enabled() ?? false, contextLines: context)
-        }
-        for hit in result.hits { printer.print(hit, in: workspace) }
-        printer.finish(hits: result.hits.count, in: workspace)
-        if result.hits.isEmpty { throw ExitCode(1) }
+        UpdateNotes.print(result.update)
+        try output.print(result.hits, in: workspace)
     }
 }
