@@ -1,16 +1,18 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Release-build benchmarks of issue #4 (run them through scripts/bench-index and
-/// scripts/bench-search; figures in RESULTS-index.md). Kept out of the root package so
+/// Release-build benchmarks (run them through scripts/bench-index, scripts/bench-search and
+/// scripts/eval/bench-hybrid; figures in RESULTS-index.md and RESULTS-quality.md). Kept out of the root package so
 /// that `swift build` there never compiles them.
-let core: [Target.Dependency] = [.product(name: "CodesearchCore", package: "codesearch")]
+let core: [Target.Dependency] = [.product(name: "CodesearchCore", package: "codesearch"), "BenchSupport"]
 
 let package = Package(
     name: "codesearch-benchmarks",
     platforms: [.macOS(.v13)],
     dependencies: [.package(name: "codesearch", path: "..")],
     targets: [
+        // Seeded random data, a hash "embedder", medians.
+        .target(name: "BenchSupport", dependencies: [.product(name: "CodesearchCore", package: "codesearch")]),
         // Dense ranking kernel alone: fp16/fp32, 1 and 2 threads, 10k to 1M synthetic vectors.
         .executableTarget(name: "bench-kernel", dependencies: core),
         // fp16 vs fp32 storage: top-10 agreement and score error.
@@ -22,5 +24,7 @@ let package = Package(
         .executableTarget(name: "make-search-index", dependencies: core),
         // Where the time of one `codesearch search` goes: model load, snapshot, open, rank.
         .executableTarget(name: "profile-search", dependencies: core),
+        // Dense vs hybrid query latency and bytes per function (scripts/eval/bench-hybrid).
+        .executableTarget(name: "bench-hybrid", dependencies: core),
     ]
 )

@@ -91,19 +91,35 @@ struct TokenizerSpec: Equatable {
     /// Line 1: a JSON header; then one `token<TAB>id` line per vocabulary entry.
     /// Any mismatch (a torn write, another version) is a miss, never an error.
     static func load(from directory: URL, key: String) -> TokenizerSpec? {
-        guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".tsv").path) else { return nil }
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard lines.count >= 2, lines.last?.isEmpty == true else { return nil }
-        lines.removeLast()
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(lines[0])),
-              header.count == lines.count - 1 else { return nil }
+        guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".tsv").path),
+              let newline = data.firstIndex(of: UInt8(ascii: "\n")),
+              let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline]),
+              data.last == UInt8(ascii: "\n") else { return nil }
         var spec = TokenizerSpec()
         spec.vocab.reserveCapacity(header.count)
-        for line in lines.dropFirst() {
-            guard let tab = line.lastIndex(of: UInt8(ascii: "\t")),
-                  let id = Int32(String(decoding: line[(tab + 1)...], as: UTF8.self)) else { return nil }
-            spec.vocab[String(decoding: line[..<tab], as: UTF8.self)] = id
+        // One pass over the bytes: this runs on every query's start-up.
+        let complete: Bool = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = newline - data.startIndex + 1
+            var entries = 0
+            while i < bytes.count {
+                var end = i
+                while bytes[end] != UInt8(ascii: "\n") { end += 1 }  // the file ends with a newline
+                var tab = end - 1
+                while tab > i && bytes[tab] != UInt8(ascii: "\t") { tab -= 1 }
+                guard tab > i || (tab == i && bytes[tab] == UInt8(ascii: "\t")), tab + 1 < end else { return false }
+                var id: Int32 = 0
+                for d in bytes[(tab + 1)..<end] {
+                    guard d >= UInt8(ascii: "0") && d <= UInt8(ascii: "9"), id < Int32.max / 10 else { return false }
+                    id = id * 10 + Int32(d - UInt8(ascii: "0"))
+                }
+                spec.vocab[String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<tab]), as: UTF8.self)] = id
+                entries += 1
+                i = end + 1
+            }
+            return entries == header.count
         }
+        guard complete else { return nil }
         spec.normalizer.lowercase = header.lowercase
         spec.normalizer.stripAccents = header.stripAccents
         spec.normalizer.cleanText = header.cleanText

@@ -47,7 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
-        let embedder = try await embedderOptions.choice.makeEmbedder(for: workspace)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
         // In a pre-commit hook of `git commit -a` or `git commit PATH`, git stages into a
         // temporary index and names it here (relative to the top level, where hooks run).
         let indexFile = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : $0 }

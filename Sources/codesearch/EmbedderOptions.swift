@@ -1,4 +1,6 @@
 import ArgumentParser
+import Embedding
+import Foundation
 import CodesearchKit
 import Configuration
 
@@ -46,6 +48,25 @@ struct EmbedderOptions: ParsableArguments {
     }
 
     var choice: EmbedderChoice { EmbedderChoice() }
+
+    /// The embedder the settings choose, kept alive until the process exits: unmapping
+    /// and freeing a model's weights at exit costs milliseconds a search would pay for nothing.
+    func makeEmbedder(for workspace: Workspace) async throws -> Embedder {
+        let embedder = try await choice.makeEmbedder(for: workspace)
+        ProcessLifetime.keep(embedder)
+        return embedder
+    }
+}
+
+/// Objects left for the operating system to reclaim at exit.
+enum ProcessLifetime {
+    nonisolated(unsafe) private static var kept: [Any] = []
+    private static let lock = NSLock()
+
+    static func keep(_ object: Any) {
+        lock.lock(); defer { lock.unlock() }
+        kept.append(object)
+    }
 }
 
 /// `--index DIR`: where the index lives, instead of `<git common dir>/codesearch`.

@@ -57,7 +57,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
-        let embedder = try await embedderOptions.choice.makeEmbedder(for: workspace)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
         let patterns = paths.map(PathPattern.init)
         var pathFilter: (@Sendable (String) -> Bool)? = nil
         if !patterns.isEmpty {

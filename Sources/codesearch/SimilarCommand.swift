@@ -38,7 +38,7 @@ struct SimilarCommand: AsyncParsableCommand {
         guard let relative = workspace.repositoryRelative(parsed.path) else {
             throw ValidationError("\(parsed.path) is outside the repository")
         }
-        let embedder = try await embedderOptions.choice.makeEmbedder(for: workspace)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
         let request = SimilarRequest(location: parsed.withPath(relative), limit: output.limit,
                                      minScore: output.minScore, update: !output.noUpdate)
         let result = try await workspace.similar(request, embedder: embedder,

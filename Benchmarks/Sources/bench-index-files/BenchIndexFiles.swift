@@ -2,28 +2,13 @@
 // N functions through `Indexer` (a hash "embedder", 10 functions per file),
 // times a no-op run, then `DenseRanker.rank` over the memory-mapped file.
 // Usage: bench-index-files [N ...] (default 10k 100k 1M).
+import BenchSupport
 import Embedding
 import Foundation
 import Git
 import Index
 import Scanning
 import Search
-
-struct HashEmbedder: Embedder {
-    var identity = EmbedderIdentity(provider: "bench", model: "hash", weightsSHA256: "", dimensions: 384,
-                                    pooling: "mean", maxTokens: 256)
-    func embed(documents: [String]) async throws -> [[Float]] { documents.map(vector) }
-    func embed(query: String) async throws -> [Float] { vector(query) }
-    func vector(_ text: String) -> [Float] {
-        var state = XXHash64.hash(text) | 1
-        let raw = (0..<identity.dimensions).map { _ -> Float in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: state >> 11) - (1 << 52)) / Float(1 << 52)
-        }
-        let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return raw.map { $0 / norm }
-    }
-}
 
 /// Ten functions per file, fixed spans: measures the indexer, not a scanner.
 struct TenFunctions: FunctionExtractor {

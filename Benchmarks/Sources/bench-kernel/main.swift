@@ -1,23 +1,9 @@
 // Ranking-kernel benchmark: synthetic unit vectors, one query, top-10 (scripts/bench-search --kernel).
 import Dispatch
 import Foundation
+import BenchSupport
 import Index
 import Search
-
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Float {
-        let u1 = max(Float(next() >> 40) / Float(1 << 24), 1e-7), u2 = Float(next() >> 40) / Float(1 << 24)
-        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
-    }
-}
 
 func unit(_ v: [Float]) -> [Float] {
     let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -32,7 +18,7 @@ func now() -> Double {
 
 let dims = 384
 let counts = CommandLine.arguments.count > 1 ? CommandLine.arguments.dropFirst().compactMap { Int($0) } : [10_000, 100_000, 1_000_000]
-var rng = Random(state: 42)
+var rng = SeededRandom(state: 42)
 let query = unit((0..<dims).map { _ in rng.gaussian() })
 
 for n in counts {

@@ -1,23 +1,8 @@
 // fp16 vs fp32 vectors: ranking agreement and score error (scripts/bench-index --precision).
 import Foundation
+import BenchSupport
 import Index
 import Search
-
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Float {
-        let u1 = max(Float(next() >> 40) / Float(1 << 24), 1e-7), u2 = Float(next() >> 40) / Float(1 << 24)
-        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
-    }
-    mutating func vector(_ d: Int) -> [Float] { (0..<d).map { _ in gaussian() } }
-}
 
 func unit(_ v: [Float]) -> [Float] {
     let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -25,7 +10,7 @@ func unit(_ v: [Float]) -> [Float] {
 }
 
 let dims = 384, n = 100_000, queries = 200, k = 10
-var rng = Random(state: 7)
+var rng = SeededRandom(state: 7)
 // Two corpora: isotropic random unit vectors, and "embedding-like" ones
 // (a shared mean direction + 500 topic clusters + noise), where near-ties are common.
 let mean = unit(rng.vector(dims))

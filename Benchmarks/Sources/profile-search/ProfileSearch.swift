@@ -5,6 +5,7 @@
 // model, the update check (working-tree snapshot and its hash against the index's),
 // open the index, embed the query, rank. Each phase is run 7 times in this process;
 // the median is printed (warm page cache, like a search run right after another).
+import BenchSupport
 import CodesearchKit
 import Embedding
 import Foundation
@@ -65,10 +66,5 @@ func milliseconds(_ d: Duration) -> Double {
             print(String(format: "%-26@ %9.2f", name as NSString, median(values)))
         }
         print(String(format: "%-26@ %9.2f", "sum" as NSString, total))
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted[sorted.count / 2]
     }
 }

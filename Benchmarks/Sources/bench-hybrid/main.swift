@@ -1,21 +1,11 @@
 // Dense vs hybrid query latency and bytes per function; see scripts/eval/bench-hybrid.
+import BenchSupport
+import Embedding
 import Foundation
-
-struct HashEmbedder: Embedder {
-    var identity = EmbedderIdentity(provider: "bench", model: "hash", weightsSHA256: "", dimensions: 384,
-                                    pooling: "mean", maxTokens: 256)
-    func embed(documents: [String]) async throws -> [[Float]] { documents.map(vector) }
-    func embed(query: String) async throws -> [Float] { vector(query) }
-    func vector(_ text: String) -> [Float] {
-        var state = XXHash64.hash(text) | 1
-        let raw = (0..<identity.dimensions).map { _ -> Float in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: state >> 11) - (1 << 52)) / Float(1 << 52)
-        }
-        let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return raw.map { $0 / norm }
-    }
-}
+import Git
+import Index
+import Scanning
+import Search
 
 /// A fixed pseudo-random vocabulary; word k is drawn with probability ~ 1/(k+1).
 enum Words {
@@ -106,7 +96,6 @@ func ms(_ d: Duration) -> Double {
                 }
                 if i >= 2 { dense.append(ms(d)); hybrid.append(ms(h)); lexical.append(ms(l)) }
             }
-            func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
             print(String(format: """
                 %d functions: file %.1f MB, %d B/function (%d B/function without the lexicon: +%.0f%%)
                   open + rank top-10, median of 18 queries: dense %.2f ms, hybrid %.2f ms (+%.2f ms), lexical %.2f ms
