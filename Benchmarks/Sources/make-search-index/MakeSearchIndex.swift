@@ -71,7 +71,7 @@ func git(_ arguments: [String], in directory: String) throws {
         let arguments = CommandLine.arguments
         if arguments.count == 3 && arguments[1] == "--existing" {
             let workspace = try Workspace.open(path: arguments[2])
-            let model = try EmbedderChoice().makeEmbedder(for: workspace)
+            let model = try await EmbedderChoice().makeEmbedder(for: workspace)
             let indexer = Indexer(location: workspace.indexLocation(), extractor: ScannerExtractor(grammars: workspace.grammars),
                                   embedder: RandomEmbedder(identity: model.identity),
                                   options: IndexerOptions(batchSize: 1024))
@@ -103,7 +103,7 @@ func git(_ arguments: [String], in directory: String) throws {
         try git(["commit", "-q", "-m", "corpus"], in: directory)
 
         let workspace = try Workspace.open(path: directory)
-        let model = try EmbedderChoice().makeEmbedder(for: workspace)
+        let model = try await EmbedderChoice().makeEmbedder(for: workspace)
         let extractor = SyntheticExtractor(real: ScannerExtractor(grammars: workspace.grammars), perFile: functions / files)
         let indexer = Indexer(location: workspace.indexLocation(), extractor: extractor,
                               embedder: RandomEmbedder(identity: model.identity),
