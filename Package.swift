@@ -19,8 +19,8 @@ let package = Package(
         // System-library shims: each C library is imported by exactly one Swift module.
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2",
                        providers: [.apt(["libgit2-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS, loaded with dlopen on first use (see Sources/CBLAS/include/CBLAS.h).
+        .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
 
         // Library core.
         .target(name: "Git", dependencies: ["CLibGit2"]),

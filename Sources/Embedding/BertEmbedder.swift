@@ -23,6 +23,9 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo) throws {
         self.modelDirectory = modelDirectory
         self.threads = max(1, threads)
+        guard codesearch_blas_load() == 0 else {
+            throw EmbeddingError.unsupportedModel(path: modelDirectory.path, reason: String(cString: codesearch_blas_error()))
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EmbeddingError.missingFile(path: modelDirectory.path, hint: "pass a sentence-transformers model folder")
@@ -77,7 +80,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
         let longest = sequences.map(\.count).max() ?? 0
         let shared = SharedSlots<[Float]>(count: texts.count)
-        openblas_set_num_threads(1)
+        codesearch_blas_set_num_threads(1)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
             while let b = shared.claim(below: batches.count) {

@@ -23,7 +23,7 @@ func bertEmbeddings(ids: UnsafePointer<Int32>, positions: UnsafePointer<Int32>, 
 func linear(_ input: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>,
             bias: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, ldOut: Int) {
     for t in 0..<rows { (out + t * ldOut).update(from: bias, count: n) }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k),
+    codesearch_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k),
                 1, input, Int32(k), weight, Int32(k), 1, out, Int32(ldOut))
 }
 
@@ -108,11 +108,11 @@ func selfAttention(qkv: UnsafePointer<Float>, offsets: [Int], c: Int, heads: Int
             let k = q + c
             let v = q + 2 * c
             // scores (L, L) = Q (L, D) · Kᵀ (D, L) / sqrt(D)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(d),
+            codesearch_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(d),
                         scale, q, ld, k, ld, 0, scores, n)
             softmaxRows(scores, rows: length, columns: length)
             // context (L, D) at column h*D = scores (L, L) · V (L, D)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(d), n,
+            codesearch_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(d), n,
                         1, scores, n, v, ld, 0, context + start * c + h * d, Int32(c))
         }
     }

@@ -80,11 +80,28 @@ public struct GrammarRegistry: Sendable {
     }
 
     /// The scanner for a file, chosen by its extension; nil when no grammar claims it.
+    /// Runs for every file of every snapshot, so it reads the path's bytes once from the end.
     public func scanner(forPath path: String) -> FunctionScanner? {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return nil }
-        let ext = file[file.index(after: dot)...].lowercased()
-        return byExtension[ext].map { scanners[$0] }
+        let utf8 = path.utf8
+        var i = utf8.endIndex
+        while i > utf8.startIndex {
+            let j = utf8.index(before: i)
+            switch utf8[j] {
+            case UInt8(ascii: "/"):
+                return nil
+            case UInt8(ascii: "."):
+                // A leading dot (`.bashrc`) starts a name, not an extension.
+                if j == utf8.startIndex || utf8[utf8.index(before: j)] == UInt8(ascii: "/") { return nil }
+                let ext = Substring(path[i...])
+                if let index = byExtension[String(ext)] ?? byExtension[ext.lowercased()] {
+                    return scanners[index]
+                }
+                return nil
+            default:
+                i = j
+            }
+        }
+        return nil
     }
 }
 
