@@ -60,15 +60,7 @@ extension Workspace {
                 summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
             }
         }
-        let index: IndexFile
-        do {
-            index = try IndexFile.open(path: location.indexPath)
-        } catch IndexError.missing {
-            throw CodesearchError.usage("no index yet at \(location.indexPath); run `codesearch index` (or search without --no-update)")
-        }
-        guard index.identity == embedder.identity else {
-            throw CodesearchError.usage("the index was made by \(index.identity.provider) model \(index.identity.model) (\(index.identity.dimensions) dimensions), not the current \(embedder.identity.provider) model \(embedder.identity.model); run `codesearch index` to rebuild it")
-        }
+        let index = try openIndex(location: location, embedder: embedder)
         let ranker = HybridRanker(index: index)
         var results: [SearchResult] = []
         for request in requests {

@@ -95,10 +95,10 @@ extension Workspace {
         do {
             index = try IndexFile.open(path: location.indexPath)
         } catch IndexError.missing {
-            throw CodesearchError.usage("no index yet at \(location.indexPath); run `codesearch index`")
+            throw CodesearchError.usage("no index yet at \(location.indexPath); run `codesearch index` (or leave out --no-update)")
         }
         guard index.identity == embedder.identity else {
-            throw CodesearchError.usage("the index was made by \(index.identity.provider) model \(index.identity.model), not the current \(embedder.identity.provider) model \(embedder.identity.model); run `codesearch index` to rebuild it")
+            throw CodesearchError.usage("the index was made by \(index.identity.provider) model \(index.identity.model) (\(index.identity.dimensions) dimensions), not the current \(embedder.identity.provider) model \(embedder.identity.model); run `codesearch index` to rebuild it")
         }
         return index
     }

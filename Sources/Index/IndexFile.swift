@@ -45,15 +45,8 @@ public final class IndexFile: @unchecked Sendable {
 
     /// Opens and validates the index at `path`; throws `IndexError`.
     public static func open(path: String) throws -> IndexFile {
-        let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC, 0)
-        if fd < 0 {
-            if errno == ENOENT { throw IndexError.missing(path: path) }
-            throw IndexError.io(operation: "open", path: path, errno: errno)
-        }
+        let (fd, size) = try SystemCall.openIndexForReading(path)
         defer { close(fd) }
-        var st = stat()
-        try SystemCall.check(fstat(fd, &st), "stat", path)
-        let size = Int(st.st_size)
         if size == 0 { throw IndexError.truncated(path: path) }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0),
               mapped != UnsafeMutableRawPointer(bitPattern: -1) else {

@@ -24,15 +24,8 @@ public struct IndexMetadata: Sendable, Equatable {
 
     /// Reads and checks the header and the metadata section only.
     public static func read(path: String) throws -> IndexMetadata {
-        let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC, 0)
-        if fd < 0 {
-            if errno == ENOENT { throw IndexError.missing(path: path) }
-            throw IndexError.io(operation: "open", path: path, errno: errno)
-        }
+        let (fd, size) = try SystemCall.openIndexForReading(path)
         defer { close(fd) }
-        var st = stat()
-        try SystemCall.check(fstat(fd, &st), "stat", path)
-        let size = Int(st.st_size)
         let head = try pread(fd, offset: 0, count: min(size, 4096), path: path)
         let table = try head.withUnsafeBytes { try SectionTable(file: $0, actualSize: size, path: path) }
         guard let meta = table.sections[.meta] else { throw IndexError.corrupt(path: path, section: "missing metadata") }

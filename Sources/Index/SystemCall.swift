@@ -26,6 +26,23 @@ enum SystemCall {
         }
     }
 
+    /// Opens an index file for reading and returns it with its size; a missing file is
+    /// `IndexError.missing`, so callers can tell "no index yet" from a failure.
+    static func openIndexForReading(_ path: String) throws -> (fd: Int32, size: Int) {
+        let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC, 0)
+        if fd < 0 {
+            if errno == ENOENT { throw IndexError.missing(path: path) }
+            throw IndexError.io(operation: "open", path: path, errno: errno)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            throw IndexError.io(operation: "stat", path: path, errno: code)
+        }
+        return (fd, Int(st.st_size))
+    }
+
     static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
         var done = 0
         while done < buffer.count {

@@ -91,7 +91,7 @@ import Testing
         #expect(none.status == 2)
         #expect(none.stdout == "")
         let indexPath = repo.root.resolvingSymlinksInPath().path + "/.git/codesearch/index"
-        #expect(none.stderr == "codesearch: error: no index yet at \(indexPath); run `codesearch index` (or search without --no-update)\n")
+        #expect(none.stderr == "codesearch: error: no index yet at \(indexPath); run `codesearch index` (or leave out --no-update)\n")
 
         let found = try search(["parse json"], in: repo)
         #expect(found.status == 0)
