@@ -84,15 +84,20 @@ extension Workspace {
         var findings: [DuplicateFinding] = []
         if !changed.isEmpty {
             let changedVectors = changed.map { resolver.unitVector(of: $0) }
-            for candidate in existing {
-                let v = resolver.unitVector(of: candidate)
+            let existingVectors = existing.map { resolver.unitVector(of: $0) }
+            // scores[i]: (existing index, cosine) for every eligible pair of changed function i.
+            var scores: [[(Int, Float)]] = Array(repeating: [], count: changed.count)
+            for (j, candidate) in existing.enumerated() {
                 for (i, c) in changed.enumerated()
                 where !(c.path == candidate.path && c.span.qualifiedName == candidate.span.qualifiedName) {
-                    let score = zip(changedVectors[i], v).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-                    if score >= request.threshold {
-                        findings.append(DuplicateFinding(stagedPath: c.path, staged: c.span, existingPath: candidate.path,
-                                                         existing: candidate.span, score: score))
-                    }
+                    scores[i].append((j, zip(changedVectors[i], existingVectors[j]).reduce(Float(0)) { $0 + $1.0 * $1.1 }))
+                }
+            }
+            try await rescoreUnderCandidateNames(changed, existing, existingVectors, &scores, embedder: embedder)
+            for (i, c) in changed.enumerated() {
+                for (j, score) in scores[i] where score >= request.threshold {
+                    findings.append(DuplicateFinding(stagedPath: c.path, staged: c.span, existingPath: existing[j].path,
+                                                     existing: existing[j].span, score: score))
                 }
             }
         }
@@ -108,6 +113,43 @@ extension Workspace {
 }
 
 extension Workspace {
+    /// The embedded text starts with the qualified name, so a method copied into
+    /// another type scores lower than its body deserves (0.80 for a short one). Each
+    /// changed function's nearest candidates under another name are scored again with
+    /// the changed function re-embedded under the candidate's name: the same code,
+    /// whatever it is called, scores as the same code. A few embeddings per function.
+    func rescoreUnderCandidateNames(_ changed: [ResolvedFunction], _ existing: [ResolvedFunction],
+                                    _ existingVectors: [[Float]], _ scores: inout [[(Int, Float)]],
+                                    embedder: Embedder, candidates: Int = 3, floor: Float = 0.5) async throws {
+        var texts: [String] = []
+        var slots: [(i: Int, k: Int)] = []
+        var sources: [String: [UInt8]] = [:]
+        for (i, c) in changed.enumerated() {
+            let nearest = scores[i].indices
+                .filter { scores[i][$0].1 >= floor && existing[scores[i][$0].0].span.qualifiedName != c.span.qualifiedName }
+                .sorted { scores[i][$0].1 > scores[i][$1].1 }
+                .prefix(candidates)
+            guard !nearest.isEmpty else { continue }
+            if sources[c.path] == nil { sources[c.path] = try? repository.contents(of: c.entry) }
+            guard let bytes = sources[c.path] else { continue }
+            for k in nearest {
+                var span = c.span
+                span.qualifiedName = existing[scores[i][k].0].span.qualifiedName
+                texts.append(EmbeddingText.text(for: span, in: bytes))
+                slots.append((i, k))
+            }
+        }
+        guard !texts.isEmpty else { return }
+        let vectors = try await embedder.embed(documents: texts)
+        for (slot, vector) in zip(slots, vectors) {
+            let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { continue }
+            let candidate = existingVectors[scores[slot.i][slot.k].0]
+            let score = zip(vector, candidate).reduce(Float(0)) { $0 + $1.0 * $1.1 } / norm
+            scores[slot.i][slot.k].1 = max(scores[slot.i][slot.k].1, score)
+        }
+    }
+
     /// A snapshot narrowed, as `snapshot(_:)` narrows, to files with a grammar that the settings admit.
     func narrow(_ snapshot: Snapshot) -> Snapshot {
         var result = snapshot
@@ -122,6 +164,7 @@ extension Workspace {
 /// A function of a snapshot, with where its vector comes from.
 struct ResolvedFunction {
     enum Vector { case row(Int), pending(Int) }
+    var entry: SnapshotEntry
     var path: String
     var span: FunctionSpan
     var textHash: UInt64
@@ -159,7 +202,7 @@ struct SnapshotResolver {
             if let index, let rows = blobRows[key] {
                 for row in rows {
                     let f = index.function(at: row)
-                    out.append(ResolvedFunction(path: entry.path, span: f.span, textHash: f.textHash, vector: .row(row)))
+                    out.append(ResolvedFunction(entry: entry, path: entry.path, span: f.span, textHash: f.textHash, vector: .row(row)))
                 }
                 continue
             }
@@ -173,7 +216,8 @@ struct SnapshotResolver {
             for span in scanner.functions(in: bytes) {
                 let text = EmbeddingText.text(for: span, in: bytes)
                 let hash = EmbeddingText.hash(text)
-                out.append(ResolvedFunction(path: entry.path, span: span, textHash: hash, vector: vector(forText: text, hash: hash)))
+                out.append(ResolvedFunction(entry: entry, path: entry.path, span: span, textHash: hash,
+                                            vector: vector(forText: text, hash: hash)))
             }
         }
         return out
