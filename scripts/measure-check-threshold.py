@@ -17,7 +17,11 @@ of each copy against its original is read off. For unrelated functions it asks
 `codesearch similar FILE:LINE -n 1` for each sampled original: the best score any
 other function of the repository gets, which is what a new, genuinely different
 function would score against its nearest neighbour (an upper bound: real repositories
-contain real near-duplicates, which count here as "unrelated").
+contain real near-duplicates, which count here as "unrelated"). And "foreign": N
+functions from other standard library modules (json, csv, argparse, difflib,
+textwrap), staged as new files, each scored by `check` itself against the whole
+repository (its best pair): the false-alarm rate of check as it runs, including its
+re-scoring of near candidates under their names.
 Prints percentiles of each distribution, and how many copies and unrelated functions
 each candidate threshold would flag.
 """
@@ -118,6 +122,17 @@ def measure(source, binary, sample, seed):
                                ("renamed", renamed(node, text, i))):
                 with open(os.path.join(repo, "copies", f"{kind}_{i}.py"), "w") as f:
                     f.write(as_module(body))
+        stdlib = sysconfig.get_paths()["stdlib"]
+        foreign = []
+        for name in ("json", "csv.py", "argparse.py", "difflib.py", "textwrap.py"):
+            path = os.path.join(stdlib, name)
+            for file in ([os.path.join(path, f) for f in sorted(os.listdir(path)) if f.endswith(".py")]
+                         if os.path.isdir(path) else [path]):
+                foreign += [text for _, text in functions(file)]
+        random.Random(seed + 1).shuffle(foreign)
+        for i, text in enumerate(foreign[:sample]):
+            with open(os.path.join(repo, "copies", f"foreign_{i}.py"), "w") as f:
+                f.write(as_module(text))
         run(["git", "add", "copies"], repo)
         out = run([binary, "check", "--staged", "--threshold", "0.3", "--warn-only"], repo).stdout
         scores = {}
@@ -126,7 +141,13 @@ def measure(source, binary, sample, seed):
             m = pattern.match(line)
             if m:
                 scores.setdefault((m.group(1), int(m.group(2)), m.group(3), int(m.group(4))), float(m.group(5)))
-        result = {"exact": [], "light": [], "lightline": [], "renamed": [], "unrelated": []}
+        result = {"exact": [], "light": [], "lightline": [], "renamed": [], "unrelated": [], "foreign": []}
+        best = {}
+        for line in out.splitlines():
+            m = re.match(r"^copies/foreign_(\d+)\.py:\d+: .* \(([\d.]+)\)$", line)
+            if m:
+                best[int(m.group(1))] = max(best.get(int(m.group(1)), 0.3), float(m.group(2)))
+        result["foreign"] = [best.get(i, 0.3) for i in range(min(sample, len(foreign)))]
         for i, (path, node, _) in enumerate(chosen):
             for kind in ("exact", "light", "lightline", "renamed"):
                 result[kind].append(scores.get((kind, i, path, node.lineno), 0.3))
@@ -150,7 +171,7 @@ def main():
     p.add_argument("sources", nargs="*", default=[os.path.join(stdlib, d) for d in ("email", "http", "logging")])
     a = p.parse_args()
     binary = os.path.abspath(a.binary)
-    total = {"exact": [], "light": [], "lightline": [], "renamed": [], "unrelated": []}
+    total = {"exact": [], "light": [], "lightline": [], "renamed": [], "unrelated": [], "foreign": []}
     for source in a.sources:
         r = measure(source, binary, a.sample, a.seed)
         print(f"## {source}")
@@ -162,10 +183,10 @@ def main():
     for kind, values in total.items():
         print(f"{kind:10} {percentiles(values)}")
     print("flagged at threshold:")
-    print("threshold  exact  light  lightline  renamed  unrelated")
+    print("threshold  exact  light  lightline  renamed  unrelated  foreign")
     for t in (0.80, 0.85, 0.88, 0.90, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98):
         frac = lambda k: sum(s >= t for s in total[k]) / max(1, len(total[k]))
-        print(f"{t:9.2f} {frac('exact'):6.0%} {frac('light'):6.0%} {frac('lightline'):10.0%} {frac('renamed'):8.0%} {frac('unrelated'):10.0%}")
+        print(f"{t:9.2f} {frac('exact'):6.0%} {frac('light'):6.0%} {frac('lightline'):10.0%} {frac('renamed'):8.0%} {frac('unrelated'):10.0%} {frac('foreign'):8.0%}")
 
 if __name__ == "__main__":
     sys.exit(main())
