@@ -14,13 +14,13 @@ public struct GrammarRegistry: Sendable {
 
     /// Built-in grammars plus those in `folders`.
     public init(folders: [String] = []) throws {
-        var sources: [String: (file: String, data: Data)] = [:]
+        var sources: [String: (file: String, data: Data, grammar: Grammar)] = [:]
         for file in BuiltinGrammars.files {
             guard let data = Data(base64Encoded: file.base64) else {
                 throw ScanningError.invalidGrammar(file: file.name, reason: "corrupt built-in grammar")
             }
             let grammar = try Self.decode(data, file: file.name)
-            sources[grammar.name] = (file.name, data)
+            sources[grammar.name] = (file.name, data, grammar)
         }
         for folder in folders {
             let names: [String]
@@ -35,14 +35,14 @@ public struct GrammarRegistry: Sendable {
                     throw ScanningError.invalidGrammar(file: path, reason: "cannot read the file")
                 }
                 let grammar = try Self.decode(data, file: path)
-                sources[grammar.name] = (path, data)
+                sources[grammar.name] = (path, data, grammar)
             }
         }
         var scanners: [FunctionScanner] = []
         var hash = StableHash()
         for name in sources.keys.sorted() {
             guard let source = sources[name] else { continue }
-            let grammar = try Self.decode(source.data, file: source.file)
+            let grammar = source.grammar
             do {
                 scanners.append(try FunctionScanner(grammar: grammar))
             } catch let ScanningError.invalidGrammar(_, reason) {
