@@ -9,12 +9,10 @@
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
                          const float *, int, float, float *, int);
 typedef void (*set_threads_fn)(int);
-typedef int (*shutdown_fn)(void);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static sgemm_fn sgemm;
 static set_threads_fn set_threads;
-static shutdown_fn shutdown_threads;
 static char error[512];
 
 static void load(void) {
@@ -31,7 +29,6 @@ static void load(void) {
     }
     sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
     set_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
-    shutdown_threads = (shutdown_fn)dlsym(handle, "blas_thread_shutdown_");  // optional
     if (!sgemm || !set_threads) {
         snprintf(error, sizeof error, "the OpenBLAS library lacks cblas_sgemm or openblas_set_num_threads");
         sgemm = NULL;
@@ -64,10 +61,4 @@ void codesearch_sgemm(CBLAS_ORDER order, CBLAS_TRANSPOSE transA, CBLAS_TRANSPOSE
 void codesearch_blas_set_num_threads(int threads) {
     if (!sgemm) require();
     set_threads(threads);
-}
-
-void codesearch_blas_stop_threads(void) {
-    if (!sgemm) require();
-    set_threads(1);
-    if (shutdown_threads) shutdown_threads();
 }

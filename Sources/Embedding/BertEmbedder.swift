@@ -80,10 +80,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
         let longest = sequences.map(\.count).max() ?? 0
         let shared = SharedSlots<[Float]>(count: texts.count)
-        // One batch (a query) cannot be split across workers: let BLAS use the cores instead,
-        // and stop its threads afterwards so they do not spin against the ranking that follows.
-        let blasThreads = workers < threads ? threads : 1
-        codesearch_blas_set_num_threads(Int32(blasThreads))
+        codesearch_blas_set_num_threads(1)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
             while let b = shared.claim(below: batches.count) {
@@ -91,7 +88,6 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
                 shared.store(Array(zip(batches[b], vectors)))
             }
         }
-        if blasThreads > 1 { codesearch_blas_stop_threads() }
         return shared.values
     }
 

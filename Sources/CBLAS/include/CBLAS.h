@@ -24,9 +24,4 @@ void codesearch_sgemm(CBLAS_ORDER order, CBLAS_TRANSPOSE transA, CBLAS_TRANSPOSE
 /// `openblas_set_num_threads`; call `codesearch_blas_load` first.
 void codesearch_blas_set_num_threads(int threads);
 
-/// Back to one thread, and OpenBLAS's worker threads stopped (`blas_thread_shutdown_`,
-/// when the library has it): idle OpenBLAS threads spin for a while, taking a core
-/// from whatever runs next. A later call with more threads starts them again.
-void codesearch_blas_stop_threads(void);
-
 #endif
