@@ -149,16 +149,6 @@ extension Workspace {
             scores[slot.i][slot.k].1 = max(scores[slot.i][slot.k].1, score)
         }
     }
-
-    /// A snapshot narrowed, as `snapshot(_:)` narrows, to files with a grammar that the settings admit.
-    func narrow(_ snapshot: Snapshot) -> Snapshot {
-        var result = snapshot
-        result.entries = snapshot.entries.filter { entry in
-            guard let scanner = grammars.scanner(forPath: entry.path) else { return false }
-            return settings.admits(path: entry.path, language: scanner.grammar.name)
-        }
-        return result
-    }
 }
 
 /// A function of a snapshot, with where its vector comes from.

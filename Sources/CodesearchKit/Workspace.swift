@@ -29,14 +29,20 @@ public struct Workspace: Sendable {
 
     /// The snapshot, narrowed to files with a grammar that the settings admit.
     public func snapshot(_ kind: SnapshotKind) throws -> Snapshot {
-        var snapshot = try repository.snapshot(kind, options: SnapshotOptions(maxFileSize: settings.maxFileSize))
+        narrow(try repository.snapshot(kind, options: SnapshotOptions(maxFileSize: settings.maxFileSize)))
+    }
+
+    /// A snapshot narrowed to files with a grammar that the settings admit (and the
+    /// skipped files to those with a grammar).
+    func narrow(_ snapshot: Snapshot) -> Snapshot {
+        var result = snapshot
         let grammars = self.grammars
-        snapshot.entries = snapshot.entries.filter { entry in
+        result.entries = snapshot.entries.filter { entry in
             guard let scanner = grammars.scanner(forPath: entry.path) else { return false }
             return settings.admits(path: entry.path, language: scanner.grammar.name)
         }
-        snapshot.skipped = snapshot.skipped.filter { grammars.scanner(forPath: $0.path) != nil }
-        return snapshot
+        result.skipped = snapshot.skipped.filter { grammars.scanner(forPath: $0.path) != nil }
+        return result
     }
 
     /// Narrows a snapshot further to the given paths (files or folders, relative to the
