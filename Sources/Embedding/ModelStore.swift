@@ -35,7 +35,7 @@ public struct ModelStore: Sendable {
     }
 
     /// Where `BertEmbedder` remembers weights digests by default.
-    public static var defaultDigestMemo: URL { cacheRoot().appending(path: "weights-sha256.json") }
+    public static var defaultDigestMemo: URL { cacheRoot().appending(path: "weights-sha256") }
 
     /// The cache folder for a model name; `owner/name` keeps only `name`.
     public func directory(forName name: String) -> URL {

@@ -3,7 +3,7 @@ import Foundation
 /// Everything a BERT tokenizer is built from: the vocabulary, the normaliser's switches,
 /// the unknown token, the word-length limit and the special tokens.
 struct TokenizerSpec: Equatable {
-    var vocab: [String: Int32] = [:]
+    var vocab = Vocabulary([:])
     var normalizer = BertNormalizer()
     var unknownToken = "[UNK]"
     var maxChars = 100
@@ -21,13 +21,15 @@ struct TokenizerSpec: Equatable {
         if let type = model["type"] as? String, type != "WordPiece" {
             throw EmbeddingError.unsupportedModel(path: jsonURL.path, reason: "tokenizer model `\(type)` is not WordPiece")
         }
-        vocab.reserveCapacity(rawVocab.count)
+        var tokens: [String: Int32] = [:]
+        tokens.reserveCapacity(rawVocab.count)
         for (token, value) in rawVocab {
             guard let id = value as? NSNumber else {
                 throw EmbeddingError.badJSON(path: jsonURL.path, reason: "vocab entry `\(token)` is not a number")
             }
-            vocab[token] = id.int32Value
+            tokens[token] = id.int32Value
         }
+        vocab = Vocabulary(tokens)
         unknownToken = model["unk_token"] as? String ?? unknownToken
         maxChars = (model["max_input_chars_per_word"] as? NSNumber)?.intValue ?? maxChars
         if let n = file.object["normalizer"] as? [String: Any] {
@@ -53,9 +55,9 @@ struct TokenizerSpec: Equatable {
             throw EmbeddingError.unreadable(path: vocabURL.path, reason: "not UTF-8 text")
         }
         var id: Int32 = 0
-        var vocab: [String: Int32] = [:]
-        text.enumerateLines { line, _ in vocab[line] = id; id += 1 }
-        self.vocab = vocab
+        var tokens: [String: Int32] = [:]
+        text.enumerateLines { line, _ in tokens[line] = id; id += 1 }
+        self.vocab = Vocabulary(tokens)
         if let config = try JSONFile.optional(directory.appending(path: "tokenizer_config.json")) {
             normalizer.lowercase = config.bool("do_lower_case") ?? true
             normalizer.handleChineseChars = config.bool("tokenize_chinese_chars") ?? true
@@ -74,79 +76,108 @@ struct TokenizerSpec: Equatable {
         let path = url.resolvingSymlinksInPath().path
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let text = "\(path)\n\(st.st_size)\n\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)\n\(st.st_ino)\nv1"
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
+        return String(Vocabulary.hash(Array(text.utf8)[...]), radix: 16)
     }
 
-    private struct Header: Codable {
-        var lowercase, stripAccents, cleanText, handleChineseChars: Bool
-        var unknownToken: String
-        var maxChars: Int
-        var special: [String: Int32]
-        var count: Int
-    }
+    /// Binary: magic, the normaliser's switches, the unknown token, the word-length limit,
+    /// the special tokens, then the vocabulary's table as `Vocabulary` holds it, then an
+    /// FNV-1a of everything before. Any mismatch (a torn write, another version) is a miss.
+    private static let magic = Array("CSTOK\u{2}\n\0".utf8)
 
-    /// Line 1: a JSON header; then one `token<TAB>id` line per vocabulary entry.
-    /// Any mismatch (a torn write, another version) is a miss, never an error.
     static func load(from directory: URL, key: String) -> TokenizerSpec? {
-        guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".tsv").path),
-              let newline = data.firstIndex(of: UInt8(ascii: "\n")),
-              let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline]),
-              data.last == UInt8(ascii: "\n") else { return nil }
+        guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".vocab").path),
+              data.count > magic.count + 8 else { return nil }
+        let bytes = [UInt8](data)
+        let body = bytes[..<(bytes.count - 8)]
+        var trailer = ByteCursor(bytes[(bytes.count - 8)...])
+        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == Vocabulary.hash(body) else { return nil }
+        var cursor = ByteCursor(body.dropFirst(magic.count))
         var spec = TokenizerSpec()
-        spec.vocab.reserveCapacity(header.count)
-        // One pass over the bytes: this runs on every query's start-up.
-        let complete: Bool = data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var i = newline - data.startIndex + 1
-            var entries = 0
-            while i < bytes.count {
-                var end = i
-                while bytes[end] != UInt8(ascii: "\n") { end += 1 }  // the file ends with a newline
-                var tab = end - 1
-                while tab > i && bytes[tab] != UInt8(ascii: "\t") { tab -= 1 }
-                guard tab > i || (tab == i && bytes[tab] == UInt8(ascii: "\t")), tab + 1 < end else { return false }
-                var id: Int32 = 0
-                for d in bytes[(tab + 1)..<end] {
-                    guard d >= UInt8(ascii: "0") && d <= UInt8(ascii: "9"), id < Int32.max / 10 else { return false }
-                    id = id * 10 + Int32(d - UInt8(ascii: "0"))
-                }
-                spec.vocab[String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<tab]), as: UTF8.self)] = id
-                entries += 1
-                i = end + 1
-            }
-            return entries == header.count
+        guard let flags = cursor.u32(), let maxChars = cursor.u32(), let unknown = cursor.string(),
+              let specialCount = cursor.u32() else { return nil }
+        spec.normalizer.lowercase = flags & 1 != 0
+        spec.normalizer.stripAccents = flags & 2 != 0
+        spec.normalizer.cleanText = flags & 4 != 0
+        spec.normalizer.handleChineseChars = flags & 8 != 0
+        spec.maxChars = Int(maxChars)
+        spec.unknownToken = unknown
+        for _ in 0..<specialCount {
+            guard let token = cursor.string(), let id = cursor.u32() else { return nil }
+            spec.special[token] = Int32(bitPattern: id)
         }
-        guard complete else { return nil }
-        spec.normalizer.lowercase = header.lowercase
-        spec.normalizer.stripAccents = header.stripAccents
-        spec.normalizer.cleanText = header.cleanText
-        spec.normalizer.handleChineseChars = header.handleChineseChars
-        spec.unknownToken = header.unknownToken
-        spec.maxChars = header.maxChars
-        spec.special = header.special
+        guard let count = cursor.u32(), let longest = cursor.u32(), let slotValues = cursor.u32(),
+              let slots = cursor.u32s(Int(slotValues)), let byteCount = cursor.u32(),
+              let tokenBytes = cursor.bytes(Int(byteCount)), cursor.isAtEnd,
+              let vocab = Vocabulary(slots: slots, bytes: tokenBytes, count: Int(count), longestPiece: Int(longest))
+        else { return nil }
+        spec.vocab = vocab
         return spec
     }
 
     /// Best effort: an unwritable cache only costs a parse next time.
     func save(to directory: URL, key: String) {
-        guard !vocab.keys.contains(where: { $0.contains("\n") }) else { return }
-        let header = Header(lowercase: normalizer.lowercase, stripAccents: normalizer.stripAccents,
-                            cleanText: normalizer.cleanText, handleChineseChars: normalizer.handleChineseChars,
-                            unknownToken: unknownToken, maxChars: maxChars, special: special, count: vocab.count)
-        guard let json = try? JSONEncoder().encode(header) else { return }
-        var out = json
-        out.append(UInt8(ascii: "\n"))
-        for (token, id) in vocab.sorted(by: { $0.value < $1.value }) {
-            out.append(contentsOf: Array(token.utf8))
-            out.append(contentsOf: Array("\t\(id)\n".utf8))
-        }
+        var out = TokenizerSpec.magic
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func string(_ s: String) { u32(UInt32(s.utf8.count)); out.append(contentsOf: s.utf8) }
+        u32((normalizer.lowercase ? 1 : 0) | (normalizer.stripAccents ? 2 : 0)
+            | (normalizer.cleanText ? 4 : 0) | (normalizer.handleChineseChars ? 8 : 0))
+        u32(UInt32(maxChars))
+        string(unknownToken)
+        u32(UInt32(special.count))
+        for (token, id) in special.sorted(by: { $0.key < $1.key }) { string(token); u32(UInt32(bitPattern: id)) }
+        u32(UInt32(vocab.count))
+        u32(UInt32(vocab.longestPiece))
+        u32(UInt32(vocab.slots.count))
+        for v in vocab.slots { u32(v) }
+        u32(UInt32(vocab.bytes.count))
+        out.append(contentsOf: vocab.bytes)
+        withUnsafeBytes(of: Vocabulary.hash(out[...]).littleEndian) { out.append(contentsOf: $0) }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let final = directory.appending(path: key + ".tsv")
-        let temporary = directory.appending(path: key + ".tsv.\(getpid())")
-        guard (try? out.write(to: temporary)) != nil else { return }
+        let final = directory.appending(path: key + ".vocab")
+        let temporary = directory.appending(path: key + ".vocab.\(getpid())")
+        guard (try? Data(out).write(to: temporary)) != nil else { return }
         if rename(temporary.path, final.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+}
+
+/// Reads little-endian fields from a byte slice; nil past the end.
+private struct ByteCursor {
+    var rest: ArraySlice<UInt8>
+    init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
+    var isAtEnd: Bool { rest.isEmpty }
+
+    mutating func bytes(_ n: Int) -> [UInt8]? {
+        guard n >= 0, rest.count >= n else { return nil }
+        defer { rest = rest.dropFirst(n) }
+        return Array(rest.prefix(n))
+    }
+
+    mutating func u32() -> UInt32? {
+        guard rest.count >= 4 else { return nil }
+        defer { rest = rest.dropFirst(4) }
+        return rest.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+    }
+
+    mutating func u64() -> UInt64? {
+        guard rest.count >= 8 else { return nil }
+        defer { rest = rest.dropFirst(8) }
+        return rest.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    }
+
+    mutating func u32s(_ n: Int) -> [UInt32]? {
+        guard n >= 0, rest.count >= n * 4 else { return nil }
+        defer { rest = rest.dropFirst(n * 4) }
+        return rest.withUnsafeBytes { raw in
+            [UInt32](unsafeUninitializedCapacity: n) { buffer, initialized in
+                for i in 0..<n { buffer[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+                initialized = n
+            }
+        }
+    }
+
+    mutating func string() -> String? {
+        guard let n = u32(), let b = bytes(Int(n)) else { return nil }
+        return String(validating: b, as: UTF8.self)
     }
 }

@@ -1,30 +1,34 @@
 import Crypto
 import Foundation
 
-/// sha256 of a weights file, remembered in a small JSON file keyed by path, size, mtime and
-/// inode, so loading a model does not hash 90 MB every time.
+/// sha256 of a weights file, remembered in a folder of one small file per weights path
+/// (named by the path's FNV-1a), keyed by path, size, mtime and inode, so loading a model
+/// reads one line instead of hashing 90 MB, and the memo does not grow with every model
+/// folder ever loaded.
 struct WeightsDigest {
-    /// Where digests are remembered; nil disables the memo.
+    /// The memo folder; nil disables the memo.
     let memoURL: URL?
-
-    private struct Entry: Codable { var size: Int64; var mtime: Double; var inode: UInt64; var sha256: String }
 
     func sha256(of url: URL) throws -> String {
         let path = url.resolvingSymlinksInPath().path
-        let attributes: [FileAttributeKey: Any]
-        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
             throw EmbeddingError.missingFile(path: url.path, hint: "reinstall the model folder")
         }
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-        let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
-        var memo = loadMemo()
-        if let entry = memo[path], entry.size == size, entry.mtime == mtime, entry.inode == inode {
-            return entry.sha256
+        // One line: size, mtime seconds and nanoseconds, inode, digest, then the path itself.
+        let stamp = "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino) "
+        let memo = memoURL?.appending(path: String(Vocabulary.hash(Array(path.utf8)[...]), radix: 16))
+        if let memo, let data = FileManager.default.contents(atPath: memo.path),
+           let line = String(data: data, encoding: .utf8), line.hasPrefix(stamp), line.hasSuffix(" \(path)\n") {
+            let digest = line.dropFirst(stamp.count).prefix(64)
+            if digest.count == 64, digest.allSatisfy(\.isHexDigit) { return String(digest) }
         }
         let digest = try Self.hash(fileAt: url)
-        memo[path] = Entry(size: size, mtime: mtime, inode: inode, sha256: digest)
-        saveMemo(memo)
+        if let memo, let memoURL {
+            // Best effort: an unwritable cache only costs a re-hash next time.
+            try? FileManager.default.createDirectory(at: memoURL, withIntermediateDirectories: true)
+            try? Data((stamp + digest + " " + path + "\n").utf8).write(to: memo, options: .atomic)
+        }
         return digest
     }
 
@@ -40,18 +44,9 @@ struct WeightsDigest {
         } catch {
             throw EmbeddingError.unreadable(path: url.path, reason: error.localizedDescription)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-
-    private func loadMemo() -> [String: Entry] {
-        guard let memoURL, let data = try? Data(contentsOf: memoURL) else { return [:] }
-        return (try? JSONDecoder().decode([String: Entry].self, from: data)) ?? [:]
-    }
-
-    /// Best effort: an unwritable cache only costs a re-hash next time.
-    private func saveMemo(_ memo: [String: Entry]) {
-        guard let memoURL, let data = try? JSONEncoder().encode(memo) else { return }
-        try? FileManager.default.createDirectory(at: memoURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? data.write(to: memoURL, options: .atomic)
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in hasher.finalize() { out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -42,7 +42,7 @@ struct WordPieceTests {
     let vocab: [String: Int32] = ["[UNK]": 0, "un": 1, "##able": 2, "search": 3, "##es": 4, "a": 5]
 
     func ids(_ word: String, maxChars: Int = 100) -> [Int32] {
-        var model = WordPiece(vocab: vocab, unknownID: 0)
+        var model = WordPiece(vocab: Vocabulary(vocab), unknownID: 0)
         model.maxInputCharsPerWord = maxChars
         var out: [Int32] = []
         model.tokenize(Substring(word).unicodeScalars, into: &out)
