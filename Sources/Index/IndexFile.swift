@@ -40,7 +40,7 @@ public final class IndexFile: @unchecked Sendable {
     private let vectors: UnsafeRawBufferPointer
     private let lexicon: LexiconView?
 
-    /// False for a version-1 file, written before lexical data existed.
+    /// False for a file older than format 3 (version 1 had no lexical data, version 2 another layout).
     public var hasLexicon: Bool { lexicon != nil }
 
     /// Opens and validates the index at `path`; throws `IndexError`.
@@ -87,7 +87,9 @@ public final class IndexFile: @unchecked Sendable {
         functionTable = view(.functions)
         snapshotTable = view(.snapshot)
         vectors = view(.vectors)
-        let lexiconBytes = sections[.lexicon].map { UnsafeRawBufferPointer(start: base + $0.offset, count: $0.length) }
+        // Version 2's lexicon had another layout: such a file is read without it.
+        let lexiconBytes = table.version < 3 ? nil
+            : sections[.lexicon].map { UnsafeRawBufferPointer(start: base + $0.offset, count: $0.length) }
         let meta = sections[.meta]!
         metadata = try IndexMetadata(meta: UnsafeRawBufferPointer(rebasing: file[meta.offset..<(meta.offset + meta.length)]),
                                      formatVersion: table.version, fileSize: size, path: path)

@@ -29,8 +29,17 @@ enum IndexFileWriter {
             blobs.u32(blob.lastSeen)
             for f in blob.functions {
                 let s = f.span
-                pool.write(s.name, into: &functions)
-                pool.write(s.qualifiedName, into: &functions)
+                // A name is mostly the tail of its qualified name: point into those bytes.
+                let qualified = pool.reference(s.qualifiedName)
+                let nameLength = s.name.utf8.count
+                if nameLength > 0, s.qualifiedName.utf8.reversed().starts(with: s.name.utf8.reversed()) {
+                    functions.u32(qualified.offset + UInt32(qualified.length - nameLength))
+                    functions.u32(nameLength)
+                } else {
+                    pool.write(s.name, into: &functions)
+                }
+                functions.u32(qualified.offset)
+                functions.u32(qualified.length)
                 pool.write(s.signature, into: &functions)
                 functions.u32(index)
                 functions.u8(FunctionKindCode.code(s.kind))
@@ -148,16 +157,17 @@ struct StringPool {
     private var seen: [String: UInt32] = [:]
 
     mutating func write(_ s: String, into writer: inout ByteWriter) {
-        let utf8 = Array(s.utf8)
-        let offset: UInt32
-        if let known = seen[s] {
-            offset = known
-        } else {
-            offset = UInt32(bytes.count)
-            bytes.append(contentsOf: utf8)
-            seen[s] = offset
-        }
-        writer.u32(offset)
-        writer.u32(utf8.count)
+        let r = reference(s)
+        writer.u32(r.offset)
+        writer.u32(r.length)
+    }
+
+    /// Where `s`'s bytes are in the pool, appended if new.
+    mutating func reference(_ s: String) -> (offset: UInt32, length: Int) {
+        if let known = seen[s] { return (known, s.utf8.count) }
+        let offset = UInt32(bytes.count)
+        bytes.append(contentsOf: s.utf8)
+        seen[s] = offset
+        return (offset, s.utf8.count)
     }
 }

@@ -20,13 +20,18 @@
 ///   vectors   functionCount × dimensions halves (fp16) or floats, row i for
 ///             function i; 64-byte aligned, scanned in place through mmap
 ///   snapshot  live files, sorted by path: path (off,len) | blob index u32
-///   lexicon   (version 2) BM25 data over all functions:
+///   lexicon   (version 3) BM25 data over all functions:
 ///             term count u32 | posting count u32 | total bag length u64
+///             | posting stream length u32 | reserved u32
 ///             | functionCount × u16 bag length (clamped)
-///             | termCount × {term (off,len) | first posting u32 | posting count u32},
+///             | termCount × {term (off,len) | stream offset u32 | posting count u32},
 ///               sorted by term bytes
-///             | postingCount × u32 function row (ascending within a term)
-///             | postingCount × u16 count
+///             | posting stream: per term, its postings in ascending row order, each
+///               LEB128(row delta << 1 | count > 1) then, when that bit is set,
+///               LEB128(count); the first delta is from row 0
+///             (Version 2 held fixed-width u32 rows and u16 counts, 6 bytes a posting
+///             against about 1.8 here; its lexicon is not read, and the next update
+///             rewrites the file, reusing every vector.)
 /// ```
 ///
 /// Like `vectors`, the lexicon is checked by `verify()` only (it grows with
@@ -38,7 +43,7 @@
 /// never pays for hashing tens of megabytes.
 enum IndexFormat {
     static let magic: [UInt8] = [0x43, 0x53, 0x49, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let alignment = 64
     static let fixedHeaderSize = 32
     static let sectionEntrySize = 32

@@ -35,7 +35,7 @@ struct IndexRun {
             // Spans may differ, but a function whose text is unchanged keeps its vector.
             summary.discardedIndex = index.hasLexicon
                 ? "made with another grammar version; vectors are reused"
-                : "made by an older codesearch without lexical data; vectors are reused"
+                : "made by an older codesearch (index format \(index.metadata.formatVersion)); vectors are reused"
             for blob in index.contents() {
                 for (row, f) in blob.functions.enumerated() {
                     foreignVectors[f.textHash] = Array(blob.vectorBytes[(row * rowBytes)..<((row + 1) * rowBytes)])

@@ -132,7 +132,8 @@ public struct Indexer: Sendable {
     }
 
     private func isUpToDate(_ index: IndexMetadata, _ snapshot: Snapshot, _ hash: UInt64) -> Bool {
-        index.identity == embedder.identity && index.grammarVersion == extractor.grammarVersion
+        index.formatVersion == IndexFormat.version
+            && index.identity == embedder.identity && index.grammarVersion == extractor.grammarVersion
             && index.encoding == options.encoding && index.snapshot.complete && index.snapshot.hash == hash
             && !SystemCall.exists(location.journalPath)
     }

@@ -30,22 +30,48 @@ struct LexiconWriter {
     func bytes(pool: inout StringPool) -> [UInt8] {
         let order = termNames.indices.sorted { termNames[$0].utf8.lexicographicallyPrecedes(termNames[$1].utf8) }
         let postingCount = postings.reduce(0) { $0 + $1.count }
+        var stream: [UInt8] = []
+        stream.reserveCapacity(postingCount * 2)
+        var starts: [Int] = []
+        starts.reserveCapacity(order.count)
+        for id in order {
+            starts.append(stream.count)
+            var previous: UInt32 = 0
+            for p in postings[id] {
+                // The row's distance from the previous one, shifted to carry "count > 1".
+                let delta = UInt64(p.row - previous)
+                previous = p.row
+                stream.appendVarint(delta << 1 | (p.count > 1 ? 1 : 0))
+                if p.count > 1 { stream.appendVarint(UInt64(p.count)) }
+            }
+        }
         var w = ByteWriter()
-        w.bytes.reserveCapacity(16 + lengths.count * 2 + order.count * 16 + postingCount * 6)
+        w.bytes.reserveCapacity(24 + lengths.count * 2 + order.count * 16 + stream.count)
         w.u32(order.count)
         w.u32(postingCount)
         w.u64(totalLength)
+        w.u32(stream.count)
+        w.u32(0)
         for l in lengths { w.u16(l) }
-        var first = 0
-        for id in order {
+        for (id, start) in zip(order, starts) {
             pool.write(termNames[id], into: &w)
-            w.u32(first)
+            w.u32(start)
             w.u32(postings[id].count)
-            first += postings[id].count
         }
-        for id in order { for p in postings[id] { w.u32(p.row) } }
-        for id in order { for p in postings[id] { w.u16(p.count) } }
+        w.raw(stream)
         return w.bytes
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// LEB128: seven bits per byte, low first, high bit set on all but the last.
+    mutating func appendVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        append(UInt8(v))
     }
 }
 

@@ -38,19 +38,18 @@ public struct LexicalRanker: Sendable {
                 if counts.contains(where: { $0 > 0 }) { pathCounts.append((file.functions, counts)) }
             }
             for (q, term) in terms.enumerated() {
-                let all = lexicon.postings(of: term) ?? 0..<0
-                let df = Float(all.count)
-                // A term in most functions (idf < log 2) barely moves the ranking but would
-                // cost a pass over most rows: only its path occurrences count.
-                let postings = all.count * 2 > lexicon.functionCount ? all.lowerBound..<all.lowerBound : all
+                let postings = lexicon.postings(of: term)
+                let df = Float(postings?.count ?? 0)
                 let idf = log(1 + (n - df + 0.5) / (df + 0.5))
                 var touched: [Int] = []
-                touched.reserveCapacity(postings.count)
-                for i in postings {
-                    let row = lexicon.row(ofPosting: i)
-                    guard row < tf.count else { continue }
-                    if tf[row] == 0 { touched.append(row) }
-                    tf[row] += Float(lexicon.count(ofPosting: i))
+                // A term in most functions (idf < log 2) barely moves the ranking but would
+                // cost a pass over most rows: only its path occurrences count.
+                if let postings, postings.count * 2 <= lexicon.functionCount {
+                    touched.reserveCapacity(postings.count)
+                    for (row, count) in postings where row < tf.count {
+                        if tf[row] == 0 { touched.append(row) }
+                        tf[row] += Float(count)
+                    }
                 }
                 for (functions, counts) in pathCounts where counts[q] > 0 {
                     for row in functions where row < tf.count {

@@ -64,7 +64,7 @@ struct IndexCommand: AsyncParsableCommand {
 enum IndexSummaryReport {
     static func print(_ s: IndexSummary, quiet: Bool) {
         if let reason = s.discardedIndex {
-            Output.diagnostic("codesearch: warning: the old index was unusable and was rebuilt: \(reason)")
+            Output.diagnostic("codesearch: warning: the old index was rebuilt: \(reason)")
         }
         for failure in s.failures {
             Output.diagnostic("codesearch: \(failure.path): \(failure.message)")

@@ -168,3 +168,37 @@ import Scanning
         #expect(seen["writing"] == 1)
     }
 }
+
+@Suite struct FormatUpgradeTests {
+    /// Rewrites the header's format version (and the header checksum), so the file reads
+    /// as an older format: its lexicon section is then not read.
+    func setFormatVersion(_ version: UInt32, of path: String) throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        withUnsafeBytes(of: version.littleEndian) { bytes.replaceSubrange(8..<12, with: $0) }
+        let sections = Int(bytes.withUnsafeBytes { $0.u32(at: 16) })
+        let end = IndexFormat.headerSize(sections: sections) - 8
+        withUnsafeBytes(of: XXHash64.hash(Array(bytes[..<end])).littleEndian) { bytes.replaceSubrange(end..<(end + 8), with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func anOlderFormatIsRewrittenWithoutEmbeddingAgain() async throws {
+        let f = try Fixture()
+        defer { f.dir.cleanup() }
+        let snapshot = makeSnapshot([("a.py", pythonSource(["alpha", "beta"])), ("b.py", pythonSource(["gamma"]))],
+                                    source: f.source)
+        _ = try await f.run(snapshot)
+        let vectors = try (0..<3).map { try f.open().vector(at: $0) }
+        try setFormatVersion(2, of: f.dir.location.indexPath)
+        let old = try f.open()
+        #expect(old.metadata.formatVersion == 2 && !old.hasLexicon)
+        #expect(!f.indexer.isCurrent(snapshot: snapshot))
+
+        let s = try await f.run(snapshot)
+        #expect(s.discardedIndex == "made by an older codesearch (index format 2); vectors are reused")
+        #expect(f.counter["texts"] == 0)
+        let new = try f.open()
+        #expect(new.metadata.formatVersion == IndexFormat.version && new.hasLexicon)
+        #expect(try (0..<3).map { new.vector(at: $0) } == vectors)
+        #expect(f.indexer.isCurrent(snapshot: snapshot))
+    }
+}
