@@ -47,6 +47,10 @@ extension Workspace {
     public func search(batch requests: [SearchRequest], embedder: Embedder, location: IndexLocation,
                        indexerOptions: IndexerOptions = IndexerOptions()) async throws -> [SearchResult] {
         guard let first = requests.first else { return [] }
+        // The first query is embedded (loading the model) on a second core while this one
+        // brings the index up to date, opens it and maps its vectors in.
+        let firstQuery = Task { first.mode == .lexical ? nil : try await embedder.embed(query: first.query) }
+        defer { firstQuery.cancel() }
         var summary: IndexSummary?
         if first.update {
             var options = indexerOptions
@@ -61,10 +65,12 @@ extension Workspace {
             }
         }
         let index = try openIndex(location: location, embedder: embedder)
+        if first.mode != .lexical { index.prefetchVectors() }
         let ranker = HybridRanker(index: index)
         var results: [SearchResult] = []
-        for request in requests {
-            let query = request.mode == .lexical ? nil : try await embedder.embed(query: request.query)
+        for (i, request) in requests.enumerated() {
+            let query = i == 0 ? try await firstQuery.value
+                : request.mode == .lexical ? nil : try await embedder.embed(query: request.query)
             let hits = try ranker.rank(text: request.query, query: query, mode: request.mode, options: RankOptions(
                 limit: request.limit, languages: request.languages, pathFilter: request.pathFilter, minScore: request.minScore))
             results.append(SearchResult(hits: hits, update: results.isEmpty ? summary : nil))
