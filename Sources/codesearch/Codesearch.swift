@@ -32,12 +32,29 @@ struct Codesearch: AsyncParsableCommand {
         ]
     )
 
+    /// The commands hooks and editors run many times a day, parsed without building the whole
+    /// command tree (ArgumentParser reflects on every subcommand, a few ms per start).
+    static let frequent: [String: ParsableCommand.Type] = [
+        "search": SearchCommand.self, "index": IndexCommand.self, "status": StatusCommand.self,
+    ]
+
+    /// `parseAsRoot`, with a shortcut for a frequent subcommand: help requests and anything
+    /// that does not parse take the full path, so every message stays the same.
+    static func parseCommand(_ arguments: [String]) throws -> ParsableCommand {
+        if let name = arguments.first, let type = frequent[name],
+           !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--help") || $0 == "--version" || $0 == "--generate-completion-script" }),
+           let command = try? type.parseAsRoot(Array(arguments.dropFirst())) {
+            return command
+        }
+        return try parseAsRoot(arguments)
+    }
+
     /// Runs the command and maps every failure to exit status 2 (ripgrep's convention),
     /// keeping 0 for help and version, and explicit `ExitCode`s as they are.
     static func main() async {
         Output.ignoreBrokenPipe()
         do {
-            var command = try parseAsRoot()
+            var command = try parseCommand(Array(CommandLine.arguments.dropFirst()))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
