@@ -10,7 +10,7 @@ public struct ScannerExtractor: FunctionExtractor {
     }
 
     public func language(forPath path: String) -> String? {
-        grammars.scanner(forPath: path)?.grammar.name
+        grammars.language(forPath: path)
     }
 
     public func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {

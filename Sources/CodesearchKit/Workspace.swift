@@ -38,10 +38,10 @@ public struct Workspace: Sendable {
         var result = snapshot
         let grammars = self.grammars
         result.entries = snapshot.entries.filter { entry in
-            guard let scanner = grammars.scanner(forPath: entry.path) else { return false }
-            return settings.admits(path: entry.path, language: scanner.grammar.name)
+            guard let language = grammars.language(forPath: entry.path) else { return false }
+            return settings.admits(path: entry.path, language: language)
         }
-        result.skipped = snapshot.skipped.filter { grammars.scanner(forPath: $0.path) != nil }
+        result.skipped = snapshot.skipped.filter { grammars.language(forPath: $0.path) != nil }
         return result
     }
 

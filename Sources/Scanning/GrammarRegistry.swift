@@ -3,25 +3,40 @@ import Foundation
 /// The grammars available to a run: the built-in ones compiled into the binary,
 /// overridden or extended by `*.json` files from user folders (a later folder wins
 /// over an earlier one, any folder over a built-in grammar of the same `name`).
+///
+/// A built-in grammar is decoded and compiled the first time a file of its language is
+/// scanned: choosing files by extension (every snapshot, every query's update check)
+/// needs only the names and extensions the build wrote beside it.
 public struct GrammarRegistry: Sendable {
-    /// One scanner per language, sorted by language name.
-    public let scanners: [FunctionScanner]
+    /// Language names, sorted.
+    public let languages: [String]
     /// A stable identity of every grammar's content, for cache keys: it changes
     /// whenever any grammar byte changes, and only then.
     public let version: String
     private let byName: [String: Int]
     private let byExtension: [String: Int]
+    private let compiled: ScannerCache
+
+    private struct Source {
+        var file: String
+        var language: String
+        var extensions: [String]
+        var data: Data
+        /// Decoded already (user grammars are checked when the registry is made).
+        var grammar: Grammar?
+    }
 
     /// Built-in grammars plus those in `folders`.
     public init(folders: [String] = []) throws {
-        var sources: [String: (file: String, data: Data, grammar: Grammar)] = [:]
+        var sources: [String: Source] = [:]
         for file in BuiltinGrammars.files {
             guard let data = Data(base64Encoded: file.base64) else {
                 throw ScanningError.invalidGrammar(file: file.name, reason: "corrupt built-in grammar")
             }
-            let grammar = try Self.decode(data, file: file.name)
-            sources[grammar.name] = (file.name, data, grammar)
+            sources[file.language] = Source(file: file.name, language: file.language, extensions: file.extensions,
+                                            data: data, grammar: nil)
         }
+        var userGrammars = 0
         for folder in folders {
             let names: [String]
             do {
@@ -35,32 +50,30 @@ public struct GrammarRegistry: Sendable {
                     throw ScanningError.invalidGrammar(file: path, reason: "cannot read the file")
                 }
                 let grammar = try Self.decode(data, file: path)
-                sources[grammar.name] = (path, data, grammar)
+                sources[grammar.name] = Source(file: path, language: grammar.name, extensions: grammar.extensions,
+                                               data: data, grammar: grammar)
+                userGrammars += 1
             }
         }
-        var scanners: [FunctionScanner] = []
+        let ordered = sources.keys.sorted().compactMap { sources[$0] }
         var hash = StableHash()
-        for name in sources.keys.sorted() {
-            guard let source = sources[name] else { continue }
-            let grammar = source.grammar
-            do {
-                scanners.append(try FunctionScanner(grammar: grammar))
-            } catch let ScanningError.invalidGrammar(_, reason) {
-                throw ScanningError.invalidGrammar(file: source.file, reason: reason)
-            }
-            hash.add(Array(name.utf8))
-            hash.add(Array(source.data))
-        }
-        self.scanners = scanners
-        self.version = "grammars-" + hash.hex
         var byName: [String: Int] = [:]
         var byExtension: [String: Int] = [:]
-        for (i, s) in scanners.enumerated() {
-            byName[s.grammar.name.lowercased()] = i
-            for ext in s.grammar.extensions { byExtension[ext.lowercased()] = i }
+        for (i, source) in ordered.enumerated() {
+            hash.add(Array(source.language.utf8))
+            hash.add(Array(source.data))
+            byName[source.language.lowercased()] = i
+            for ext in source.extensions { byExtension[ext.lowercased()] = i }
         }
+        languages = ordered.map(\.language)
+        version = "grammars-" + hash.hex
         self.byName = byName
         self.byExtension = byExtension
+        compiled = ScannerCache(sources: ordered.map { ($0.file, $0.data, $0.grammar) })
+        // A user's grammar that does not compile is an error now, naming its file.
+        if userGrammars > 0 {
+            for (i, source) in ordered.enumerated() where source.grammar != nil { _ = try compiled.scanner(i) }
+        }
     }
 
     static func decode(_ data: Data, file: String) throws -> Grammar {
@@ -71,17 +84,23 @@ public struct GrammarRegistry: Sendable {
         }
     }
 
-    /// Language names, sorted.
-    public var languages: [String] { scanners.map(\.grammar.name) }
-
     /// The scanner for a language name (case-insensitive).
     public func scanner(language: String) -> FunctionScanner? {
-        byName[language.lowercased()].map { scanners[$0] }
+        byName[language.lowercased()].map(compiled.builtIn)
     }
 
     /// The scanner for a file, chosen by its extension; nil when no grammar claims it.
-    /// Runs for every file of every snapshot, so it reads the path's bytes once from the end.
     public func scanner(forPath path: String) -> FunctionScanner? {
+        index(forPath: path).map(compiled.builtIn)
+    }
+
+    /// The language of a file, by its extension, without compiling its grammar.
+    public func language(forPath path: String) -> String? {
+        index(forPath: path).map { languages[$0] }
+    }
+
+    /// Runs for every file of every snapshot, so it reads the path's bytes once from the end.
+    private func index(forPath path: String) -> Int? {
         let utf8 = path.utf8
         var i = utf8.endIndex
         while i > utf8.startIndex {
@@ -93,15 +112,47 @@ public struct GrammarRegistry: Sendable {
                 // A leading dot (`.bashrc`) starts a name, not an extension.
                 if j == utf8.startIndex || utf8[utf8.index(before: j)] == UInt8(ascii: "/") { return nil }
                 let ext = Substring(path[i...])
-                if let index = byExtension[String(ext)] ?? byExtension[ext.lowercased()] {
-                    return scanners[index]
-                }
-                return nil
+                return byExtension[String(ext)] ?? byExtension[ext.lowercased()]
             default:
                 i = j
             }
         }
         return nil
+    }
+}
+
+/// Compiled scanners, made on first use and shared by every copy of the registry.
+private final class ScannerCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private let sources: [(file: String, data: Data, grammar: Grammar?)]
+    private var scanners: [FunctionScanner?]
+
+    init(sources: [(file: String, data: Data, grammar: Grammar?)]) {
+        self.sources = sources
+        scanners = Array(repeating: nil, count: sources.count)
+    }
+
+    func scanner(_ i: Int) throws -> FunctionScanner {
+        lock.lock(); defer { lock.unlock() }
+        if let scanner = scanners[i] { return scanner }
+        let source = sources[i]
+        let grammar = try source.grammar ?? GrammarRegistry.decode(source.data, file: source.file)
+        let scanner: FunctionScanner
+        do {
+            scanner = try FunctionScanner(grammar: grammar)
+        } catch let ScanningError.invalidGrammar(_, reason) {
+            throw ScanningError.invalidGrammar(file: source.file, reason: reason)
+        }
+        scanners[i] = scanner
+        return scanner
+    }
+
+    /// A scanner whose grammar was checked when the registry was made (user grammars) or
+    /// when the binary was built and tested (built-in ones).
+    func builtIn(_ i: Int) -> FunctionScanner {
+        do { return try scanner(i) } catch {
+            preconditionFailure("the grammar \(sources[i].file) does not compile: \(error)")
+        }
     }
 }
 

@@ -56,3 +56,23 @@ struct GrammarRegistryTests {
         #expect(throws: ScanningError.self) { try GrammarRegistry(folders: ["/nonexistent/grammars"]) }
     }
 }
+
+@Suite("Grammar registry, lazily compiled")
+struct LazyGrammarRegistryTests {
+    @Test func languagesByPathNeedNoCompiledGrammar() throws {
+        let fresh = try GrammarRegistry()
+        #expect(fresh.language(forPath: "pkg/mod.py") == "python")
+        #expect(fresh.language(forPath: "A.Swift") == "swift")
+        #expect(fresh.language(forPath: "notes.txt") == nil)
+        // Copies share one cache: a scanner compiled through one is the other's too.
+        let copy = fresh
+        let scanner = try #require(copy.scanner(forPath: "x.py"))
+        #expect(scanner.grammar == fresh.scanner(language: "python")?.grammar)
+        // What the build wrote beside each grammar is what the grammar says.
+        for language in fresh.languages {
+            let grammar = try #require(fresh.scanner(language: language)).grammar
+            #expect(grammar.name == language)
+            for ext in grammar.extensions { #expect(fresh.language(forPath: "f." + ext) == language) }
+        }
+    }
+}
