@@ -21,12 +21,15 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         // OpenBLAS, loaded with dlopen on first use (see Sources/CBLAS/include/CBLAS.h).
         .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        // libcurl, loaded with dlopen on the first request (see Sources/CCurl/include/CCurl.h);
+        // only its headers are needed to build.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
 
         // Library core.
         .target(name: "Git", dependencies: ["CLibGit2"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         .target(name: "Embedding", dependencies: [
-            "CBLAS",
+            "CBLAS", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Configuration", dependencies: ["Git"]),

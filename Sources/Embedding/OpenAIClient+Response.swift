@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Reading what the server sent: embeddings, error messages, Retry-After.
 extension OpenAIClient {
@@ -19,11 +16,11 @@ extension OpenAIClient {
     }
 
     /// Seconds from `retry-after-ms` (OpenAI's) or `Retry-After` (seconds or an HTTP date).
-    static func retryAfter(_ response: HTTPURLResponse, now: Date = Date()) -> Double? {
-        if let ms = response.value(forHTTPHeaderField: "retry-after-ms").flatMap({ Double($0) }), ms >= 0 {
+    static func retryAfter(_ response: HTTPResponse, now: Date = Date()) -> Double? {
+        if let ms = response.value(forHeader: "retry-after-ms").flatMap({ Double($0) }), ms >= 0 {
             return ms / 1000
         }
-        guard let value = response.value(forHTTPHeaderField: "Retry-After") else { return nil }
+        guard let value = response.value(forHeader: "Retry-After") else { return nil }
         return parseRetryAfter(value, now: now)
     }
 

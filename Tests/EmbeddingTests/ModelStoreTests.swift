@@ -93,6 +93,41 @@ struct ModelStoreTests {
         await #expect(throws: EmbeddingError.self) { try await store.download("acme/missing") }
         #expect(store.list() == ["tiny-bert"])
     }
+
+    /// The hub answers large files with a redirect to its CDN; downloads follow it (they carry no key).
+    @Test func downloadFollowsTheHubsRedirects() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try TinyModel.write(to: root.appending(path: "cdn/acme/tiny-bert/resolve/main"))
+        let cdn = try fileServer(root: root.appending(path: "cdn"))
+        defer { cdn.stop() }
+        let hub = try LocalHTTPServer { request in
+            LocalHTTPServer.Response(status: 302, headers: ["Location": "\(cdn.baseURL)\(request.target)"])
+        }
+        defer { hub.stop() }
+        let store = ModelStore(directory: root.appending(path: "models"), endpoint: hub.baseURL)
+        let installed = try await store.download("acme/tiny-bert")
+        #expect(try store.verify(installed).identity.dimensions == 8)
+        #expect(cdn.requests.count == hub.requests.count)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appending(path: "models").path)
+        #expect(leftovers == ["tiny-bert"], "no staging or partial files are left")
+    }
+
+    @Test func aHubThatCannotBeReachedIsAClearInstallError() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let port = try ClosedPort()
+        defer { port.close() }
+        let store = ModelStore(directory: root.appending(path: "models"),
+                               endpoint: URL(string: "http://127.0.0.1:\(port.number)")!)
+        await #expect {
+            try await store.download("acme/tiny-bert")
+        } throws: { error in
+            guard case EmbeddingError.installFailed(let source, let reason) = error else { return false }
+            return source.hasSuffix("/acme/tiny-bert/resolve/main/config.json")
+                && reason.localizedCaseInsensitiveContains("connect")
+        }
+    }
 }
 
 /// Serves the files under `root` as a hub would, from the shared test server (127.0.0.1 only).

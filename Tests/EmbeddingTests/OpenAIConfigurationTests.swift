@@ -1,9 +1,6 @@
 @testable import Embedding
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 private let secret = "sk-live-DO-NOT-PRINT-42"
 

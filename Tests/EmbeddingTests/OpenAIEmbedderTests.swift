@@ -410,6 +410,47 @@ private func openAIError(_ body: () async throws -> Void) async -> OpenAIError? 
         #expect(elsewhere.requests.isEmpty, "the other server must receive nothing")
     }
 
+    @Test func aRefusedConnectionIsRetriedThenReportedWithCurlsMessage() async throws {
+        let port = try ClosedPort()
+        defer { port.close() }
+        var config = OpenAIConfiguration(baseURL: URL(string: "http://127.0.0.1:\(port.number)/v1")!, model: "test-model",
+                                         dimensions: 4, apiKey: OpenAIAPIKey(secret), requestTimeout: 5)
+        config.retry = OpenAIRetryPolicy(maxAttempts: 2, initialDelay: 0.01, maxDelay: 0.02)
+        let waits = Waits()
+        let error = await openAIError { _ = try await embedder(config, waits: waits).embed(documents: ["a"]) }
+        guard case .transport(let endpoint, let attempts, let message)? = error, let error else {
+            Issue.record("expected a transport error, got \(String(describing: error))")
+            return
+        }
+        #expect(endpoint == "http://127.0.0.1:\(port.number)/v1/embeddings")
+        #expect(attempts == 2)
+        #expect(waits.recorded.count == 1)
+        #expect(message.contains("127.0.0.1") && message.localizedCaseInsensitiveContains("connect"), "\(message)")
+        #expect(error.description.hasPrefix("cannot reach http://127.0.0.1:\(port.number)/v1/embeddings after 2 attempts: "))
+        #expect(!error.description.contains("SECRET"))
+    }
+
+    @Test func cancellingTheEmbeddingStopsTheRequestInFlight() async throws {
+        // Answers after a minute: only cancellation can end the request before that.
+        let server = try LocalHTTPServer { request in
+            var response = embeddings(for: request)
+            response.delay = 60
+            return response
+        }
+        defer { server.stop() }
+        let embedder = try embedder(configuration(server) { $0.requestTimeout = 120 })
+        let task = Task { try await embedder.embed(documents: ["a", "bb"]) }
+        while server.requests.isEmpty { try await Task.sleep(nanoseconds: 10_000_000) }
+        task.cancel()
+        let result = await task.result
+        guard case .failure(let error) = result else {
+            Issue.record("the request was not stopped: \(result)")
+            return
+        }
+        #expect(error is CancellationError, "\(error)")
+        #expect(server.requests.count == 1, "no retry after cancellation")
+    }
+
     @Test func learnsTheSizeOfAnUnknownModelFromTheServer() async throws {
         let server = try LocalHTTPServer { embeddings(for: $0, dimensions: 3) }
         defer { server.stop() }
