@@ -82,8 +82,8 @@ struct TokenizerSpec: Equatable {
 
     /// Binary: magic, the normaliser's switches, the unknown token, the word-length limit,
     /// the special tokens, then the vocabulary's table as `Vocabulary` holds it, then an
-    /// FNV-1a of everything before. Any mismatch (a torn write, another version) is a miss.
-    private static let magic = Array("CSTOK\u{2}\n\0".utf8)
+    /// checksum of everything before. Any mismatch (a torn write, another version) is a miss.
+    private static let magic = Array("CSTOK\u{3}\n\0".utf8)
 
     static func load(from directory: URL, key: String) -> TokenizerSpec? {
         guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".vocab").path),
@@ -91,7 +91,7 @@ struct TokenizerSpec: Equatable {
         let bytes = [UInt8](data)
         let body = bytes[..<(bytes.count - 8)]
         var trailer = ByteCursor(bytes[(bytes.count - 8)...])
-        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == Vocabulary.hash(body) else { return nil }
+        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == Vocabulary.checksum(body) else { return nil }
         var cursor = ByteCursor(body.dropFirst(magic.count))
         var spec = TokenizerSpec()
         guard let flags = cursor.u32(), let maxChars = cursor.u32(), let unknown = cursor.string(),
@@ -132,7 +132,7 @@ struct TokenizerSpec: Equatable {
         for v in vocab.slots { u32(v) }
         u32(UInt32(vocab.bytes.count))
         out.append(contentsOf: vocab.bytes)
-        withUnsafeBytes(of: Vocabulary.hash(out[...]).littleEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: Vocabulary.checksum(out[...]).littleEndian) { out.append(contentsOf: $0) }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appending(path: key + ".vocab")
         let temporary = directory.appending(path: key + ".vocab.\(getpid())")
@@ -170,7 +170,8 @@ private struct ByteCursor {
         defer { rest = rest.dropFirst(n * 4) }
         return rest.withUnsafeBytes { raw in
             [UInt32](unsafeUninitializedCapacity: n) { buffer, initialized in
-                for i in 0..<n { buffer[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(n * 4)]))
+                if UInt32(littleEndian: 1) != 1 { for i in 0..<n { buffer[i] = UInt32(littleEndian: buffer[i]) } }
                 initialized = n
             }
         }
