@@ -380,6 +380,8 @@ extension Repository {
         let extensions = ExtensionFilter(options.extensions)
         let policy = try statPolicy()
         let index = try CachedIndex(path: gitDirectory + "/index", repository: handle)
+        // The tables below hold pointers into it.
+        defer { withExtendedLifetime(index) {} }
 
         // 1. Tables of tracked paths and directories; the candidates, by directory.
         let count = index.entries.count
