@@ -534,16 +534,18 @@ extension Repository {
         // 4. Untracked files, through the ignore rules.
         var untracked: [SnapshotEntry] = []
         var excluded: [String: Bool] = ["": false]
+        // (Cheapest and likeliest answer first: libgit2 reads the ignore files of every
+        // level for each question, and most untracked directories are ignored ones.)
         for path in walk.untrackedFiles {
-            if try isExcluded(directory: Repository.parent(of: path), &excluded) { continue }
             if try isIgnored(path) { continue }
+            if try isExcluded(directory: Repository.parent(of: path), &excluded) { continue }
             try addUntracked(path, rootFD: rootFD, policy: policy, limit: limit, into: &untracked, skipped: &skipped)
         }
         let reader = DirectoryReader()
         for dir in walk.untrackedDirs {
-            if Repository.isNestedRepository(dir, rootFD: rootFD) { continue }
-            if try isExcluded(directory: Repository.parent(of: dir), &excluded) { continue }
             if try isIgnored(dir + "/") { continue }
+            if try isExcluded(directory: Repository.parent(of: dir), &excluded) { continue }
+            if Repository.isNestedRepository(dir, rootFD: rootFD) { continue }
             try walkUntracked(dir, rootFD: rootFD, reader: reader, extensions: extensions, isCandidate: isCandidate,
                               policy: policy, limit: limit, into: &untracked, skipped: &skipped)
         }
@@ -671,8 +673,8 @@ extension Repository {
         for (name, type) in found {
             let path = dir + "/" + name
             if type == typeDirectory {
-                if Repository.isNestedRepository(path, rootFD: rootFD) { continue }
                 if try isIgnored(path + "/") { continue }
+                if Repository.isNestedRepository(path, rootFD: rootFD) { continue }
                 try walkUntracked(path, rootFD: rootFD, reader: reader, extensions: extensions, isCandidate: isCandidate,
                                   policy: policy, limit: limit, into: &entries, skipped: &skipped)
             } else if isCandidate(path), !(try isIgnored(path)) {
