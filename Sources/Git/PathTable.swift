@@ -1,6 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An open-addressing hash set of byte strings that live elsewhere (index entry paths
-/// and their directory prefixes, which libgit2 keeps alive while the index is open),
-/// so the working-tree walk can ask "is this path tracked?" without building a String.
+/// and their directory prefixes, in memory the `CachedIndex` owns), so the working-tree
+/// walk can ask "is this path tracked?" without building a String.
 struct PathTable {
     private var keyStarts: [UnsafePointer<UInt8>] = []
     private var keyLengths: [Int] = []
@@ -98,9 +104,3 @@ struct PathTable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -440,6 +440,20 @@ private func baseRepository() throws -> TemporaryRepository {
         #expect(entries.count > 40)
     }
 
+    /// Optional extensions (cache tree, untracked cache, end of entries, offset table) are skipped.
+    @Test func optionalExtensions() throws {
+        let repo = try scenario(longPath: false)
+        try repo.git(["-c", "core.untrackedCache=true", "-c", "index.recordEndOfIndexEntries=true",
+                      "-c", "index.recordOffsetTable=true", "-c", "index.threads=2", "update-index", "--untracked-cache"])
+        try repo.git(["-c", "core.untrackedCache=true", "-c", "index.recordEndOfIndexEntries=true",
+                      "-c", "index.recordOffsetTable=true", "-c", "index.threads=2", "status", "--porcelain"])
+        let bytes = try #require(FileManager.default.contents(atPath: repo.path + "/.git/index"))
+        for signature in ["TREE", "UNTR", "EOIE"] {
+            #expect(bytes.range(of: Data(signature.utf8)) != nil, "\(signature)")
+        }
+        try expectSnapshotMatchesGit(repo.path)
+    }
+
     /// A split index (a mandatory extension) and a corrupt one go through libgit2.
     @Test func splitAndCorruptIndexes() throws {
         let repo = try scenario(longPath: true)
