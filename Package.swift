@@ -26,7 +26,10 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
 
         // Library core.
-        .target(name: "Git", dependencies: ["CLibGit2"]),
+        .target(name: "Git", dependencies: [
+            "CLibGit2",
+            .product(name: "Crypto", package: "swift-crypto"),  // the index file's checksum
+        ]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         .target(name: "Embedding", dependencies: [
             "CBLAS", "CCurl",
@@ -63,7 +66,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning"]),
-        .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "TestSupport"]),
+        .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
     ]
 )

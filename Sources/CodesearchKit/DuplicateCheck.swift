@@ -69,8 +69,9 @@ extension Workspace {
         } else {
             head = []
         }
-        let stagedSnapshot = try request.indexFile.map { try narrow(repository.stagedSnapshot(
-            indexFile: $0, options: SnapshotOptions(maxFileSize: settings.maxFileSize))) } ?? snapshot(.staged)
+        let stagedSnapshot = try request.indexFile.map {
+            try repository.stagedSnapshot(indexFile: $0, options: snapshotOptions)
+        } ?? snapshot(.staged)
         let staged = try resolver.resolve(stagedSnapshot)
         try await resolver.embedPending(embedder)
 

@@ -5,8 +5,34 @@ import Foundation
 public struct SnapshotOptions: Sendable {
     /// Files larger than this many bytes are skipped (default 1 MiB).
     public var maxFileSize: Int
-    public init(maxFileSize: Int = 1 << 20) {
+    /// Whether a path (relative to the repository root) can be in the snapshot at all
+    /// (nil: every path). Nothing else is looked at: a working-tree file that is not a
+    /// candidate is never stat'ed, hashed, or reported as skipped. Called from more
+    /// than one thread, so it must be cheap and thread-safe.
+    public var candidate: (@Sendable (String) -> Bool)?
+    /// The file extensions (without the dot, compared case-insensitively) every candidate
+    /// has, nil for any: a byte-level test that spares `candidate` most of a repository's
+    /// paths. A path without an extension is then no candidate.
+    public var extensions: Set<String>?
+
+    public init(maxFileSize: Int = 1 << 20, candidate: (@Sendable (String) -> Bool)? = nil,
+                extensions: Set<String>? = nil) {
         self.maxFileSize = maxFileSize
+        self.candidate = candidate
+        self.extensions = extensions
+    }
+
+    /// The test of `extensions` and then `candidate`, for paths one at a time.
+    func admission() -> (String) -> Bool {
+        let filter = ExtensionFilter(extensions)
+        let candidate = self.candidate
+        return { path in
+            var path = path
+            guard path.withUTF8({ filter.mayAdmit($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }) else {
+                return false
+            }
+            return candidate?(path) ?? true
+        }
     }
 }
 
@@ -19,8 +45,8 @@ private func isRegularFileMode(_ mode: UInt32) -> Bool {
 
 extension Repository {
     /// The (path, blob id, mode) list of the working tree, the staging area, or a revision.
-    /// Submodules, symlinks and files over `options.maxFileSize` are left out.
-    /// A bare repository's working-tree snapshot is its HEAD.
+    /// Only paths `options.candidate` admits; submodules, symlinks and files over
+    /// `options.maxFileSize` are left out. A bare repository's working-tree snapshot is its HEAD.
     public func snapshot(_ kind: SnapshotKind, options: SnapshotOptions = .init()) throws -> Snapshot {
         try withLockedHandle {
             switch kind {
@@ -39,12 +65,14 @@ extension Repository {
 
     // MARK: staging area
 
-    /// Runs `body` with the repository's index (`git_repository_index`), freed afterwards.
+    /// Runs `body` with the repository's index (`git_repository_index`, re-read if the
+    /// file changed since this handle last read it), freed afterwards.
     private func withIndex<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
         var index: OpaquePointer?
         try LibGit2.check(git_repository_index(&index, handle), "git_repository_index")
         guard let index else { throw GitError.libgit2(function: "git_repository_index", code: -1, message: "no index") }
         defer { git_index_free(index) }
+        try LibGit2.check(git_index_read(index, 0), "git_index_read")
         return try body(index)
     }
 
@@ -78,7 +106,8 @@ extension Repository {
     static func stagedSnapshot(_ indexEntries: [SnapshotEntry], headID: String?, options: SnapshotOptions) -> Snapshot {
         var kept: [SnapshotEntry] = []
         var skipped: [(String, String)] = []
-        for entry in indexEntries where isRegularFileMode(entry.mode) {
+        let admits = options.admission()
+        for entry in indexEntries where isRegularFileMode(entry.mode) && admits(entry.path) {
             if entry.size > options.maxFileSize {
                 skipped.append((entry.path, "larger than \(options.maxFileSize) bytes"))
             } else {
@@ -88,87 +117,6 @@ extension Repository {
         return Snapshot(kind: .staged, commitID: headID, entries: kept.sorted { $0.path < $1.path }, skipped: skipped)
     }
 
-    // MARK: working tree
-
-    private func workingTreeSnapshot(options: SnapshotOptions) throws -> Snapshot {
-        guard let root = workingDirectory else { throw GitError.bareRepository(operation: "a working-tree snapshot") }
-        var byPath: [String: SnapshotEntry] = [:]
-        for entry in try indexEntries() { byPath[entry.path] = entry }
-
-        // Only what differs from the index needs hashing: libgit2's status walk
-        // uses the index's stat cache, as `git status` does.
-        var opts = git_status_options()
-        try LibGit2.check(git_status_options_init(&opts, 1), "git_status_options_init")
-        opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY
-        opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue
-            | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
-            | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
-        var list: OpaquePointer?
-        try LibGit2.check(git_status_list_new(&list, handle, &opts), "git_status_list_new")
-        guard let list else { return Snapshot(kind: .workingTree, commitID: nil, entries: []) }
-        defer { git_status_list_free(list) }
-
-        var changed: [(path: String, knownID: BlobID?)] = []
-        for i in 0..<git_status_list_entrycount(list) {
-            guard let s = git_status_byindex(list, i), let delta = s.pointee.index_to_workdir else { continue }
-            let status = s.pointee.status.rawValue
-            let newFile = delta.pointee.new_file
-            let oldFile = delta.pointee.old_file
-            let path = String(cString: newFile.path ?? oldFile.path)
-            if status & GIT_STATUS_WT_DELETED.rawValue != 0 {
-                byPath[path] = nil
-                continue
-            }
-            if status & (GIT_STATUS_WT_NEW.rawValue | GIT_STATUS_WT_MODIFIED.rawValue
-                         | GIT_STATUS_WT_TYPECHANGE.rawValue | GIT_STATUS_CONFLICTED.rawValue) != 0 {
-                var newID = newFile.id
-                let valid = (newFile.flags & GIT_DIFF_FLAG_VALID_ID.rawValue) != 0 && git_oid_is_zero(&newID) == 0
-                changed.append((path, valid ? newFile.id.blobID : nil))
-            }
-        }
-
-        var skipped: [(String, String)] = []
-        for (path, knownID) in changed {
-            byPath[path] = nil
-            var st = stat()
-            guard lstat(root + "/" + path, &st) == 0 else {
-                skipped.append((path, String(cString: strerror(errno))))
-                continue
-            }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { continue }  // symlinks, sockets, dirs
-            let size = Int(st.st_size)
-            if size > options.maxFileSize {
-                skipped.append((path, "larger than \(options.maxFileSize) bytes"))
-                continue
-            }
-            let id: BlobID
-            if let knownID {
-                id = knownID
-            } else {
-                var oid = git_oid()
-                guard git_repository_hashfile(&oid, handle, path, GIT_OBJECT_BLOB, nil) == 0 else {
-                    skipped.append((path, LibGit2.lastErrorMessage()))
-                    continue
-                }
-                id = oid.blobID
-            }
-            let mode = (st.st_mode & S_IXUSR) != 0 ? modeExecutable : modeRegular
-            byPath[path] = SnapshotEntry(path: path, blobID: id, mode: mode, size: size)
-        }
-
-        var entries: [SnapshotEntry] = []
-        entries.reserveCapacity(byPath.count)
-        for entry in byPath.values where isRegularFileMode(entry.mode) {
-            if entry.size > options.maxFileSize {
-                skipped.append((entry.path, "larger than \(options.maxFileSize) bytes"))
-            } else {
-                entries.append(entry)
-            }
-        }
-        entries.sort { $0.path < $1.path }
-        return Snapshot(kind: .workingTree, commitID: headIDUnlocked(), entries: entries, skipped: skipped)
-    }
-
     // MARK: revisions
 
     private final class TreeWalk {
@@ -176,9 +124,11 @@ extension Repository {
         var skipped: [(String, String)] = []
         let odb: OpaquePointer
         let maxFileSize: Int
-        init(odb: OpaquePointer, maxFileSize: Int) {
+        let admits: (String) -> Bool
+        init(odb: OpaquePointer, options: SnapshotOptions) {
             self.odb = odb
-            self.maxFileSize = maxFileSize
+            self.maxFileSize = options.maxFileSize
+            self.admits = options.admission()
         }
     }
 
@@ -191,7 +141,7 @@ extension Repository {
         let commitID = try? Repository.withPeeled(handle, revision, GIT_OBJECT_COMMIT) {
             git_object_id($0).pointee.blobID.hex
         }
-        let walk = TreeWalk(odb: odb, maxFileSize: options.maxFileSize)
+        let walk = TreeWalk(odb: odb, options: options)
         try Repository.withPeeled(handle, revision, GIT_OBJECT_TREE) { tree in
             let payload = Unmanaged.passUnretained(walk).toOpaque()
             let code = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
@@ -201,6 +151,7 @@ extension Repository {
                 let mode = git_tree_entry_filemode(entry).rawValue
                 guard isRegularFileMode(mode) else { return 0 }
                 let path = String(cString: root) + String(cString: git_tree_entry_name(entry))
+                guard walk.admits(path) else { return 0 }
                 var size = 0
                 var type = GIT_OBJECT_INVALID
                 if git_odb_read_header(&size, &type, walk.odb, git_tree_entry_id(entry)) != 0 {
@@ -221,7 +172,7 @@ extension Repository {
         return Snapshot(kind: kind, commitID: commitID, entries: walk.entries, skipped: walk.skipped)
     }
 
-    private func headIDUnlocked() -> String? {
+    func headIDUnlocked() -> String? {
         var oid = git_oid()
         guard git_reference_name_to_id(&oid, handle, "HEAD") == 0 else { return nil }
         return oid.blobID.hex

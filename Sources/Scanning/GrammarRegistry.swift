@@ -94,6 +94,9 @@ public struct GrammarRegistry: Sendable {
         index(forPath: path).map(compiled.builtIn)
     }
 
+    /// Every extension a grammar claims (lower-cased), with the language that wins it.
+    public var extensions: [String: String] { byExtension.mapValues { languages[$0] } }
+
     /// The language of a file, by its extension, without compiling its grammar.
     public func language(forPath path: String) -> String? {
         index(forPath: path).map { languages[$0] }
