@@ -24,12 +24,11 @@ let package = Package(
         // libcurl, loaded with dlopen on the first request (see Sources/CCurl/include/CCurl.h);
         // only its headers are needed to build.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // Keeps libgit2's start-up from parsing the system CA bundle (see its header).
+        .target(name: "CLibGit2NoCertificates"),
 
         // Library core.
-        .target(name: "Git", dependencies: [
-            "CLibGit2",
-            .product(name: "Crypto", package: "swift-crypto"),  // the index file's checksum
-        ]),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         .target(name: "Embedding", dependencies: [
             "CBLAS", "CCurl",

@@ -1,4 +1,6 @@
 import CLibGit2
+import CLibGit2NoCertificates
+import Foundation
 
 /// Every failure of the git layer. libgit2's own message is carried verbatim.
 public enum GitError: Error, Equatable, CustomStringConvertible {
@@ -34,10 +36,21 @@ public enum GitError: Error, Equatable, CustomStringConvertible {
 
 /// libgit2's global state. Initialised once, explicitly, by the first `Repository.open`;
 /// `git_libgit2_init` is reference-counted and safe to call from any thread.
-enum LibGit2 {
+public enum LibGit2 {
     static let initialized: Void = {
         _ = git_libgit2_init()
     }()
+
+    /// How many times libgit2 asked to load CA certificates, which it is not given
+    /// (`CLibGit2NoCertificates`): at most once per process, at initialisation.
+    public static var certificateRequests: Int { Int(codesearch_libgit2_certificate_requests()) }
+
+    /// Starts the one-time initialisation on a background thread and returns at once; the
+    /// first `Repository.open` waits for it to finish (about half a millisecond: mbedTLS's
+    /// set-up, with the CA bundle left unparsed, see `CLibGit2NoCertificates`).
+    public static func initializeInBackground() {
+        Thread.detachNewThread { LibGit2.initialized }
+    }
 
     /// The message of the last libgit2 error on this thread.
     static func lastErrorMessage() -> String {

@@ -10,7 +10,7 @@ import Darwin
 // The working-tree snapshot, doing only the file-system work codesearch needs, as
 // `git status` would decide it but for candidate paths only:
 //
-// 1. The index file is read (`CachedIndex`). Every path in it goes into a byte-keyed
+// 1. The index file is read through libgit2 (`CachedIndex`). Every path in it goes into a byte-keyed
 //    table, every directory holding one into another; candidate stage-0 entries (and
 //    conflicted candidate paths) are attached to their directory.
 // 2. The directories holding tracked paths are walked, on two threads: each directory

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Git
 
 @main
 struct Codesearch: AsyncParsableCommand {
@@ -52,6 +53,7 @@ struct Codesearch: AsyncParsableCommand {
     /// Runs the command and maps every failure to exit status 2 (ripgrep's convention),
     /// keeping 0 for help and version, and explicit `ExitCode`s as they are.
     static func main() async {
+        LibGit2.initializeInBackground()
         Output.ignoreBrokenPipe()
         do {
             var command = try parseCommand(Array(CommandLine.arguments.dropFirst()))

@@ -406,7 +406,7 @@ private func baseRepository() throws -> TemporaryRepository {
     }
 }
 
-/// The index file in each format git writes, and the ones read through libgit2.
+/// The index file in each format git writes, read through libgit2.
 @Suite struct IndexFormatTests {
     private func scenario(longPath: Bool) throws -> TemporaryRepository {
         let repo = try baseRepository()
@@ -429,8 +429,8 @@ private func baseRepository() throws -> TemporaryRepository {
 
     @Test(arguments: ["2", "3", "4"])
     func everyVersion(version: String) throws {
-        // libgit2 1.5 misreads a version 4 index with a path that long (and so would fail
-        // to hash through its filters); this reader does not.
+        // libgit2 1.5 misreads a version 4 index with a path that long (a limitation of
+        // libgit2 1.5, through which all git data is read): version 4 is tried without one.
         let repo = try scenario(longPath: version != "4")
         if version == "2" { try repo.git(["update-index", "--no-skip-worktree", "b.py"]); try repo.git(["rm", "-q", "--cached", "later.py"]) }
         try repo.git(["update-index", "--index-version", version])
@@ -454,7 +454,7 @@ private func baseRepository() throws -> TemporaryRepository {
         try expectSnapshotMatchesGit(repo.path)
     }
 
-    /// A split index (a mandatory extension) and a corrupt one go through libgit2.
+    /// A split index (a mandatory extension) and a corrupt one.
     @Test func splitAndCorruptIndexes() throws {
         let repo = try scenario(longPath: true)
         try repo.git(["update-index", "--split-index"])
