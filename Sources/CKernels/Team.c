@@ -1,19 +1,22 @@
 // Two cores for one query: the calling thread and one helper thread owned by the team
 // (one team per embedder; nothing process-global, unlike OpenBLAS's thread count).
 //
-// A product's columns are cut into chunks. The caller publishes the job, then both threads
-// claim chunks from one atomic word until none are left; the caller then waits for the
-// chunks the helper is still computing. A helper that is late (asleep, descheduled by a
-// busy machine) simply claims nothing: the caller never waits for it to start.
+// A product's columns (the w rows; up to 8 products sharing x, such as Q, K and V) are cut
+// into about 16 chunks. The first half belongs to the caller, the second to the helper:
+// each claims its own chunks from the front, in order, so it streams its half of the
+// weights front to back (and prefetches across chunk ends), then steals what is left of the
+// other half from the back. The caller then waits only for chunks the helper is computing.
+// A helper that is late (asleep, descheduled by a busy machine) claims nothing and the
+// caller steals its whole half: the caller never waits for it to start.
 //
-// The claim word packs (job sequence, chunk count, next chunk), so a helper arriving after
-// its job ended cannot claim a chunk of the next one by mistake: its compare-and-swap
-// fails on the sequence. A successful claim of chunk i < count for job s means the caller
-// is still in job s (it waits for every claimed chunk), so the job's fields are stable
-// while the helper reads them.
+// Each half's claim word packs (job sequence, front, back), so a helper arriving after its
+// job ended cannot claim a chunk of the next one by mistake: its compare-and-swap fails on
+// the sequence. A successful claim for job s means the caller is still in job s (it waits
+// for every claimed chunk), so the job's fields are stable while the helper reads them.
 //
-// Between products of one forward pass the helper spins (with pause) for a while, then
-// sleeps on a condition variable; `cs_team_release` sends it to sleep at once.
+// Between the products of one forward pass the helper spins (with pause) for up to 200 µs,
+// then sleeps on a condition variable; `cs_team_release` sends it to sleep at once and
+// `cs_team_acquire` wakes it.
 
 #define _GNU_SOURCE
 #include "CKernels.h"
@@ -34,7 +37,7 @@
 #define PAUSE() ((void)0)
 #endif
 
-enum { MAX_SEGMENTS = 8, MAX_CHUNKS = 64 };
+enum { MAX_SEGMENTS = 8, MAX_CHUNKS = 64 };  // chunk_width gives at most 16 + segments
 
 struct cs_team {
     // Written by the caller before publishing a job; read by the helper after a claim.
@@ -47,7 +50,9 @@ struct cs_team {
     int chunk_start[MAX_SEGMENTS + 1];  // first chunk of each segment
     cs_epilogue epilogue;
 
-    _Atomic uint64_t claim;     // sequence << 32 | chunks << 16 | next chunk
+    // Chunks [0, half) belong to the caller, [half, chunks) to the helper: each claims its own
+    // from the front (so it streams the weights in order), then takes the other's from the back.
+    _Atomic uint64_t range[2];  // sequence << 32 | front << 16 | back
     _Atomic uint32_t sequence;  // the last published job (the helper waits for a change)
     _Atomic int finished;       // chunks of the current job completed
     _Atomic int busy;           // held by one call between acquire and release
@@ -72,34 +77,42 @@ static long now_ns(void) {
     return t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
-static void run_chunk(struct cs_team *t, int chunk) {
+static void run_chunk(struct cs_team *t, int chunk, int owned) {
     int s = 0;
     while (chunk >= t->chunk_start[s + 1]) s++;
     const cs_linear_segment *segment = &t->segments[s];
     long n0 = (long)(chunk - t->chunk_start[s]) * t->width;
     long n1 = n0 + t->width < segment->n ? n0 + t->width : segment->n;
-    cs_linear_columns(t->level, t->x, t->m, t->k, t->ld_x, segment, n0, n1, t->epilogue);
+    // An owner's next chunk is most likely the following one: prefetch on into it.
+    cs_linear_columns_prefetching(t->level, t->x, t->m, t->k, t->ld_x, segment, n0, n1, t->epilogue,
+                                  owned ? segment->n : n1);
 }
 
-/// Claims and runs chunks of job `sequence` until none are left; returns how many it ran.
-static int work(struct cs_team *t, uint32_t sequence) {
-    int ran = 0;
+/// A chunk of job `sequence` from range r (its front, or its back when stealing), or -1.
+static int take(struct cs_team *t, int r, uint32_t sequence, int back) {
+    uint64_t v = atomic_load_explicit(&t->range[r], memory_order_acquire);
     for (;;) {
-        uint64_t v = atomic_load_explicit(&t->claim, memory_order_acquire);
-        int chunk;
-        for (;;) {
-            if ((uint32_t)(v >> 32) != sequence) return ran;
-            uint32_t next = (uint32_t)(v & 0xFFFF), chunks = (uint32_t)((v >> 16) & 0xFFFF);
-            if (next >= chunks) return ran;
-            if (atomic_compare_exchange_weak_explicit(&t->claim, &v, v + 1, memory_order_acq_rel,
-                                                      memory_order_acquire)) {
-                chunk = (int)next;
-                break;
-            }
+        if ((uint32_t)(v >> 32) != sequence) return -1;
+        uint32_t first = (uint32_t)((v >> 16) & 0xFFFF), end = (uint32_t)(v & 0xFFFF);
+        if (first >= end) return -1;
+        uint64_t claimed = back ? v - 1 : v + (1u << 16);
+        if (atomic_compare_exchange_weak_explicit(&t->range[r], &v, claimed, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            return back ? (int)end - 1 : (int)first;
         }
-        run_chunk(t, chunk);
+    }
+}
+
+/// Runs chunks of job `sequence` as worker `self` (0 caller, 1 helper) until none are left.
+static void work(struct cs_team *t, uint32_t sequence, int self) {
+    int chunk;
+    while ((chunk = take(t, self, sequence, 0)) >= 0) {
+        run_chunk(t, chunk, 1);
         atomic_fetch_add_explicit(&t->finished, 1, memory_order_release);
-        ran++;
+    }
+    while ((chunk = take(t, 1 - self, sequence, 1)) >= 0) {
+        run_chunk(t, chunk, 0);
+        atomic_fetch_add_explicit(&t->finished, 1, memory_order_release);
     }
 }
 
@@ -131,7 +144,7 @@ static void *helper_main(void *argument) {
             if (stop) return NULL;
             deadline = 0;
         }
-        work(t, seen);
+        work(t, seen, 1);
     }
 }
 
@@ -171,13 +184,9 @@ int cs_team_acquire(cs_team *t) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&t->busy, &expected, 1)) return 0;
     if (!t->started) {
-        // Only the holder gets here, so the thread starts once. A small stack: the helper
-        // only runs kernels.
-        pthread_attr_t attributes;
-        pthread_attr_init(&attributes);
-        pthread_attr_setstacksize(&attributes, 256 * 1024);
-        t->started = pthread_create(&t->thread, &attributes, helper_main, t) == 0;
-        pthread_attr_destroy(&attributes);
+        // Only the holder gets here, so the thread starts once. (The default stack: an
+        // unoptimised build's kernels take a few hundred KiB of it.)
+        t->started = pthread_create(&t->thread, NULL, helper_main, t) == 0;
         if (!t->started) {
             atomic_store(&t->busy, 0);
             return 0;
@@ -232,11 +241,12 @@ void cs_team_linear(cs_team *t, int level, const float *x, long m, long k, long 
     t->epilogue = epilogue;
     atomic_store_explicit(&t->finished, 0, memory_order_relaxed);
     uint32_t sequence = atomic_load_explicit(&t->sequence, memory_order_relaxed) + 1;
-    atomic_store_explicit(&t->claim, (uint64_t)sequence << 32 | (uint64_t)chunks << 16, memory_order_release);
+    uint64_t half = (uint64_t)(chunks + 1) / 2;
+    atomic_store_explicit(&t->range[1], (uint64_t)sequence << 32 | half << 16 | (uint64_t)chunks, memory_order_release);
+    atomic_store_explicit(&t->range[0], (uint64_t)sequence << 32 | half, memory_order_release);
     atomic_store(&t->sequence, sequence);
     wake_helper(t);
-    int ran = work(t, sequence);
-    (void)ran;
+    work(t, sequence, 0);
     // Wait for the chunks the helper claimed: microseconds each, unless it was descheduled.
     for (int polls = 0; atomic_load_explicit(&t->finished, memory_order_acquire) < chunks; polls++) {
         if (polls < 20000) PAUSE();

@@ -19,7 +19,8 @@ struct BertEncoder: Sendable {
             qkv = .allocate(capacity: tokens * 3 * c)                   // (T, 3C)
             context = .allocate(capacity: tokens * c)                   // (T, C)
             ffn = .allocate(capacity: tokens * config.intermediateSize) // (T, I)
-            scores = .allocate(capacity: longest * longest)             // (L, L)
+            scores = .allocate(capacity: ProductEngine.attentionScratch(    // (L, L) and more
+                longest: longest, headWidth: c / config.heads))
         }
 
         deinit {
@@ -56,8 +57,8 @@ struct BertEncoder: Sendable {
                           LinearSegment(weight: layer.query, bias: layer.queryBias, n: c, out: qkv, ldOut: 3 * c),
                           LinearSegment(weight: layer.key, bias: layer.keyBias, n: c, out: qkv + c, ldOut: 3 * c),
                           LinearSegment(weight: layer.value, bias: layer.valueBias, n: c, out: qkv + 2 * c, ldOut: 3 * c))
-            engine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
-                             scores: workspace.scores, context: context)
+            ProductEngine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
+                                    scores: workspace.scores, context: context)
             // Attention output projection lands in qkv's first T*C floats, reused as scratch.
             engine.linear(context, rows: t, k: c,
                           LinearSegment(weight: layer.attentionOut, bias: layer.attentionOutBias, n: c, out: qkv, ldOut: c))

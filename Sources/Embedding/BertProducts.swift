@@ -11,14 +11,16 @@ struct LinearSegment {
     var ldOut: Int
 }
 
-/// How one forward pass runs its matrix products and attention: OpenBLAS for batches, or
-/// for query-sized passes the CKernels kernels (straight from the mapped weights, no
-/// packing), split over two cores when the embedder's helper thread is free.
+/// How one forward pass runs its matrix products: OpenBLAS for batches, or for query-sized
+/// passes the CKernels kernels (straight from the mapped weights, no packing), split over two
+/// cores when the embedder's helper thread is free.
 ///
-/// Crossover (Sources/CKernels, measured on a 2-core AMD EPYC Zen 4, all six layers'
-/// products): single-threaded the kernel beats OpenBLAS's sgemm up to about 48 rows;
-/// with the helper, up to about 96 rows against single-threaded sgemm. Above that sgemm's
-/// packing pays for itself, and batches run one sgemm stream per worker anyway.
+/// Crossover, measured on this project's 2-core AMD EPYC (Zen 4) over all six layers'
+/// products (scripts/bench-embed notes): on one thread the kernel beats single-threaded
+/// sgemm by 2.3× at 11 rows, 1.2× at 64 and draws level at 128–256 (both at the FMA peak);
+/// with the helper it is 2× single-threaded sgemm from 64 to 256 rows. So: the kernel up to
+/// 128 rows on one thread (x then stays in the 1 MB L2 for k = 1536), up to 256 with the
+/// helper, and sgemm above, where its blocking pays and batches run one stream per worker.
 struct ProductEngine {
     /// CKernels level: 2 AVX-512, 1 AVX2 + FMA, 0 BLAS only.
     let level: Int32
@@ -28,10 +30,8 @@ struct ProductEngine {
     /// The CPU's kernel level (CODESEARCH_KERNEL=blas or =avx2 lowers it).
     static let cpuLevel: Int32 = cs_kernel_level()
     /// Most rows (tokens in the pass) for the kernels on one thread, and with the helper.
-    static let maxKernelRows = 48
-    static let maxSharedKernelRows = 96
-    /// Longest sequence whose attention runs in plain loops rather than 2 sgemm calls per head.
-    static let maxKernelAttentionLength = 64
+    static let maxKernelRows = 128
+    static let maxSharedKernelRows = 256
 
     init(level: Int32, team: OpaquePointer?) {
         self.level = level
@@ -72,22 +72,27 @@ struct ProductEngine {
         }
     }
 
-    /// Multi-head self-attention per sequence (see `selfAttention`), short sequences in plain loops.
-    func attention(qkv: UnsafePointer<Float>, offsets: [Int], c: Int, heads: Int,
-                   scores: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
-        let kernelLevel = Self.cpuLevel
+    /// Multi-head self-attention per sequence (see `selfAttention`): with the AVX-512 kernel
+    /// when the CPU and the head width allow (for any length: 1.4× faster than the BLAS route
+    /// at 8 tokens, 3× at 256), else with BLAS. `scores` holds `attentionScratch` floats.
+    static func attention(qkv: UnsafePointer<Float>, offsets: [Int], c: Int, heads: Int,
+                          scores: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
         let d = c / heads
         let scale = 1 / Float(d).squareRoot()
         for s in 0..<(offsets.count - 1) {
             let start = offsets[s], length = offsets[s + 1] - offsets[s]
-            if kernelLevel > 0 && length <= Self.maxKernelAttentionLength {
-                cs_attention(kernelLevel, qkv + start * 3 * c, 3 * c, length, heads, d, scale, scores,
-                             context + start * c, c)
-            } else {
+            let done = cs_attention(cpuLevel, qkv + start * 3 * c, 3 * c, length, heads, d, scale, scores,
+                                    context + start * c, c)
+            if done == 0 {
                 selfAttention(qkv: qkv + start * 3 * c, offsets: [0, length], c: c, heads: heads,
                               scores: scores, context: context + start * c)
             }
         }
+    }
+
+    /// Floats of attention scratch for sequences of up to `longest` tokens, either route.
+    static func attentionScratch(longest: Int, headWidth: Int) -> Int {
+        max(longest * longest, cs_attention_scratch(longest, headWidth))
     }
 }
 

@@ -38,6 +38,12 @@ typedef struct {
 void cs_linear_columns(int level, const float *x, long m, long k, long ld_x,
                        const cs_linear_segment *segment, long n0, long n1, cs_epilogue epilogue);
 
+/// As cs_linear_columns, and while computing fetches the weight rows ahead up to column
+/// `prefetch_end` of the segment (the columns this thread will most likely run next).
+void cs_linear_columns_prefetching(int level, const float *x, long m, long k, long ld_x,
+                                   const cs_linear_segment *segment, long n0, long n1, cs_epilogue epilogue,
+                                   long prefetch_end);
+
 /// A helper thread that one call at a time borrows to split products over two cores.
 /// Each embedder owns its own; nothing is process-global. The thread starts on the first
 /// `cs_team_acquire` and stops in `cs_team_destroy`.
@@ -60,11 +66,15 @@ void cs_team_release(cs_team *team);
 void cs_team_linear(cs_team *team, int level, const float *x, long m, long k, long ld_x,
                     const cs_linear_segment *segments, int count, cs_epilogue epilogue);
 
-/// Self-attention of one sequence of `length` tokens for short sequences, without BLAS:
-/// qkv rows are [Q | K | V] (`ld_qkv` floats apart, each part `heads * d` wide); context
-/// rows (`ld_context` apart) get the heads side by side. `scores` is scratch of
-/// length * length floats. `level` as for cs_linear_columns.
-void cs_attention(int level, const float *qkv, long ld_qkv, long length, long heads, long d,
-                  float scale, float *scores, float *context, long ld_context);
+/// Self-attention of one sequence without BLAS (AVX-512, head width d a multiple of 16 up
+/// to 64): qkv rows are [Q | K | V] (`ld_qkv` floats apart, each part `heads * d` wide);
+/// context rows (`ld_context` apart) get the heads side by side. `scratch` holds
+/// `cs_attention_scratch(length, d)` floats. Returns 0, touching nothing, when `level` or
+/// `d` is not supported: then use BLAS.
+int cs_attention(int level, const float *qkv, long ld_qkv, long length, long heads, long d,
+                 float scale, float *scratch, float *context, long ld_context);
+
+/// Floats of scratch `cs_attention` needs for a sequence of `length` tokens.
+long cs_attention_scratch(long length, long d);
 
 #endif
