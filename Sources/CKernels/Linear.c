@@ -393,3 +393,12 @@ void cs_linear_columns_prefetching(int level, const float *x, long m, long k, lo
         }
     }
 }
+
+void cs_gelu(int level, float *x, long count) {
+#if CS_X86
+    if (level >= 2) { gelu512(x, count); return; }
+    if (level == 1) { gelu256(x, count); return; }
+#endif
+    (void)level;
+    for (long i = 0; i < count; i++) x[i] = gelu_scalar(x[i]);
+}

@@ -14,7 +14,7 @@
 // the sequence. A successful claim for job s means the caller is still in job s (it waits
 // for every claimed chunk), so the job's fields are stable while the helper reads them.
 //
-// Between the products of one forward pass the helper spins (with pause) for up to 200 µs,
+// Between the products of one forward pass the helper spins (with pause) for up to 50 µs,
 // then sleeps on a condition variable; `cs_team_release` sends it to sleep at once and
 // `cs_team_acquire` wakes it.
 
@@ -64,12 +64,18 @@ struct cs_team {
     int started;
     pthread_t thread;
     pthread_mutex_t mutex;
-    pthread_cond_t wake;
+    pthread_cond_t wake;        // the helper sleeps on it
+    pthread_cond_t done;        // the caller sleeps on it, waiting for the helper's last chunk
+    _Atomic int caller_waiting;
 };
 
 /// How long the helper spins for the next product before sleeping, in nanoseconds. The
 /// gaps between a forward pass's products (attention, LayerNorm) are microseconds.
-static const long spin_ns = 200000;
+static const long spin_ns = 50000;
+
+/// How long the caller spins for the helper's last chunk before sleeping (a chunk takes
+/// 5–30 µs at query sizes).
+static const long wait_spin_ns = 50000;
 
 static long now_ns(void) {
     struct timespec t;
@@ -103,16 +109,25 @@ static int take(struct cs_team *t, int r, uint32_t sequence, int back) {
     }
 }
 
+static void chunk_done(struct cs_team *t, int self) {
+    atomic_fetch_add(&t->finished, 1);
+    if (self == 1 && atomic_load(&t->caller_waiting)) {
+        pthread_mutex_lock(&t->mutex);
+        pthread_cond_signal(&t->done);
+        pthread_mutex_unlock(&t->mutex);
+    }
+}
+
 /// Runs chunks of job `sequence` as worker `self` (0 caller, 1 helper) until none are left.
 static void work(struct cs_team *t, uint32_t sequence, int self) {
     int chunk;
     while ((chunk = take(t, self, sequence, 0)) >= 0) {
         run_chunk(t, chunk, 1);
-        atomic_fetch_add_explicit(&t->finished, 1, memory_order_release);
+        chunk_done(t, self);
     }
     while ((chunk = take(t, 1 - self, sequence, 1)) >= 0) {
         run_chunk(t, chunk, 0);
-        atomic_fetch_add_explicit(&t->finished, 1, memory_order_release);
+        chunk_done(t, self);
     }
 }
 
@@ -161,6 +176,7 @@ cs_team *cs_team_create(void) {
     if (!t) return NULL;
     pthread_mutex_init(&t->mutex, NULL);
     pthread_cond_init(&t->wake, NULL);
+    pthread_cond_init(&t->done, NULL);
     atomic_store(&t->idle, 1);
     return t;
 }
@@ -175,6 +191,7 @@ void cs_team_destroy(cs_team *t) {
         pthread_join(t->thread, NULL);
     }
     pthread_cond_destroy(&t->wake);
+    pthread_cond_destroy(&t->done);
     pthread_mutex_destroy(&t->mutex);
     free(t);
 }
@@ -247,9 +264,23 @@ void cs_team_linear(cs_team *t, int level, const float *x, long m, long k, long 
     atomic_store(&t->sequence, sequence);
     wake_helper(t);
     work(t, sequence, 0);
-    // Wait for the chunks the helper claimed: microseconds each, unless it was descheduled.
-    for (int polls = 0; atomic_load_explicit(&t->finished, memory_order_acquire) < chunks; polls++) {
-        if (polls < 20000) PAUSE();
-        else sched_yield();
+    // Wait for the chunks the helper claimed: microseconds each, unless a busy machine
+    // descheduled it. Then sleep rather than yield: an idle core makes the scheduler pull the
+    // waiting helper over at once, where a spinning or yielding caller would keep it queued.
+    long deadline = 0;
+    for (unsigned polls = 1; atomic_load(&t->finished) < chunks; polls++) {
+        if ((polls & 63) == 0) {
+            long now = now_ns();
+            if (deadline == 0) deadline = now + wait_spin_ns;
+            else if (now > deadline) {
+                pthread_mutex_lock(&t->mutex);
+                atomic_store(&t->caller_waiting, 1);
+                while (atomic_load(&t->finished) < chunks) pthread_cond_wait(&t->done, &t->mutex);
+                atomic_store(&t->caller_waiting, 0);
+                pthread_mutex_unlock(&t->mutex);
+                break;
+            }
+        }
+        PAUSE();
     }
 }

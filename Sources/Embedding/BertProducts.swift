@@ -58,7 +58,8 @@ struct ProductEngine {
             for s in segments {
                 Embedding.linear(input, rows: rows, k: k, weight: s.weight, bias: s.bias, n: s.n, out: s.out, ldOut: s.ldOut)
                 if applyGelu {
-                    for r in 0..<rows { gelu(s.out + r * s.ldOut, count: s.n) }
+                    // The CPU's widest GELU (the kernels' epilogue), 16 lanes where Swift's loop has 4.
+                    for r in 0..<rows { cs_gelu(Self.cpuLevel, s.out + r * s.ldOut, s.n) }
                 }
             }
             return

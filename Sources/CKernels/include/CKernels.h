@@ -44,6 +44,9 @@ void cs_linear_columns_prefetching(int level, const float *x, long m, long k, lo
                                    const cs_linear_segment *segment, long n0, long n1, cs_epilogue epilogue,
                                    long prefetch_end);
 
+/// In place: the exact (erf) GELU of `count` floats, as cs_linear_columns' epilogue.
+void cs_gelu(int level, float *x, long count);
+
 /// A helper thread that one call at a time borrows to split products over two cores.
 /// Each embedder owns its own; nothing is process-global. The thread starts on the first
 /// `cs_team_acquire` and stops in `cs_team_destroy`.
