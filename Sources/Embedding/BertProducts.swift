@@ -18,9 +18,10 @@ struct LinearSegment {
 /// Crossover, measured on this project's 2-core AMD EPYC (Zen 4) over all six layers'
 /// products (scripts/bench-embed notes): on one thread the kernel beats single-threaded
 /// sgemm by 2.3× at 11 rows, 1.2× at 64 and draws level at 128–256 (both at the FMA peak);
-/// with the helper it is 2× single-threaded sgemm from 64 to 256 rows. So: the kernel up to
-/// 128 rows on one thread (x then stays in the 1 MB L2 for k = 1536), up to 256 with the
-/// helper, and sgemm above, where its blocking pays and batches run one stream per worker.
+/// with the helper it is 2× single-threaded sgemm from 64 to 256 rows. So: the AVX-512
+/// kernel up to 128 rows on one thread (x then stays in the 1 MB L2 for k = 1536), up to
+/// 256 with the helper, and sgemm above, where its blocking pays and batches run one
+/// stream per worker.
 struct ProductEngine {
     /// CKernels level: 2 AVX-512, 1 AVX2 + FMA, 0 BLAS only.
     let level: Int32
@@ -30,8 +31,9 @@ struct ProductEngine {
     /// The CPU's kernel level (CODESEARCH_KERNEL=blas or =avx2 lowers it).
     static let cpuLevel: Int32 = cs_kernel_level()
     /// Most rows (tokens in the pass) for the kernels on one thread, and with the helper.
-    static let maxKernelRows = 128
-    static let maxSharedKernelRows = 256
+    /// The AVX2 kernel (2 × 4 tiles) falls behind sgemm sooner: level with it near 48 rows.
+    static var maxKernelRows: Int { cpuLevel >= 2 ? 128 : 32 }
+    static var maxSharedKernelRows: Int { cpuLevel >= 2 ? 256 : 64 }
 
     init(level: Int32, team: OpaquePointer?) {
         self.level = level
