@@ -21,17 +21,18 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         // OpenBLAS, loaded with dlopen on first use (see Sources/CBLAS/include/CBLAS.h).
         .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
-        // per-embedder helper thread that splits them over two cores.
-        .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
 
         // Library core.
         .target(name: "Git", dependencies: ["CLibGit2"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         .target(name: "Embedding", dependencies: [
-            "CBLAS", "CKernels",
+            "CBLAS",
             .product(name: "Crypto", package: "swift-crypto"),
+            "CKernels",
         ]),
+        // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
+        // per-embedder helper thread that splits them over two cores.
+        .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
         .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding"]),
