@@ -33,7 +33,11 @@ let package = Package(
         .target(name: "Embedding", dependencies: [
             "CBLAS", "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
+            "CKernels",
         ]),
+        // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
+        // per-embedder helper thread that splits them over two cores.
+        .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
         .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding"]),

@@ -13,6 +13,10 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     let config: BertConfig
     let tokenizer: BertTokenizer
     let encoder: BertEncoder
+    /// The helper thread that a query-sized call borrows to use both cores (nil with one
+    /// thread, or on a CPU without the kernels). Its own, so several embedders never share
+    /// or wait for one another.
+    let team: KernelTeam?
 
     /// Most texts per batch, and most tokens per batch (bounds scratch memory per worker).
     static let batchSize = 32
@@ -36,6 +40,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let file = try SafetensorsFile(url: weightsURL)
         encoder = BertEncoder(config: config, weights: try BertWeights(file: file, config: config))
         identity = try Self.identity(modelDirectory: modelDirectory, config: config, digestMemo: digestMemo)
+        team = self.threads > 1 ? KernelTeam() : nil
     }
 
     /// The identity a model folder's embedder will have, from its configuration and the
@@ -71,14 +76,24 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
 
     /// Tokenises, sorts by length, packs batches, and runs them on `threads` workers, each
     /// with single-threaded BLAS (faster here than one stream with threaded BLAS: attention,
-    /// GELU and LayerNorm run in parallel too).
+    /// GELU and LayerNorm run in parallel too). A single query-sized batch (a query) runs on
+    /// the calling thread with the small-input kernels, its products split with the
+    /// embedder's helper thread when that is free.
     public func embedSynchronously(_ texts: [String]) -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let sequences = tokenizeAll(texts)
         let batches = Self.bucket(lengths: sequences.map(\.count))
-        let workers = min(threads, batches.count)
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
         let longest = sequences.map(\.count).max() ?? 0
+        if batches.count == 1, let team, batchTokens <= ProductEngine.maxSharedKernelRows {
+            let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
+            let batch = batches[0].map { sequences[$0] }
+            let vectors = team.borrow { encoder.encode(batch, workspace: workspace, team: $0) }
+            var ordered = [[Float]](repeating: [], count: texts.count)
+            for (index, vector) in zip(batches[0], vectors) { ordered[index] = vector }
+            return ordered
+        }
+        let workers = min(threads, batches.count)
         let shared = SharedSlots<[Float]>(count: texts.count)
         codesearch_blas_set_num_threads(1)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in

@@ -19,7 +19,8 @@ struct BertEncoder: Sendable {
             qkv = .allocate(capacity: tokens * 3 * c)                   // (T, 3C)
             context = .allocate(capacity: tokens * c)                   // (T, C)
             ffn = .allocate(capacity: tokens * config.intermediateSize) // (T, I)
-            scores = .allocate(capacity: longest * longest)             // (L, L)
+            scores = .allocate(capacity: ProductEngine.attentionScratch(    // (L, L) and more
+                longest: longest, headWidth: c / config.heads))
         }
 
         deinit {
@@ -28,8 +29,10 @@ struct BertEncoder: Sendable {
     }
 
     /// Sentence vectors (C floats each, unit length) for sequences of token ids that each
-    /// already hold [CLS] ... [SEP] and fit `config.maxSequenceLength`.
-    func encode(_ sequences: [[Int32]], workspace: Workspace) -> [[Float]] {
+    /// already hold [CLS] ... [SEP] and fit `config.maxSequenceLength`. `team`, when given, is
+    /// the embedder's helper thread, borrowed by the caller: a query-sized batch then splits
+    /// its products over two cores.
+    func encode(_ sequences: [[Int32]], workspace: Workspace, team: OpaquePointer? = nil) -> [[Float]] {
         let c = config.hiddenSize, inter = config.intermediateSize, eps = config.layerNormEps
         var offsets = [0]
         var ids: [Int32] = [], positions: [Int32] = []
@@ -48,19 +51,24 @@ struct BertEncoder: Sendable {
                                weights: weights, c: c, eps: eps, out: x)
             }
         }
+        let engine = ProductEngine(rows: t, team: team)
         for layer in weights.layers {
-            linear(x, rows: t, k: c, weight: layer.query, bias: layer.queryBias, n: c, out: qkv, ldOut: 3 * c)
-            linear(x, rows: t, k: c, weight: layer.key, bias: layer.keyBias, n: c, out: qkv + c, ldOut: 3 * c)
-            linear(x, rows: t, k: c, weight: layer.value, bias: layer.valueBias, n: c, out: qkv + 2 * c, ldOut: 3 * c)
-            selfAttention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
-                          scores: workspace.scores, context: context)
+            engine.linear(x, rows: t, k: c,
+                          LinearSegment(weight: layer.query, bias: layer.queryBias, n: c, out: qkv, ldOut: 3 * c),
+                          LinearSegment(weight: layer.key, bias: layer.keyBias, n: c, out: qkv + c, ldOut: 3 * c),
+                          LinearSegment(weight: layer.value, bias: layer.valueBias, n: c, out: qkv + 2 * c, ldOut: 3 * c))
+            ProductEngine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
+                                    scores: workspace.scores, context: context)
             // Attention output projection lands in qkv's first T*C floats, reused as scratch.
-            linear(context, rows: t, k: c, weight: layer.attentionOut, bias: layer.attentionOutBias, n: c, out: qkv, ldOut: c)
+            engine.linear(context, rows: t, k: c,
+                          LinearSegment(weight: layer.attentionOut, bias: layer.attentionOutBias, n: c, out: qkv, ldOut: c))
             addLayerNorm(qkv, residual: x, rows: t, c: c, weight: layer.attentionNormWeight,
                          bias: layer.attentionNormBias, eps: eps)
-            linear(qkv, rows: t, k: c, weight: layer.intermediate, bias: layer.intermediateBias, n: inter, out: ffn, ldOut: inter)
-            gelu(ffn, count: t * inter)
-            linear(ffn, rows: t, k: inter, weight: layer.output, bias: layer.outputBias, n: c, out: x, ldOut: c)
+            engine.linear(qkv, rows: t, k: c,
+                          LinearSegment(weight: layer.intermediate, bias: layer.intermediateBias, n: inter, out: ffn, ldOut: inter),
+                          gelu: true)
+            engine.linear(ffn, rows: t, k: inter,
+                          LinearSegment(weight: layer.output, bias: layer.outputBias, n: c, out: x, ldOut: c))
             addLayerNorm(x, residual: qkv, rows: t, c: c, weight: layer.outputNormWeight,
                          bias: layer.outputNormBias, eps: eps)
         }
