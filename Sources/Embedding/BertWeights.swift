@@ -63,6 +63,9 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
                     outputNormBias: try tensor(p + "output.LayerNorm.bias", [c])))
             }
             self.layers = layers
+            // Every query reads all of the encoder's weights (not the word embeddings, of which
+            // it reads a few rows): map them in at once.
+            file.populate(file.tensors.keys.filter { $0.hasPrefix(prefix + "encoder.") })
         } catch {
             owned.forEach { $0.deallocate() }
             throw error
