@@ -53,9 +53,14 @@ public final class EmbeddingService: @unchecked Sendable {
             return Self.error(400, "'input' must hold 1 to \(Self.maxInputs) texts", type: "invalid_request_error")
         }
         lock.lock()
-        let vectors = embedder.embedSynchronously(inputs)
+        let result = Result { try embedder.embedSynchronously(inputs) }
         let tokens = inputs.reduce(0) { $0 + embedder.tokenCount($1) }
         lock.unlock()
+        let vectors: [[Float]]
+        switch result {
+        case .success(let v): vectors = v
+        case .failure(let error): return Self.error(500, "\(error)", type: "server_error")
+        }
         let data: [[String: Any]] = vectors.enumerated().map { index, vector in
             ["object": "embedding", "index": index, "embedding": vector.map(Double.init)]
         }

@@ -27,9 +27,6 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo) throws {
         self.modelDirectory = modelDirectory
         self.threads = max(1, threads)
-        guard codesearch_blas_load() == 0 else {
-            throw EmbeddingError.unsupportedModel(path: modelDirectory.path, reason: String(cString: codesearch_blas_error()))
-        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EmbeddingError.missingFile(path: modelDirectory.path, hint: "pass a sentence-transformers model folder")
@@ -66,12 +63,12 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     public func tokenCount(_ text: String) -> Int { tokenIDs(text).count }
 
     public func embed(documents: [String]) async throws -> [[Float]] {
-        embedSynchronously(documents)
+        try embedSynchronously(documents)
     }
 
     /// The query's vector; a model that wants a query prompt (e5, bge) gets it from its configuration.
     public func embed(query: String) async throws -> [Float] {
-        embedSynchronously([config.queryPrompt + query])[0]
+        try embedSynchronously([config.queryPrompt + query])[0]
     }
 
     /// Tokenises, sorts by length, packs batches, and runs them on `threads` workers, each
@@ -79,12 +76,19 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// GELU and LayerNorm run in parallel too). A single query-sized batch (a query) runs on
     /// the calling thread with the small-input kernels, its products split with the
     /// embedder's helper thread when that is free.
-    public func embedSynchronously(_ texts: [String]) -> [[Float]] {
+    ///
+    /// OpenBLAS is loaded on the first pass that needs it: a query the kernels cover alone
+    /// (every query of up to 256 tokens on an AVX-512 CPU) never loads it, which keeps its
+    /// 2 ms dlopen off a search's start-up. Throws when it is needed and cannot be loaded.
+    public func embedSynchronously(_ texts: [String]) throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let sequences = tokenizeAll(texts)
         let batches = Self.bucket(lengths: sequences.map(\.count))
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
         let longest = sequences.map(\.count).max() ?? 0
+        let kernelsAlone = batches.count == 1 && team != nil && batchTokens <= ProductEngine.maxSharedKernelRows
+            && ProductEngine.cpuLevel >= 2 && (config.hiddenSize / config.heads) % 16 == 0
+        if !kernelsAlone { try requireBLAS() }
         if batches.count == 1, let team, batchTokens <= ProductEngine.maxSharedKernelRows {
             let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
             let batch = batches[0].map { sequences[$0] }
@@ -104,6 +108,13 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
             }
         }
         return shared.values
+    }
+
+    /// Loads OpenBLAS if it is not yet loaded; a clear error when it cannot be.
+    public func requireBLAS() throws {
+        guard codesearch_blas_load() == 0 else {
+            throw EmbeddingError.unsupportedModel(path: modelDirectory.path, reason: String(cString: codesearch_blas_error()))
+        }
     }
 
     private func tokenizeAll(_ texts: [String]) -> [[Int32]] {

@@ -46,7 +46,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 embedder = try await embedderOptions.choice.makeEmbedder(settings: settings)
             }
             if benchmark, let embedder = embedder as? BertEmbedder {
-                let report = EmbedBenchmark.run(embedder, texts: input, loadSeconds: Date().timeIntervalSince(started))
+                let report = try EmbedBenchmark.run(embedder, texts: input, loadSeconds: Date().timeIntervalSince(started))
                 print(report)
                 return
             }
@@ -85,19 +85,19 @@ enum EmbedInput {
 
 /// Throughput and latency of the native embedder, for scripts/bench-embed.
 enum EmbedBenchmark {
-    static func run(_ embedder: BertEmbedder, texts: [String], loadSeconds: Double) -> String {
+    static func run(_ embedder: BertEmbedder, texts: [String], loadSeconds: Double) throws -> String {
         let tokens = texts.reduce(0) { $0 + embedder.tokenCount($1) }
-        _ = embedder.embedSynchronously(Array(texts.prefix(64)))  // warm-up
+        _ = try embedder.embedSynchronously(Array(texts.prefix(64)))  // warm-up
         var best = Double.infinity
         for _ in 0..<2 {
             let start = Date()
-            _ = embedder.embedSynchronously(texts)
+            _ = try embedder.embedSynchronously(texts)
             best = min(best, Date().timeIntervalSince(start))
         }
         var latencies: [Double] = []
         for _ in 0..<55 {
             let start = Date()
-            _ = embedder.embedSynchronously(["parse a json config file"])
+            _ = try embedder.embedSynchronously(["parse a json config file"])
             latencies.append(Date().timeIntervalSince(start))
         }
         let median = latencies.dropFirst(5).sorted()[25]

@@ -209,10 +209,10 @@ struct ConcurrentEmbedderTests {
         let queries = Array(texts.filter { $0.count < 60 }.prefix(6))
         let embedders = try (0..<3).map { _ in try BertEmbedder(modelDirectory: model, digestMemo: nil) }
 
-        let queryVectors = queries.map { embedders[0].embedSynchronously([$0])[0] }
-        let batchVectors = embedders[0].embedSynchronously(texts)
+        let queryVectors = try queries.map { try embedders[0].embedSynchronously([$0])[0] }
+        let batchVectors = try embedders[0].embedSynchronously(texts)
         let longBatch = texts + texts.prefix(9)  // 33 texts: two batches, two workers
-        let longVectors = embedders[0].embedSynchronously(longBatch)
+        let longVectors = try embedders[0].embedSynchronously(longBatch)
 
         // 6 threads (not GCD, which would run 2 at a time here) over 3 embedders: two share
         // each embedder, so one may find its helper taken.
@@ -222,19 +222,23 @@ struct ConcurrentEmbedderTests {
             done.enter()
             let thread = Thread {
                 let embedder = embedders[job % embedders.count]
-                for round in 0..<3 {
-                    switch (job + round) % 3 {
-                    case 0:
-                        for (query, expected) in zip(queries, queryVectors) {
-                            if maxAbsoluteDifference(embedder.embedSynchronously([query])[0], expected) > 1e-6 { failures.add() }
+                do {
+                    for round in 0..<3 {
+                        switch (job + round) % 3 {
+                        case 0:
+                            for (query, expected) in zip(queries, queryVectors) {
+                                if maxAbsoluteDifference(try embedder.embedSynchronously([query])[0], expected) > 1e-6 { failures.add() }
+                            }
+                        case 1:
+                            for (vector, expected) in zip(try embedder.embedSynchronously(texts), batchVectors)
+                            where maxAbsoluteDifference(vector, expected) > 1e-6 { failures.add() }
+                        default:
+                            for (vector, expected) in zip(try embedder.embedSynchronously(longBatch), longVectors)
+                            where maxAbsoluteDifference(vector, expected) > 1e-6 { failures.add() }
                         }
-                    case 1:
-                        for (vector, expected) in zip(embedder.embedSynchronously(texts), batchVectors)
-                        where maxAbsoluteDifference(vector, expected) > 1e-6 { failures.add() }
-                    default:
-                        for (vector, expected) in zip(embedder.embedSynchronously(longBatch), longVectors)
-                        where maxAbsoluteDifference(vector, expected) > 1e-6 { failures.add() }
                     }
+                } catch {
+                    failures.add()
                 }
                 done.leave()
             }
@@ -264,12 +268,12 @@ struct ConcurrentEmbedderTests {
         for threads in [1, 2] {
             let embedder = try BertEmbedder(modelDirectory: model, threads: threads, digestMemo: nil)
             for c in short {
-                let vector = embedder.embedSynchronously([c.text])[0]
+                let vector = try embedder.embedSynchronously([c.text])[0]
                 #expect(maxAbsoluteDifference(vector, c.vector) <= ParityTests.tolerance, "text: \(c.text.debugDescription)")
             }
             // A few at once: one pass of up to 48 tokens.
             let group = Array(short.prefix(3))
-            for (c, vector) in zip(group, embedder.embedSynchronously(group.map(\.text))) {
+            for (c, vector) in zip(group, try embedder.embedSynchronously(group.map(\.text))) {
                 #expect(maxAbsoluteDifference(vector, c.vector) <= ParityTests.tolerance, "text: \(c.text.debugDescription)")
             }
         }
