@@ -157,10 +157,19 @@ TARGET512 static void attention512(const float *qkv, long ld_qkv, long length, l
 }
 #endif  // CS_X86
 
+int cs_attention_supported(int level, long d) {
+#if CS_X86
+    return level >= 2 && d % 16 == 0 && d >= 16 && d <= 64;
+#else
+    (void)level; (void)d;
+    return 0;
+#endif
+}
+
 int cs_attention(int level, const float *qkv, long ld_qkv, long length, long heads, long d,
                  float scale, float *scratch, float *context, long ld_context) {
 #if CS_X86
-    if (level >= 2 && d % 16 == 0 && d >= 16 && d <= 64 && length >= 1) {
+    if (cs_attention_supported(level, d) && length >= 1) {
         attention512(qkv, ld_qkv, length, heads, d, scale, scratch, context, ld_context);
         return 1;
     }

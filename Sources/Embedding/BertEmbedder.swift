@@ -77,8 +77,8 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// the calling thread with the small-input kernels, its products split with the
     /// embedder's helper thread when that is free.
     ///
-    /// OpenBLAS is loaded on the first pass that needs it: a query the kernels cover alone
-    /// (every query of up to 256 tokens on an AVX-512 CPU) never loads it, which keeps its
+    /// OpenBLAS is loaded on the first pass that may need it: a query the calling thread's
+    /// kernels cover (up to 128 tokens on an AVX-512 CPU) never loads it, which keeps its
     /// 2 ms dlopen off a search's start-up. Throws when it is needed and cannot be loaded.
     public func embedSynchronously(_ texts: [String]) throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
@@ -86,9 +86,9 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let batches = Self.bucket(lengths: sequences.map(\.count))
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
         let longest = sequences.map(\.count).max() ?? 0
-        let kernelsAlone = batches.count == 1 && team != nil && batchTokens <= ProductEngine.maxSharedKernelRows
-            && ProductEngine.cpuLevel >= 2 && (config.hiddenSize / config.heads) % 16 == 0
-        if !kernelsAlone { try requireBLAS() }
+        if !ProductEngine.runsWithoutBLAS(rows: batchTokens, headWidth: config.hiddenSize / config.heads) {
+            try requireBLAS()
+        }
         if batches.count == 1, let team, batchTokens <= ProductEngine.maxSharedKernelRows {
             let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
             let batch = batches[0].map { sequences[$0] }

@@ -54,6 +54,13 @@ struct ProductEngine {
 
     var usesKernels: Bool { level > 0 }
 
+    /// Whether a pass of `rows` tokens with heads `headWidth` wide runs without BLAS
+    /// whether or not the helper thread is free: products on the calling thread's kernels,
+    /// attention in its kernel.
+    static func runsWithoutBLAS(rows: Int, headWidth: Int) -> Bool {
+        ProductEngine(rows: rows, team: nil).usesKernels && cs_attention_supported(cpuLevel, headWidth) != 0
+    }
+
     /// Every segment's out = input · weightᵀ + bias, then GELU on them when `gelu`.   input (rows, K)
     func linear(_ input: UnsafePointer<Float>, rows: Int, k: Int, _ segments: LinearSegment..., gelu applyGelu: Bool = false) {
         guard usesKernels else {

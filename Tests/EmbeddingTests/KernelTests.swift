@@ -286,3 +286,19 @@ private final class SharedCounter: @unchecked Sendable {
     func add() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+@Suite struct BLASNeedTests {
+    /// A pass needs OpenBLAS exactly when the calling thread's kernels or the attention
+    /// kernel would hand it over: that is when `embedSynchronously` loads it first.
+    @Test func passesThatMayReachBLASAreTheOnesThatLoadIt() {
+        let level = ProductEngine.cpuLevel
+        for rows in [1, 11, 32, 64, 128, 129, 256, 300] {
+            for headWidth in [32, 48, 64, 128, 40] {
+                let kernelsTakeProducts = level > 0 && rows <= ProductEngine.maxKernelRows
+                let kernelTakesAttention = level >= 2 && headWidth % 16 == 0 && headWidth <= 64
+                #expect(ProductEngine.runsWithoutBLAS(rows: rows, headWidth: headWidth)
+                        == (kernelsTakeProducts && kernelTakesAttention), "rows \(rows), head width \(headWidth)")
+            }
+        }
+    }
+}

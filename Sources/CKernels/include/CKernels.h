@@ -77,6 +77,9 @@ void cs_team_linear(cs_team *team, int level, const float *x, long m, long k, lo
 int cs_attention(int level, const float *qkv, long ld_qkv, long length, long heads, long d,
                  float scale, float *scratch, float *context, long ld_context);
 
+/// Whether `cs_attention` handles heads `d` wide at `level` (else it returns 0).
+int cs_attention_supported(int level, long d);
+
 /// Floats of scratch `cs_attention` needs for a sequence of `length` tokens.
 long cs_attention_scratch(long length, long d);
 
