@@ -36,10 +36,13 @@ public struct SnapshotOptions: Sendable {
     }
 }
 
-private let modeRegular: UInt32 = 0o100644
-private let modeExecutable: UInt32 = 0o100755
+/// git's file modes, as the index and trees record them.
+let modeRegular: UInt32 = 0o100644
+let modeExecutable: UInt32 = 0o100755
+let modeGitlink: UInt32 = 0o160000
 
-private func isRegularFileMode(_ mode: UInt32) -> Bool {
+/// A regular file, executable or not (not a symlink, a submodule or a tree).
+func isRegularFileMode(_ mode: UInt32) -> Bool {
     mode == modeRegular || mode == modeExecutable
 }
 

@@ -25,10 +25,6 @@ import Darwin
 //    (`git_ignore_path_is_ignored`); a directory is only entered when it is not
 //    ignored and is not a nested repository.
 
-private let modeRegular: UInt32 = 0o100644
-private let modeExecutable: UInt32 = 0o100755
-private let modeGitlink: UInt32 = 0o160000
-
 private let typeUnknown: UInt8 = 0
 private let typeDirectory: UInt8 = 4
 private let typeRegular: UInt8 = 8
@@ -39,10 +35,6 @@ private let dot = UInt8(ascii: ".")
 
 @inline(__always)
 private func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
-
-private func isRegularFileMode(_ mode: UInt32) -> Bool {
-    mode == modeRegular || mode == modeExecutable
-}
 
 private func gitMode(_ st: stat) -> UInt32 {
     (st.st_mode & S_IXUSR) != 0 ? modeExecutable : modeRegular

@@ -43,7 +43,7 @@ struct Codesearch: AsyncParsableCommand {
     /// that does not parse take the full path, so every message stays the same.
     static func parseCommand(_ arguments: [String]) throws -> ParsableCommand {
         if let name = arguments.first, let type = frequent[name],
-           !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--help") || $0 == "--version" || $0 == "--generate-completion-script" }),
+           !arguments.contains(where: { $0 == "-h" || $0.hasPrefix("--help") || $0 == "--version" || $0 == "--generate-completion-script" }),
            let command = try? type.parseAsRoot(Array(arguments.dropFirst())) {
             return command
         }
