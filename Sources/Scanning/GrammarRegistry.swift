@@ -15,6 +15,10 @@ public struct GrammarRegistry: Sendable {
     public let version: String
     private let byName: [String: Int]
     private let byExtension: [String: Int]
+    /// `byExtension`'s ASCII keys of up to 8 bytes, packed little-endian into one word, for
+    /// lookups that neither build a String nor hash one: every candidate path of every
+    /// working-tree snapshot asks for its language.
+    private let packedExtensions: [(length: Int, key: UInt64, index: Int)]
     private let compiled: ScannerCache
 
     private struct Source {
@@ -69,6 +73,11 @@ public struct GrammarRegistry: Sendable {
         version = "grammars-" + hash.hex
         self.byName = byName
         self.byExtension = byExtension
+        packedExtensions = byExtension.sorted { $0.key < $1.key }.compactMap { ext, index in
+            let bytes = Array(ext.utf8)
+            guard bytes.count <= 8, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return (bytes.count, Self.pack(bytes), index)
+        }
         compiled = ScannerCache(sources: ordered.map { ($0.file, $0.data, $0.grammar) })
         // A user's grammar that does not compile is an error now, naming its file.
         if userGrammars > 0 {
@@ -104,23 +113,39 @@ public struct GrammarRegistry: Sendable {
 
     /// Runs for every file of every snapshot, so it reads the path's bytes once from the end.
     private func index(forPath path: String) -> Int? {
-        let utf8 = path.utf8
-        var i = utf8.endIndex
-        while i > utf8.startIndex {
-            let j = utf8.index(before: i)
-            switch utf8[j] {
-            case UInt8(ascii: "/"):
-                return nil
-            case UInt8(ascii: "."):
-                // A leading dot (`.bashrc`) starts a name, not an extension.
-                if j == utf8.startIndex || utf8[utf8.index(before: j)] == UInt8(ascii: "/") { return nil }
-                let ext = Substring(path[i...])
-                return byExtension[String(ext)] ?? byExtension[ext.lowercased()]
-            default:
-                i = j
+        var path = path
+        return path.withUTF8 { utf8 -> Int? in
+            var i = utf8.count
+            while i > 0 {
+                switch utf8[i - 1] {
+                case UInt8(ascii: "/"):
+                    return nil
+                case UInt8(ascii: "."):
+                    // A leading dot (`.bashrc`) starts a name, not an extension.
+                    if i == 1 || utf8[i - 2] == UInt8(ascii: "/") { return nil }
+                    let ext = UnsafeBufferPointer(rebasing: utf8[i...])
+                    if ext.count <= 8, ext.allSatisfy({ $0 < 0x80 }) {
+                        let key = Self.pack(ext)
+                        return packedExtensions.first { $0.length == ext.count && $0.key == key }?.index
+                    }
+                    let name = String(decoding: ext, as: UTF8.self)
+                    return byExtension[name] ?? byExtension[name.lowercased()]
+                default:
+                    i -= 1
+                }
             }
+            return nil
         }
-        return nil
+    }
+
+    /// ASCII bytes lower-cased and packed little-endian (at most 8).
+    private static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var packed: UInt64 = 0
+        for (i, b) in bytes.enumerated() {
+            let lower = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b
+            packed |= UInt64(lower) << (8 * UInt64(i))
+        }
+        return packed
     }
 }
 

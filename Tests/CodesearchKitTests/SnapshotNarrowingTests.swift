@@ -7,21 +7,33 @@ import Testing
 
 /// The candidate filter a workspace hands to its repository's snapshots.
 @Suite struct SnapshotNarrowingTests {
-    /// The table answers exactly as `GrammarRegistry.scanner(forPath:)` does.
-    @Test func languageTableAgreesWithTheRegistry() throws {
+    /// `GrammarRegistry.language(forPath:)` (a packed table for short ASCII extensions, a
+    /// dictionary for the rest) answers as the compiled grammars' extension lists say.
+    @Test func languageByPathAgreesWithTheGrammars() throws {
         let grammars = try GrammarRegistry()
-        let table = LanguageByExtension(grammars)
-        let claimed: [String] = grammars.languages.flatMap { grammars.scanner(language: $0)?.grammar.extensions ?? [] }
+        var claimedBy: [String: String] = [:]
+        for language in grammars.languages {
+            for ext in try #require(grammars.scanner(language: language)).grammar.extensions {
+                claimedBy[ext.lowercased()] = language
+            }
+        }
+        let claimed = Array(claimedBy.keys)
         var extensions = claimed
         extensions += extensions.map { $0.uppercased() } + extensions.map { $0.prefix(1).uppercased() + $0.dropFirst() }
         extensions += ["", "c", "txt", "pyc", "swiftinterface", "gö", "ṕy", "PY\u{301}", "averyverylongextension", "Py "]
         let stems = ["a", "dir/a", ".", "dir/.", "a.b", "x.y/a", "ü/ß", "with space/n"]
         var paths = ["", "noext", "dir/noext", ".py", "dir/.py", "a.py/b", "a.py/", "dir.go/x.swift", "a..py"]
         for stem in stems { for ext in extensions { paths.append(stem + "." + ext) } }
-        for path in paths {
-            #expect(table.language(forPath: path) == grammars.scanner(forPath: path)?.grammar.name, "\(path)")
+        func expected(_ path: String) -> String? {
+            let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+            let ext = String(name[name.index(after: dot)...])
+            return claimedBy[ext] ?? claimedBy[ext.lowercased()]
         }
-        #expect(table.extensions == Set(claimed.map { $0.lowercased() }))
+        for path in paths {
+            #expect(grammars.language(forPath: path) == expected(path), "\(path)")
+        }
+        #expect(Set(grammars.extensions.keys) == Set(claimed))
     }
 
     /// Only files with a grammar that the settings admit are snapshotted, whatever their state.
