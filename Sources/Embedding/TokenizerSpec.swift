@@ -77,7 +77,7 @@ struct TokenizerSpec: Equatable {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         let text = "\(path)\n\(st.st_size)\n\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)\n\(st.st_ino)\nv1"
-        return String(Vocabulary.hash(Array(text.utf8)[...]), radix: 16)
+        return String(CacheHash.fnv1a(Array(text.utf8)[...]), radix: 16)
     }
 
     /// Binary: magic, the normaliser's switches, the unknown token, the word-length limit,
@@ -91,7 +91,7 @@ struct TokenizerSpec: Equatable {
         let bytes = [UInt8](data)
         let body = bytes[..<(bytes.count - 8)]
         var trailer = ByteCursor(bytes[(bytes.count - 8)...])
-        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == Vocabulary.checksum(body) else { return nil }
+        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == CacheHash.checksum(body) else { return nil }
         var cursor = ByteCursor(body.dropFirst(magic.count))
         var spec = TokenizerSpec()
         guard let flags = cursor.u32(), let maxChars = cursor.u32(), let unknown = cursor.string(),
@@ -132,7 +132,7 @@ struct TokenizerSpec: Equatable {
         for v in vocab.slots { u32(v) }
         u32(UInt32(vocab.bytes.count))
         out.append(contentsOf: vocab.bytes)
-        withUnsafeBytes(of: Vocabulary.checksum(out[...]).littleEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: CacheHash.checksum(out[...]).littleEndian) { out.append(contentsOf: $0) }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appending(path: key + ".vocab")
         let temporary = directory.appending(path: key + ".vocab.\(getpid())")

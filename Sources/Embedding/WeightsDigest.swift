@@ -17,7 +17,7 @@ struct WeightsDigest {
         }
         // One line: size, mtime seconds and nanoseconds, inode, digest, then the path itself.
         let stamp = "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino) "
-        let memo = memoURL?.appending(path: String(Vocabulary.hash(Array(path.utf8)[...]), radix: 16))
+        let memo = memoURL?.appending(path: String(CacheHash.fnv1a(Array(path.utf8)[...]), radix: 16))
         if let memo, let data = FileManager.default.contents(atPath: memo.path),
            let line = String(data: data, encoding: .utf8), line.hasPrefix(stamp), line.hasSuffix(" \(path)\n") {
             let digest = line.dropFirst(stamp.count).prefix(64)
