@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "codesearch", targets: ["codesearch"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
+            "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
         ]),
     ],
     dependencies: [
@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "CLibGit2NoCertificates"),
 
         // Library core.
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates"]),
+        // XXH64, the checksum of every file codesearch writes.
+        .target(name: "Hashing"),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         .target(name: "Embedding", dependencies: [
             "CBLAS", "CCurl",
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
-        .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding"]),
+        .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding", "Hashing"]),
         .target(name: "Search", dependencies: ["Index", "Embedding"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
@@ -67,8 +69,8 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
     ]

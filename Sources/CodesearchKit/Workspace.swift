@@ -40,7 +40,7 @@ public struct Workspace: Sendable {
         return SnapshotOptions(maxFileSize: settings.maxFileSize, candidate: { path in
             guard let language = grammars.language(forPath: path) else { return false }
             return settings.admits(path: path, language: language)
-        }, extensions: Set(grammars.extensions.keys))
+        }, extensions: Set(grammars.extensions.keys), cacheDirectory: indexDirectory)
     }
 
     /// Narrows a snapshot further to the given paths (files or folders, relative to the

@@ -14,12 +14,17 @@ public struct SnapshotOptions: Sendable {
     /// has, nil for any: a byte-level test that spares `candidate` most of a repository's
     /// paths. A path without an extension is then no candidate.
     public var extensions: Set<String>?
+    /// A directory where the working-tree snapshot may keep a copy of what libgit2 read
+    /// from the index file (one file per worktree), so that the next snapshot of an
+    /// unchanged index skips libgit2's reader (see `IndexEntryCache`). nil: no cache.
+    public var cacheDirectory: String?
 
     public init(maxFileSize: Int = 1 << 20, candidate: (@Sendable (String) -> Bool)? = nil,
-                extensions: Set<String>? = nil) {
+                extensions: Set<String>? = nil, cacheDirectory: String? = nil) {
         self.maxFileSize = maxFileSize
         self.candidate = candidate
         self.extensions = extensions
+        self.cacheDirectory = cacheDirectory
     }
 
     /// The test of `extensions` and then `candidate`, for paths one at a time.

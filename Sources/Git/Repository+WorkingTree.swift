@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import Hashing
 
 #if canImport(Glibc)
 import Glibc
@@ -371,7 +372,8 @@ extension Repository {
         let isCandidate = options.candidate ?? { _ in true }
         let extensions = ExtensionFilter(options.extensions)
         let policy = try statPolicy()
-        let index = try CachedIndex(path: gitDirectory + "/index", repository: handle)
+        let index = try CachedIndex(path: gitDirectory + "/index", repository: handle,
+                                    cachePath: options.cacheDirectory.map { $0 + "/" + entryCacheName })
         // The tables below hold pointers into it.
         defer { withExtendedLifetime(index) {} }
 
@@ -560,6 +562,12 @@ extension Repository {
             result.sort { $0.path < $1.path }
         }
         return Snapshot(kind: .workingTree, commitID: headIDUnlocked(), entries: result, skipped: skipped)
+    }
+
+    /// The entry cache's file name for this worktree: each has its own index file.
+    var entryCacheName: String {
+        let hash = gitDirectory.utf8CString.withUnsafeBytes { XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        return "entries-" + String(hash, radix: 16) + ".cache"
     }
 
     /// Whether two index entries have the same path (a conflict's stages are adjacent).

@@ -1,4 +1,5 @@
 import Scanning
+import Hashing
 
 /// The text embedded for a function. It depends only on the blob's bytes,
 /// never on the path, so one embedding serves every path and revision.

@@ -6,6 +6,7 @@ import Darwin
 import Git
 import Scanning
 import Embedding
+import Hashing
 
 /// A read-only, memory-mapped index file (`mmap(2)`, unmapped in `deinit`).
 ///

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Git
 import Embedding
+import Hashing
 
 /// Serialises `IndexContents` and replaces the index atomically: temporary
 /// file beside it, fsync, rename, fsync of the directory.

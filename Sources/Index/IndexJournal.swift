@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Git
 import Scanning
+import Hashing
 
 /// Append-only checkpoint of blobs embedded by a run that has not yet been
 /// compacted into the index, so `kill -9` or a power cut loses at most the

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Embedding
+import Hashing
 
 /// The index's header and metadata section: enough for `status` and for the
 /// indexer's no-op check, read with two small `pread`s instead of a mapping.

@@ -7,6 +7,7 @@ import Foundation
 import Git
 import Scanning
 import Embedding
+import Hashing
 
 /// Brings the index up to date with a snapshot, scanning and embedding only
 /// blobs it has never seen (see DESIGN.md, decision 3).

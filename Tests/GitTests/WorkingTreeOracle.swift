@@ -112,7 +112,8 @@ struct WorkingTreeOracle {
 
 extension Repository {
     /// The working-tree snapshot with the oracle's candidate filter.
-    func sourceSnapshot(maxFileSize: Int = 1 << 20) throws -> Snapshot {
-        try snapshot(.workingTree, options: SnapshotOptions(maxFileSize: maxFileSize, candidate: WorkingTreeOracle.sourceFile))
+    func sourceSnapshot(maxFileSize: Int = 1 << 20, cacheDirectory: String? = nil) throws -> Snapshot {
+        try snapshot(.workingTree, options: SnapshotOptions(maxFileSize: maxFileSize, candidate: WorkingTreeOracle.sourceFile,
+                                                            cacheDirectory: cacheDirectory))
     }
 }

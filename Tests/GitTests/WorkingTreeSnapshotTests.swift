@@ -15,13 +15,19 @@ import Darwin
 func expectSnapshotMatchesGit(_ root: String, openAt: String? = nil, maxFileSize: Int = 1 << 20,
                               sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: String] {
     let expected = try WorkingTreeOracle(root: root, maxFileSize: maxFileSize)
-    let snapshot = try Repository.open(at: openAt ?? root).sourceSnapshot(maxFileSize: maxFileSize)
-    let differences = expected.differences(from: WorkingTreeOracle(snapshot))
-    #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))", sourceLocation: sourceLocation)
-    let paths = snapshot.entries.map(\.path)
-    #expect(paths == paths.sorted(), sourceLocation: sourceLocation)
-    let failures = snapshot.skipped.filter { !$0.reason.hasPrefix("larger than") }
-    #expect(failures.isEmpty, "\(failures)", sourceLocation: sourceLocation)
+    // Without the index entry cache, then with it twice: filled from libgit2, then read back.
+    let cache = FileManager.default.temporaryDirectory.path + "/codesearch-entry-cache-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    for cacheDirectory in [nil, cache, cache] {
+        let snapshot = try Repository.open(at: openAt ?? root).sourceSnapshot(maxFileSize: maxFileSize, cacheDirectory: cacheDirectory)
+        let differences = expected.differences(from: WorkingTreeOracle(snapshot))
+        #expect(differences.isEmpty, "\(cacheDirectory == nil ? "" : "with the entry cache: ")\(differences.joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
+        let paths = snapshot.entries.map(\.path)
+        #expect(paths == paths.sorted(), sourceLocation: sourceLocation)
+        let failures = snapshot.skipped.filter { !$0.reason.hasPrefix("larger than") }
+        #expect(failures.isEmpty, "\(failures)", sourceLocation: sourceLocation)
+    }
     return expected.entries
 }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import Index
+import Hashing
 
 @Suite struct XXHash64Tests {
     @Test func knownValues() {

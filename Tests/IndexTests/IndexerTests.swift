@@ -3,6 +3,7 @@ import Testing
 import Git
 import Scanning
 @testable import Index
+import Hashing
 
 @Suite struct IndexerTests {
     let files: [(String, String)] = [

@@ -3,6 +3,7 @@ import Git
 import Scanning
 import Embedding
 @testable import Index
+import Hashing
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`.
 struct TempDirectory {

@@ -5,6 +5,7 @@ import Scanning
 import Embedding
 import Index
 import Search
+import Hashing
 
 /// Random-ish unit vectors keyed by text, so a query equal to a function's text scores ~1.
 struct HashEmbedder: Embedder {

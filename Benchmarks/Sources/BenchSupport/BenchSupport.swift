@@ -3,6 +3,7 @@
 import Embedding
 import Foundation
 import Index
+import Hashing
 
 /// SplitMix64: seeded, so every run measures the same data.
 public struct SeededRandom: RandomNumberGenerator {

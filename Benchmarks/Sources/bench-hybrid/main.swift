@@ -6,6 +6,7 @@ import Git
 import Index
 import Scanning
 import Search
+import Hashing
 
 /// A fixed pseudo-random vocabulary; word k is drawn with probability ~ 1/(k+1).
 enum Words {
