@@ -62,6 +62,15 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// Number of tokens the model sees for `text`, including [CLS] and [SEP].
     public func tokenCount(_ text: String) -> Int { tokenIDs(text).count }
 
+    /// The multiply-adds (as 2 floating-point operations each) of the encoder's matrix
+    /// products for one text of `tokens` tokens, padding excluded: per layer, the Q, K, V
+    /// and output projections (8·L·C²), the feed-forward pair (4·L·C·I) and attention's
+    /// two products (4·L²·C). What the benchmark divides its time by.
+    public func encoderFLOPs(tokens: Int) -> Double {
+        let l = Double(tokens), c = Double(config.hiddenSize), i = Double(config.intermediateSize)
+        return Double(config.layers) * (8 * l * c * c + 4 * l * c * i + 4 * l * l * c)
+    }
+
     public func embed(documents: [String]) async throws -> [[Float]] {
         try embedSynchronously(documents)
     }

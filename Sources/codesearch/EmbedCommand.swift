@@ -86,7 +86,9 @@ enum EmbedInput {
 /// Throughput and latency of the native embedder, for scripts/bench-embed.
 enum EmbedBenchmark {
     static func run(_ embedder: BertEmbedder, texts: [String], loadSeconds: Double) throws -> String {
-        let tokens = texts.reduce(0) { $0 + embedder.tokenCount($1) }
+        let counts = texts.map { embedder.tokenCount($0) }
+        let tokens = counts.reduce(0, +)
+        let flops = counts.reduce(0) { $0 + embedder.encoderFLOPs(tokens: $1) }
         _ = try embedder.embedSynchronously(Array(texts.prefix(64)))  // warm-up
         var best = Double.infinity
         for _ in 0..<2 {
@@ -104,7 +106,8 @@ enum EmbedBenchmark {
         return """
             {"engine":"native","texts":\(texts.count),"tokens":\(tokens),"seconds":\(best),\
             "tokens_per_s":\(Double(tokens) / best),"texts_per_s":\(Double(texts.count) / best),\
-            "query_ms":\(median * 1000),"load_ms":\(loadSeconds * 1000)}
+            "query_ms":\(median * 1000),"load_ms":\(loadSeconds * 1000),\
+            "flops_per_token":\(flops / Double(max(tokens, 1))),"gflops":\(flops / best / 1e9)}
             """
     }
 }
