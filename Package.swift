@@ -73,5 +73,8 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: [
+            "codesearch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ]
 )

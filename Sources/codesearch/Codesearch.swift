@@ -56,11 +56,16 @@ struct Codesearch: AsyncParsableCommand {
         LibGit2.initializeInBackground()
         Output.ignoreBrokenPipe()
         do {
-            var command = try parseCommand(Array(CommandLine.arguments.dropFirst()))
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first == "index", let request = IndexRequest.quickParse(arguments.dropFirst()) {
+                try await request.run()
             } else {
-                try command.run()
+                var command = try parseCommand(arguments)
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
             Output.standard.flush()
         } catch let code as ExitCode {

@@ -49,7 +49,11 @@ struct RepositoryOptions: ParsableArguments {
 
     /// Opens the workspace and prints configuration warnings to standard error.
     func openWorkspace(extraFlags: [ConfigurationLoader.Entry] = []) throws -> Workspace {
-        let workspace = try Workspace.open(path: repository, flags: configurationFlags + extraFlags)
+        try Self.openWorkspace(repository: repository, flags: configurationFlags + extraFlags)
+    }
+
+    static func openWorkspace(repository: String?, flags: [ConfigurationLoader.Entry]) throws -> Workspace {
+        let workspace = try Workspace.open(path: repository, flags: flags)
         for warning in workspace.warnings { Output.diagnostic("codesearch: warning: \(warning)") }
         return workspace
     }
