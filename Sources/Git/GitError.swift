@@ -49,7 +49,18 @@ public enum LibGit2 {
     /// first `Repository.open` waits for it to finish (about half a millisecond: mbedTLS's
     /// set-up, with the CA bundle left unparsed, see `CLibGit2NoCertificates`).
     public static func initializeInBackground() {
+        startLock.withLock { startedInBackground = true }
         Thread.detachNewThread { LibGit2.initialized }
+    }
+
+    private static let startLock = NSLock()
+    nonisolated(unsafe) private static var startedInBackground = false
+
+    /// Waits for an initialisation started by `initializeInBackground` to finish. A process
+    /// must not exit while it runs: the exit handlers of the libraries it sets up (OpenSSL's,
+    /// through libssh2) would free what it is still using.
+    public static func finishBackgroundInitialization() {
+        if startLock.withLock({ startedInBackground }) { _ = initialized }
     }
 
     /// The message of the last libgit2 error on this thread.

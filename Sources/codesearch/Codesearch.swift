@@ -68,19 +68,29 @@ struct Codesearch: AsyncParsableCommand {
                 }
             }
             Output.standard.flush()
+            terminate(0)
         } catch let code as ExitCode {
             Output.standard.flush()
-            Glibc.exit(code.rawValue)
+            terminate(code.rawValue)
         } catch {
             Output.standard.flush()
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
-                Glibc.exit(0)
+                terminate(0)
             }
             var message = fullMessage(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
             if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
             Output.diagnostic("codesearch: error: " + message)
-            Glibc.exit(2)
+            terminate(2)
         }
     }
+}
+
+/// Ends the process with `status`, once libgit2's background initialisation is over: exit
+/// handlers run the libraries' clean-up (OpenSSL's frees its locks), and an initialisation
+/// still running on the other thread would then crash (exit status 139 in about one run
+/// in 200 of a command that never opens a repository, such as --version).
+func terminate(_ status: Int32) -> Never {
+    LibGit2.finishBackgroundInitialization()
+    Glibc.exit(status)
 }

@@ -35,7 +35,7 @@ final class Output: @unchecked Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 // EPIPE or any other failure to write results: stop quietly.
-                exit(errno == EPIPE ? 0 : 2)
+                terminate(errno == EPIPE ? 0 : 2)
             }
             offset += n
         }

@@ -111,3 +111,21 @@ import Testing
         return Int(line.dropFirst("functions: ".count).prefix { $0.isNumber }) ?? 0
     }
 }
+
+/// Commands that end before libgit2's background initialisation has finished (version,
+/// help, a usage error) must still exit cleanly: the exit handlers of the libraries libgit2
+/// sets up used to run under it and crash it, about one run in a hundred.
+@Suite struct QuickExitTests {
+    @Test func commandsThatEndAtOnceNeverCrash() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        var statuses: [Int32: Int] = [:]
+        for i in 0..<400 {
+            let arguments = i % 4 == 3 ? ["frobnicate"] : ["--version"]
+            let result = try CodesearchBinary.run(arguments, in: directory)
+            statuses[result.status, default: 0] += 1
+            #expect(result.status == (i % 4 == 3 ? 2 : 0), "run \(i) of \(arguments): exit status \(result.status)")
+            if result.status != (i % 4 == 3 ? 2 : 0) { break }
+        }
+        #expect(statuses == [0: 300, 2: 100])
+    }
+}
