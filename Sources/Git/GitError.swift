@@ -50,7 +50,14 @@ public enum LibGit2 {
     /// set-up, with the CA bundle left unparsed, see `CLibGit2NoCertificates`).
     public static func initializeInBackground() {
         startLock.withLock { startedInBackground = true }
-        Thread.detachNewThread { LibGit2.initialized }
+        // A bare thread: Foundation's Thread costs 0.4 ms to start, a fifth of this work.
+        var thread = pthread_t()
+        if pthread_create(&thread, nil, { _ in
+            _ = LibGit2.initialized
+            return nil
+        }, nil) == 0 {
+            pthread_detach(thread)
+        }
     }
 
     private static let startLock = NSLock()
