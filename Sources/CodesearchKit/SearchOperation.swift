@@ -69,10 +69,13 @@ extension Workspace {
         let ranker = HybridRanker(index: index)
         var results: [SearchResult] = []
         for (i, request) in requests.enumerated() {
+            let options = RankOptions(limit: request.limit, languages: request.languages,
+                                      pathFilter: request.pathFilter, minScore: request.minScore)
+            // BM25 needs no embedding: it runs here while the other core embeds the question.
+            let lexical = i == 0 ? ranker.lexicalCandidates(text: request.query, mode: request.mode, options: options) : nil
             let query = i == 0 ? try await firstQuery.value
                 : request.mode == .lexical ? nil : try await embedder.embed(query: request.query)
-            let hits = try ranker.rank(text: request.query, query: query, mode: request.mode, options: RankOptions(
-                limit: request.limit, languages: request.languages, pathFilter: request.pathFilter, minScore: request.minScore))
+            let hits = try ranker.rank(text: request.query, query: query, mode: request.mode, options: options, lexical: lexical)
             results.append(SearchResult(hits: hits, update: results.isEmpty ? summary : nil))
         }
         return results

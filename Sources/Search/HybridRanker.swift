@@ -30,22 +30,45 @@ public struct HybridRanker: Sendable {
         lexical = LexicalRanker(index: index)
     }
 
-    /// `query` (the embedded question) may be nil in lexical mode.
-    public func rank(text: String, query: [Float]?, mode: SearchMode, options: RankOptions = RankOptions()) throws -> [SearchHit] {
+    /// The lexical half of a ranking, which needs no embedding: a search computes it while
+    /// the question is still being embedded, and passes it to `rank`. nil in dense mode.
+    public struct LexicalCandidates: Sendable {
+        let text: String
+        let hits: [SearchHit]
+        let best: Float
+        let all: [Float]
+    }
+
+    public func lexicalCandidates(text: String, mode: SearchMode, options: RankOptions = RankOptions()) -> LexicalCandidates? {
+        guard options.limit > 0 else { return nil }
+        let count: Int
+        switch mode {
+        case .dense: return nil
+        case .lexical: count = options.limit
+        case .hybrid: count = max(HybridRanker.candidates, options.limit)
+        }
+        let top = lexicalTop(text: text, options: options, count: count)
+        return LexicalCandidates(text: text, hits: top.hits, best: top.best, all: top.all)
+    }
+
+    /// `query` (the embedded question) may be nil in lexical mode. `lexical`, when given,
+    /// is what `lexicalCandidates` returned for the same text, mode and options.
+    public func rank(text: String, query: [Float]?, mode: SearchMode, options: RankOptions = RankOptions(),
+                     lexical: LexicalCandidates? = nil) throws -> [SearchHit] {
         guard options.limit > 0 else { return [] }
+        let lexical = lexical.flatMap { $0.text == text ? $0 : nil }
+            ?? lexicalCandidates(text: text, mode: mode, options: options)
         switch mode {
         case .dense:
             return try dense.rank(query: query ?? [], options: options)
         case .lexical:
-            let top = lexicalTop(text: text, options: options, count: options.limit)
-            return top.hits.filter { $0.score >= options.minScore }
+            return (lexical?.hits ?? []).filter { $0.score >= options.minScore }
         case .hybrid:
-            guard let query else { return [] }
+            guard let query, let lexicalHits = lexical else { return [] }
             var wide = options
             wide.limit = max(HybridRanker.candidates, options.limit)
             wide.minScore = -1
             let denseHits = try dense.rank(query: query, options: wide)
-            let lexicalHits = lexicalTop(text: text, options: options, count: wide.limit)
             guard lexicalHits.best > 0 else {
                 return Array(rerank(denseHits.map { ($0, Float(0)) }, options: options))
             }
