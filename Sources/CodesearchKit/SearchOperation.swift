@@ -32,6 +32,10 @@ public struct SearchResult: Sendable {
     public var hits: [SearchHit]
     /// What the update before the search did, when there was one.
     public var update: IndexSummary?
+    /// The index the hits were ranked in, mapped for as long as this value lives. A
+    /// command that exits next keeps it (`ProcessLifetime`): unmapping 100,000 functions'
+    /// vectors costs 3.5 ms that the exit does for free.
+    public var index: IndexFile?
 }
 
 extension Workspace {
@@ -48,7 +52,10 @@ extension Workspace {
                        indexerOptions: IndexerOptions = IndexerOptions()) async throws -> [SearchResult] {
         guard let first = requests.first else { return [] }
         // The first query is embedded (loading the model) on a second core while this one
-        // brings the index up to date, opens it and maps its vectors in.
+        // brings the index up to date, opens it and computes the BM25 half of the ranking.
+        // The vectors are not mapped in ahead (MADV_POPULATE_READ): that slowed the model's
+        // loading on the other core more than it saved the ranking (100k functions: 46 ms
+        // against 51, 1M: 119 against 143, scripts/alternate-times.py).
         let firstQuery = Task { first.mode == .lexical ? nil : try await embedder.embed(query: first.query) }
         defer { firstQuery.cancel() }
         var summary: IndexSummary?
@@ -65,7 +72,6 @@ extension Workspace {
             }
         }
         let index = try openIndex(location: location, embedder: embedder)
-        if first.mode != .lexical { index.prefetchVectors() }
         let ranker = HybridRanker(index: index)
         var results: [SearchResult] = []
         for (i, request) in requests.enumerated() {
@@ -76,7 +82,7 @@ extension Workspace {
             let query = i == 0 ? try await firstQuery.value
                 : request.mode == .lexical ? nil : try await embedder.embed(query: request.query)
             let hits = try ranker.rank(text: request.query, query: query, mode: request.mode, options: options, lexical: lexical)
-            results.append(SearchResult(hits: hits, update: results.isEmpty ? summary : nil))
+            results.append(SearchResult(hits: hits, update: results.isEmpty ? summary : nil, index: index))
         }
         return results
     }

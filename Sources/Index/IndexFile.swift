@@ -238,26 +238,6 @@ public final class IndexFile: @unchecked Sendable {
         try withExtendedLifetime(self) { try body(vectors) }
     }
 
-    /// Maps the vector section's pages now (`MADV_POPULATE_READ`; on an older kernel, a read
-    /// of each page), so a search can take the page faults of a large index on one core
-    /// while the query is embedded on the other, instead of during the ranking.
-    public func prefetchVectors() {
-        guard vectors.count > 0, let start = vectors.baseAddress else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = Int(bitPattern: start) / page * page
-        let end = Int(bitPattern: start) + vectors.count
-        let advice: Int32 = 22  // MADV_POPULATE_READ (Linux 5.14)
-        if madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, advice) == 0 { return }
-        var sum: UInt8 = 0
-        var at = first - Int(bitPattern: start) + page
-        sum ^= vectors[0]
-        while at < vectors.count {
-            sum ^= vectors[at]
-            at += page
-        }
-        withExtendedLifetime(sum) {}
-    }
-
     /// The lexicon in place (nil for a version-1 file). Valid only inside `body`.
     public func withLexicon<R>(_ body: (LexiconView?) throws -> R) rethrows -> R {
         try withExtendedLifetime(self) { try body(lexicon) }

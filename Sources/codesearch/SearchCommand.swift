@@ -71,6 +71,7 @@ struct SearchCommand: AsyncParsableCommand {
         }
         let location = workspace.indexLocation(override: indexOptions.directory)
         let results = try await workspace.search(batch: requests, embedder: embedder, location: location)
+        ProcessLifetime.keep(results)
         if queries != nil {
             for result in results {
                 var printer = JSONHitPrinter()
