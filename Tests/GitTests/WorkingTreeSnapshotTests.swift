@@ -64,6 +64,19 @@ private func indexID(_ repo: TemporaryRepository, _ path: String) throws -> Stri
     try repo.git(["rev-parse", ":" + path]).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
+/// Leaves `a.py` (committed on main) conflicted: changed on a branch and on main, then merged.
+func makeMergeConflict(in repo: TemporaryRepository, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    try repo.git(["checkout", "-q", "-b", "other"])
+    try repo.write("a.py", "def a():\n    return 'other'\n")
+    try repo.commitAll("other")
+    try repo.git(["checkout", "-q", "main"])
+    try repo.write("a.py", "def a():\n    return 'main'\n")
+    try repo.commitAll("main")
+    let merge = try TemporaryRepository.runCapturing("/usr/bin/git", ["merge", "-q", "other"], in: repo.path)
+    #expect(merge.status != 0, sourceLocation: sourceLocation)
+    #expect(try repo.git(["ls-files", "-u"]).contains("a.py"), sourceLocation: sourceLocation)
+}
+
 /// A small committed tree the scenarios start from.
 private func baseRepository() throws -> TemporaryRepository {
     let repo = try TemporaryRepository()
@@ -306,15 +319,7 @@ private func baseRepository() throws -> TemporaryRepository {
 
     @Test func mergeConflict() throws {
         let repo = try baseRepository()
-        try repo.git(["checkout", "-q", "-b", "other"])
-        try repo.write("a.py", "def a():\n    return 'other'\n")
-        try repo.commitAll("other")
-        try repo.git(["checkout", "-q", "main"])
-        try repo.write("a.py", "def a():\n    return 'main'\n")
-        try repo.commitAll("main")
-        let merge = try TemporaryRepository.runCapturing("/usr/bin/git", ["merge", "-q", "other"], in: repo.path)
-        #expect(merge.status != 0)
-        #expect(try repo.git(["ls-files", "-u"]).contains("a.py"))
+        try makeMergeConflict(in: repo)
         let entries = try expectSnapshotMatchesGit(repo.path)
         #expect(entries["a.py"]?.hasPrefix(try id(repo, "a.py")) == true)
         // A conflicted path deleted on disk is gone.
