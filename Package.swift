@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         .target(name: "Embedding", dependencies: [
-            "CBLAS", "CCurl",
+            "CBLAS", "CCurl", "Hashing",
             .product(name: "Crypto", package: "swift-crypto"),
             "CKernels",
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Everything a BERT tokenizer is built from: the vocabulary, the normaliser's switches,
 /// the unknown token, the word-length limit and the special tokens.
@@ -81,9 +82,9 @@ struct TokenizerSpec: Equatable {
     }
 
     /// Binary: magic, the normaliser's switches, the unknown token, the word-length limit,
-    /// the special tokens, then the vocabulary's table as `Vocabulary` holds it, then an
-    /// checksum of everything before. Any mismatch (a torn write, another version) is a miss.
-    private static let magic = Array("CSTOK\u{3}\n\0".utf8)
+    /// the special tokens, then the vocabulary's table as `Vocabulary` holds it, then the
+    /// XXH64 of everything before. Any mismatch (a torn write, another version) is a miss.
+    private static let magic = Array("CSTOK\u{4}\n\0".utf8)
 
     static func load(from directory: URL, key: String) -> TokenizerSpec? {
         guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".vocab").path),
@@ -91,7 +92,7 @@ struct TokenizerSpec: Equatable {
         let bytes = [UInt8](data)
         let body = bytes[..<(bytes.count - 8)]
         var trailer = ByteCursor(bytes[(bytes.count - 8)...])
-        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == CacheHash.checksum(body) else { return nil }
+        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == body.withUnsafeBytes({ XXHash64.hash($0) }) else { return nil }
         var cursor = ByteCursor(body.dropFirst(magic.count))
         var spec = TokenizerSpec()
         guard let flags = cursor.u32(), let maxChars = cursor.u32(), let unknown = cursor.string(),
@@ -132,7 +133,7 @@ struct TokenizerSpec: Equatable {
         for v in vocab.slots { u32(v) }
         u32(UInt32(vocab.bytes.count))
         out.append(contentsOf: vocab.bytes)
-        withUnsafeBytes(of: CacheHash.checksum(out[...]).littleEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: out.withUnsafeBytes { XXHash64.hash($0) }.littleEndian) { out.append(contentsOf: $0) }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appending(path: key + ".vocab")
         let temporary = directory.appending(path: key + ".vocab.\(getpid())")
