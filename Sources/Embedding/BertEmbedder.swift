@@ -23,8 +23,11 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     static let maxBatchTokens = 4096
 
     /// Loads the model folder. The weights are memory-mapped; their sha256 is remembered in
-    /// `digestMemo` (default: the user cache) so later loads do not re-hash.
-    public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo) throws {
+    /// `digestMemo` (default: the user cache) so later loads do not re-hash. `hugePages`
+    /// copies the encoder layers into huge pages (see `BertWeights`): for a process that
+    /// embeds many times, not for one query.
+    public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo,
+                hugePages: Bool = false) throws {
         self.modelDirectory = modelDirectory
         self.threads = max(1, threads)
         var isDirectory: ObjCBool = false
@@ -35,7 +38,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         tokenizer = try BertTokenizer(directory: modelDirectory, maxLength: config.maxSequenceLength)
         let weightsURL = modelDirectory.appending(path: "model.safetensors")
         let file = try SafetensorsFile(url: weightsURL)
-        encoder = BertEncoder(config: config, weights: try BertWeights(file: file, config: config))
+        encoder = BertEncoder(config: config, weights: try BertWeights(file: file, config: config, hugePages: hugePages))
         identity = try Self.identity(modelDirectory: modelDirectory, config: config, digestMemo: digestMemo)
         team = self.threads > 1 ? KernelTeam() : nil
     }
@@ -69,6 +72,14 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     public func encoderFLOPs(tokens: Int) -> Double {
         let l = Double(tokens), c = Double(config.hiddenSize), i = Double(config.intermediateSize)
         return Double(config.layers) * (8 * l * c * c + 4 * l * c * i + 4 * l * l * c)
+    }
+
+    /// The bytes of fp32 encoder parameters one pass reads, whatever its length: every
+    /// layer's four projections, feed-forward pair, biases and LayerNorms. A one-text query
+    /// reads each once, so memory bandwidth, not arithmetic, bounds it.
+    public var encoderWeightBytes: Int {
+        let c = config.hiddenSize, i = config.intermediateSize
+        return config.layers * (4 * (c * c + c) + (c * i + i) + (i * c + c) + 4 * c) * MemoryLayout<Float>.size
     }
 
     public func embed(documents: [String]) async throws -> [[Float]] {

@@ -64,12 +64,29 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     /// Linux 5.14; ignored where unsupported), rather than one page fault per few pages
     /// during the first forward pass. Best effort.
     func populate(_ names: [String]) {
-        let ranges = names.compactMap { tensors[$0] }
-        guard let low = ranges.map(\.begin).min(), let high = ranges.map(\.end).max(), high > low else { return }
+        guard let span = span(of: names) else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (Int(bitPattern: base) + dataStart + low) / page * page
-        let end = Int(bitPattern: base) + dataStart + high
+        let start = Int(bitPattern: span.baseAddress!) / page * page
+        let end = Int(bitPattern: span.baseAddress!) + span.count
         _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 22)  // MADV_POPULATE_READ
+    }
+
+    /// The bytes from the first to the end of the last of these tensors' data, in the mapping.
+    func span(of names: [String]) -> UnsafeRawBufferPointer? {
+        let ranges = names.compactMap { tensors[$0] }
+        guard let low = ranges.map(\.begin).min(), let high = ranges.map(\.end).max(), high > low else { return nil }
+        return UnsafeRawBufferPointer(start: base + dataStart + low, count: high - low)
+    }
+
+    /// Lets the kernel drop this process's page mappings of `bytes` (`MADV_DONTNEED`): after
+    /// a copy, so they are not counted twice in its memory. The file stays mapped, and
+    /// reading the bytes again maps them back from the page cache.
+    func release(_ bytes: UnsafeRawBufferPointer) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: bytes.baseAddress!) + page - 1) / page * page
+        let end = (Int(bitPattern: bytes.baseAddress!) + bytes.count) / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 4)  // MADV_DONTNEED
     }
 
     private static func parseHeader(base: UnsafeRawPointer, length: Int, path: String)

@@ -41,7 +41,7 @@ struct EmbedCommand: AsyncParsableCommand {
             let embedder: Embedder
             if settings.provider == "native" {
                 let directory = try ModelLocator(flag: settings.model).resolve().directory
-                embedder = try BertEmbedder(modelDirectory: directory, threads: threads)
+                embedder = try BertEmbedder(modelDirectory: directory, threads: threads, hugePages: true)
             } else {
                 embedder = try await embedderOptions.choice.makeEmbedder(settings: settings)
             }

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         let (settings, warnings) = try Workspace.settings(flags: flags)
         for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
         let directory = try ModelLocator(flag: settings.model).resolve().directory
-        let service = EmbeddingService(embedder: try BertEmbedder(modelDirectory: directory))
+        let service = EmbeddingService(embedder: try BertEmbedder(modelDirectory: directory, hugePages: true))
         let server = try LoopbackHTTPServer(port: port, recordRequests: false) { service.handle($0) }
         Output.diagnostic("codesearch: serving \(service.modelName) at \(server.baseURL.absoluteString)/v1/embeddings")
         Interruption.install(quietly: true)

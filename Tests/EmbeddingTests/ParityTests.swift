@@ -51,6 +51,28 @@ struct ParityTests {
         for (a, b) in zip(forward, backward.reversed()) { #expect(maxAbsoluteDifference(a, b) <= 1e-6) }
     }
 
+    /// The encoder layers copied into huge pages (`serve`, `embed`) give the very same vectors.
+    @Test func hugePageWeightsGiveTheSameVectors() async throws {
+        let model = try #require(installedModel)
+        let mapped = try BertEmbedder(modelDirectory: model, digestMemo: nil)
+        let copied = try BertEmbedder(modelDirectory: model, digestMemo: nil, hugePages: true)
+        let copy = try #require(copied.encoder.weights.hugeCopy)
+        #expect(mapped.encoder.weights.hugeCopy == nil)
+        let inCopy = { (p: UnsafePointer<Float>) in
+            UnsafeRawPointer(p) >= UnsafeRawPointer(copy.baseAddress!) && UnsafeRawPointer(p) < UnsafeRawPointer(copy.baseAddress! + copy.count)
+        }
+        for layer in copied.encoder.weights.layers {
+            #expect([layer.query, layer.key, layer.value, layer.attentionOut, layer.intermediate, layer.output,
+                     layer.queryBias, layer.outputNormBias].allSatisfy(inCopy))
+        }
+        #expect(!inCopy(copied.encoder.weights.wordEmbeddings))
+        let texts = try fixture().cases.map(\.text)
+        #expect(try await copied.embed(documents: texts) == (try await mapped.embed(documents: texts)))
+        for text in texts.prefix(4) {
+            #expect(try await copied.embed(query: text) == (try await mapped.embed(query: text)))
+        }
+    }
+
     /// fp16 weights widened at load: within 2e-3 of the fp32 reference (fp16 keeps ~3 digits).
     @Test func fp16WeightsStayClose() async throws {
         let model = try #require(installedModel)
@@ -66,8 +88,10 @@ struct ParityTests {
         }
         try FileManager.default.removeItem(at: folder.appending(path: "model.safetensors"))
         try writeSafetensors(tensors, to: folder.appending(path: "model.safetensors"))
-        let embedder = try BertEmbedder(modelDirectory: folder, digestMemo: nil)
+        // Asked for huge pages, fp16 weights keep their widened copies (nothing to move).
+        let embedder = try BertEmbedder(modelDirectory: folder, digestMemo: nil, hugePages: true)
         #expect(embedder.encoder.weights.file.floatType == "F16")
+        #expect(embedder.encoder.weights.hugeCopy == nil)
         let cases = try fixture().cases
         let vectors = try await embedder.embed(documents: cases.map(\.text))
         for (c, vector) in zip(cases, vectors) {
