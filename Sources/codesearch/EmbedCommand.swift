@@ -107,7 +107,8 @@ enum EmbedBenchmark {
             {"engine":"native","texts":\(texts.count),"tokens":\(tokens),"seconds":\(best),\
             "tokens_per_s":\(Double(tokens) / best),"texts_per_s":\(Double(texts.count) / best),\
             "query_ms":\(median * 1000),"load_ms":\(loadSeconds * 1000),\
-            "flops_per_token":\(flops / Double(max(tokens, 1))),"gflops":\(flops / best / 1e9)}
+            "flops_per_token":\(flops / Double(max(tokens, 1))),"gflops":\(flops / best / 1e9),\
+            "query_weight_bytes":\(embedder.encoderWeightBytes)}
             """
     }
 }
