@@ -277,6 +277,29 @@ enum IndexEntryCache {
         }
         close(fd)
         if !written || rename(temporary, path) != 0 { unlink(temporary) }
+        pruneStale(besides: path)
+    }
+
+    /// How long another worktree's cache may go unwritten before it is taken for the cache
+    /// of a worktree that was removed: at worst, a worktree idle that long reads its index
+    /// through libgit2 once more.
+    static let staleAge = 30 * 24 * 3600
+
+    /// Deletes the caches beside `path` (other worktrees') not written for `staleAge`.
+    private static func pruneStale(besides path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        let now = time(nil)
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("entries-"), name.hasSuffix(".cache") else { continue }
+            let sibling = directory + "/" + name
+            var st = stat()
+            if sibling != path, stat(sibling, &st) == 0, now - fileModificationTime(st).0 >= staleAge {
+                unlink(sibling)
+            }
+        }
     }
 }
 

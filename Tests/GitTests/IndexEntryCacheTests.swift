@@ -126,6 +126,25 @@ import Darwin
         #expect(!FileManager.default.fileExists(atPath: cache + ".tmp"))
     }
 
+    /// A removed worktree's cache goes once it has not been written for a month; a
+    /// recent one (a worktree in use) stays.
+    @Test func writingACachePrunesStaleOnesBesideIt() throws {
+        let repo = try repository()
+        let cache = temporaryCachePath()
+        let directory = (cache as NSString).deletingLastPathComponent
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in ["entries-old.cache", "entries-recent.cache", "unrelated-old.cache"] {
+            try Data([1]).write(to: URL(fileURLWithPath: directory + "/" + name))
+        }
+        let old = Int(time(nil)) - IndexEntryCache.staleAge - 60
+        setModificationTime(directory + "/entries-old.cache", seconds: old)
+        setModificationTime(directory + "/unrelated-old.cache", seconds: old)
+        _ = try read(repo, cache: cache)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        #expect(names == ["entries-recent.cache", "entries.cache", "unrelated-old.cache"])
+    }
+
     @Test func anUnwritableCacheDirectoryOnlyCostsTheCache() throws {
         let repo = try repository()
         let index = try read(repo, cache: "/proc/codesearch-no-such-dir/entries.cache")
