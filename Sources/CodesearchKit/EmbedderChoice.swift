@@ -21,15 +21,17 @@ public struct EmbedderChoice: Sendable {
     /// nothing): its size is taken from `existingIndex` when that index was made by the
     /// same model, else left at a placeholder that matches no cached vectors.
     public func makeEmbedder(settings: Settings, offline: Bool = false,
-                             existingIndex: IndexMetadata? = nil) async throws -> Embedder {
+                             existingIndex: @autoclosure () -> IndexMetadata? = nil) async throws -> Embedder {
         switch settings.provider {
         case "openai":
             var configuration = try openAIConfiguration(settings)
             let counter = try OpenAIEmbedder.tokenCounter(path: settings.tiktokenFile, environment: environment)
             if offline {
                 if configuration.expectedDimensions == nil {
-                    let same = existingIndex.map { $0.identity.provider == "openai" && $0.identity.model == configuration.model }
-                    configuration.dimensions = same == true ? existingIndex?.identity.dimensions : 1
+                    // Read only here: a native model never needs the index's metadata.
+                    let existing = existingIndex()
+                    let same = existing.map { $0.identity.provider == "openai" && $0.identity.model == configuration.model }
+                    configuration.dimensions = same == true ? existing?.identity.dimensions : 1
                 }
                 return try OpenAIEmbedder(configuration: configuration, tokenCounter: counter)
             }

@@ -79,7 +79,7 @@ struct IndexRequest: Equatable {
     /// them, 2–3 ms of a no-op run that takes about 20.
     static func quickParse(_ arguments: ArraySlice<String>) -> IndexRequest? {
         var request = IndexRequest()
-        var seen: Set<String> = []
+        var seen: [String] = []  // (an Array: a first Set<String> costs a runtime conformance scan)
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             var name = argument
@@ -88,7 +88,9 @@ struct IndexRequest: Equatable {
                 name = String(argument[..<equals])
                 value = String(argument[argument.index(after: equals)...])
             }
-            guard seen.insert(name == "-q" ? "--quiet" : name).inserted else { return nil }
+            let key = name == "-q" ? "--quiet" : name
+            guard !seen.contains(key) else { return nil }
+            seen.append(key)
             let takesValue = ["--repo", "--rev", "--index"].contains(name)
             if takesValue && value == nil {
                 // ArgumentParser takes the next argument unless it looks like an option.
