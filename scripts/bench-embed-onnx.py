@@ -2,9 +2,10 @@
 """onnxruntime peer for scripts/bench-embed: HF tokenizers (truncate 256), sort by length,
 batches of 32 padded to their longest, 2 intra-op threads. Prints JSON like the native one.
 Usage: bench-embed-onnx.py MODEL.onnx MODEL_DIR CORPUS.jsonl"""
-import json, os, sys, time
+import json, os, sys
 import numpy as np, onnxruntime as ort
 from tokenizers import Tokenizer
+from bench_embed_timing import measure
 
 onnx_path, model, corpus = sys.argv[1:4]
 texts = [json.loads(l) for l in open(corpus)]
@@ -25,11 +26,4 @@ def embed(batch_texts):
     return out
 
 tokens = sum(len(e.ids) for e in tok.encode_batch(texts))
-embed(texts[:64])
-best = min((lambda t0: (embed(texts), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(2))
-lat = []
-for _ in range(55):
-    t0 = time.perf_counter(); embed(["parse a json config file"]); lat.append(time.perf_counter() - t0)
-lat = sorted(lat[5:])
-print(json.dumps({"engine": "onnxruntime", "texts": len(texts), "tokens": tokens, "seconds": best,
-                  "tokens_per_s": tokens / best, "texts_per_s": len(texts) / best, "query_ms": lat[25] * 1000}))
+print(json.dumps(measure(embed, texts, tokens, "onnxruntime")))
