@@ -98,6 +98,14 @@ static inline long prefetch_rows(long k) {
     long tiles = PREFETCH_BYTES / (16 * k);
     return 4 * (tiles < 1 ? 1 : tiles);
 }
+/// The w tile `ahead_rows` rows past column n, which the kernels fetch while tile n computes,
+/// with how many of its 4 rows to fetch: none when it would pass column `prefetch_end`.
+static inline const float *tile_ahead(const float *w, long n, long k, long ahead_rows, long prefetch_end,
+                                      int *rows) {
+    int inside = n + ahead_rows + 4 <= prefetch_end;
+    *rows = inside ? 4 : 0;
+    return inside ? w + (n + ahead_rows) * k : w;
+}
 #ifndef PREFETCH_HINT
 #define PREFETCH_HINT _MM_HINT_T1
 #endif
@@ -242,8 +250,8 @@ TARGET512 static void columns512(const float *x, long m, long k, long ld_x, cons
         const float *bt = bias ? bias + n : NULL;
         // While this tile computes, fetch the one about PREFETCH_BYTES ahead (up to column
         // prefetch_end), its 4 rows spread over the row blocks so that requests flow evenly.
-        const float *ahead = n + ahead_rows + 4 <= prefetch_end ? w + (n + ahead_rows) * k : w;
-        int pf_rows = n + ahead_rows + 4 <= prefetch_end ? 4 : 0;
+        int pf_rows;
+        const float *ahead = tile_ahead(w, n, k, ahead_rows, prefetch_end, &pf_rows);
         for (long b = 0, i = 0; b < blocks; b++) {
             int mr = (int)(base + (b < extra));
             int pf0 = (int)(b * pf_rows / blocks), pf1 = (int)((b + 1) * pf_rows / blocks);
@@ -335,8 +343,8 @@ TARGET256 static void columns256(const float *x, long m, long k, long ld_x, cons
         int nr = n1 - n < 4 ? (int)(n1 - n) : 4;
         const float *wt = w + n * k;
         const float *bt = bias ? bias + n : NULL;
-        const float *ahead = n + ahead_rows + 4 <= prefetch_end ? w + (n + ahead_rows) * k : w;
-        int pf_rows = n + ahead_rows + 4 <= prefetch_end ? 4 : 0;
+        int pf_rows;
+        const float *ahead = tile_ahead(w, n, k, ahead_rows, prefetch_end, &pf_rows);
         long blocks = (m + 1) / 2;
         for (long i = 0, b = 0; i < m; i += 2, b++) {
             int mr = m - i < 2 ? (int)(m - i) : 2;
