@@ -45,7 +45,7 @@ public struct HybridRanker: Sendable {
         switch mode {
         case .dense: return nil
         case .lexical: count = options.limit
-        case .hybrid: count = max(HybridRanker.candidates, options.limit)
+        case .hybrid: count = Self.fusedCandidates(options)
         }
         let top = lexicalTop(text: text, options: options, count: count)
         return LexicalCandidates(text: text, hits: top.hits, best: top.best, all: top.all)
@@ -66,7 +66,7 @@ public struct HybridRanker: Sendable {
         case .hybrid:
             guard let query, let lexicalHits = lexical else { return [] }
             var wide = options
-            wide.limit = max(HybridRanker.candidates, options.limit)
+            wide.limit = Self.fusedCandidates(options)
             wide.minScore = -1
             let denseHits = try dense.rank(query: query, options: wide)
             guard lexicalHits.best > 0 else {
@@ -89,6 +89,9 @@ public struct HybridRanker: Sendable {
             return Array(rerank(pool.map { ($0.0, $0.1 * weight) }, options: options))
         }
     }
+
+    /// How many candidates each ranking gives the fusion: `candidates`, or more when more hits are asked for.
+    private static func fusedCandidates(_ options: RankOptions) -> Int { max(candidates, options.limit) }
 
     /// Adds each candidate's lexical share and path prior to its cosine, best first.
     private func rerank(_ pool: [(SearchHit, Float)], options: RankOptions) -> ArraySlice<SearchHit> {
