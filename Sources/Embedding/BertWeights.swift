@@ -33,7 +33,7 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
     /// With `hugePages`, the encoder layers' weights are copied out of the file mapping into
     /// memory backed by 2 MB pages: a one-text pass reads all 42.6 MB of them (for
     /// all-MiniLM-L6-v2), and with 4 KB pages that is some 10,000 TLB misses a pass. The copy
-    /// costs tens of milliseconds once and makes every query about a quarter faster, which
+    /// costs tens of milliseconds once and makes every query about a fifth faster, which
     /// pays in a process that embeds many times (`serve`, `embed`), not in a one-shot search.
     init(file: SafetensorsFile, config: BertConfig, hugePages: Bool = false) throws {
         self.file = file
@@ -83,7 +83,7 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
                 let from = Int(bitPattern: span.baseAddress!), to = Int(bitPattern: copy.baseAddress!)
                 func moved(_ p: UnsafePointer<Float>) -> UnsafePointer<Float> {
                     let at = Int(bitPattern: p)
-                    guard at >= from && at < from + span.count else { return p }  // a widened fp16 copy
+                    guard at >= from && at < from + span.count else { return p }  // already a copy (misaligned in the file)
                     return UnsafePointer(bitPattern: to + (at - from))!
                 }
                 layers = layers.map { l in
