@@ -68,6 +68,7 @@ public struct EmbedderChoice: Sendable {
             throw CodesearchError.usage("Azure OpenAI needs both azure-deployment and azure-api-version")
         }
         if let limit = settings.maxInputTokens { configuration.maxTokensPerInput = limit }
+        if let seconds = settings.requestTimeout { configuration.requestTimeout = seconds }
         if let price = settings.pricePer1K {
             guard let value = Decimal(string: price), value >= 0 else {
                 throw CodesearchError.usage("price-per-1k '\(price)' is not a price in USD like 0.00002")

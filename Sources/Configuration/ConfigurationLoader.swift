@@ -44,6 +44,7 @@ public struct ConfigurationLoader: Sendable {
         "tiktoken-file": "CODESEARCH_TIKTOKEN_FILE",
         "price-per-1k": "CODESEARCH_PRICE_PER_1K",
         "max-input-tokens": "CODESEARCH_MAX_INPUT_TOKENS",
+        "request-timeout": "CODESEARCH_REQUEST_TIMEOUT",
     ]
 
     public init() {}
@@ -117,6 +118,10 @@ public struct ConfigurationLoader: Sendable {
         case "max-input-tokens":
             if let n = Int(value), n > 0 { settings.maxInputTokens = n } else if !value.isEmpty {
                 warnings.append("\(layer.rawValue) config: max-input-tokens '\(value)' is not a positive number; ignored")
+            }
+        case "request-timeout":
+            if let seconds = Double(value), seconds.isFinite, seconds > 0 { settings.requestTimeout = seconds } else if !value.isEmpty {
+                warnings.append("\(layer.rawValue) config: request-timeout '\(value)' is not a positive number of seconds; ignored")
             }
         case "azure-deployment":
             settings.azureDeployment = value.isEmpty ? nil : value

@@ -34,6 +34,8 @@ public struct Settings: Sendable, Equatable {
     public var pricePer1K: String? = nil
     /// Most tokens per input the API accepts (default 8191).
     public var maxInputTokens: Int? = nil
+    /// Seconds one API request may take before it is retried (default 60).
+    public var requestTimeout: Double? = nil
 
     public init() {}
 

@@ -2,7 +2,12 @@ import Foundation
 
 /// Reading what the server sent: embeddings, error messages, Retry-After.
 extension OpenAIClient {
+    /// The most of a body that is read for a message: far more than a message shows, so that
+    /// redaction, which runs on this much, never sees a key cut where the message is cut.
+    static let messageSource = 64 * 1024
+
     /// The server's own words: OpenAI's `{"error": {"message": ...}}`, or common variants.
+    /// Not yet redacted or cut: pass it through `OpenAIRedaction.clean`.
     static func serverMessage(_ data: Data) -> String {
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let error = object["error"] as? [String: Any], let message = error["message"] as? String {
@@ -12,7 +17,7 @@ extension OpenAIClient {
                 if let message = object[key] as? String { return message }
             }
         }
-        return String(decoding: data.prefix(300), as: UTF8.self)
+        return String(decoding: data.prefix(messageSource), as: UTF8.self)
     }
 
     /// Seconds from `retry-after-ms` (OpenAI's) or `Retry-After` (seconds or an HTTP date).
@@ -70,8 +75,8 @@ extension OpenAIClient {
         do {
             body = try JSONDecoder().decode(ResponseBody.self, from: data)
         } catch {
-            let start = OpenAIRedaction.clean(String(decoding: data.prefix(80), as: UTF8.self),
-                                              key: configuration.apiKey?.value)
+            let start = OpenAIRedaction.clean(String(decoding: data.prefix(Self.messageSource), as: UTF8.self),
+                                              key: configuration.apiKey?.value, limit: 80)
             throw OpenAIError.malformedResponse(endpoint: endpoint, detail: "\(Self.describe(error)) (body starts: \(start))")
         }
         guard body.data.count == count else {

@@ -87,11 +87,13 @@ public struct OpenAIEmbedder: Embedder {
     }
 
     public func embed(documents: [String]) async throws -> [[Float]] {
-        var vectors = [[Float]](repeating: [], count: documents.count)
-        try await embed(documents: documents) { batch in
-            vectors.replaceSubrange(batch.range, with: batch.vectors)
-        }
-        return vectors
+        // The batches land in an object, not in a `var` captured by the closure: the optimiser
+        // specialises such a closure into the async callee and has kept the captured array on
+        // the caller's stack, which is gone after the first suspension (release builds crashed
+        // or printed two vectors for one input; OpenAIProviderTests run a release binary for it).
+        let collected = OpenAIVectorCollector(count: documents.count)
+        try await embed(documents: documents) { batch in try collected.store(batch) }
+        return try collected.vectors()
     }
 
     public func embed(query: String) async throws -> [Float] {
@@ -159,5 +161,34 @@ public struct OpenAIEmbedder: Embedder {
         text += url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path
         if case .azure(let deployment, _) = configuration.flavor { text += "#azure:\(deployment)" }
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The vectors of one `embed(documents:)` call, filled batch by batch in completion order.
+/// Batches are delivered one at a time, so no lock is needed.
+final class OpenAIVectorCollector {
+    private var slots: [[Float]?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ batch: OpenAIEmbeddingBatch) throws {
+        guard batch.range.lowerBound >= 0, batch.range.upperBound <= slots.count,
+              batch.vectors.count == batch.range.count else {
+            throw OpenAIError.malformedResponse(
+                endpoint: "the embeddings endpoint",
+                detail: "\(batch.vectors.count) vectors for inputs \(batch.range) of \(slots.count)")
+        }
+        for (slot, vector) in zip(batch.range, batch.vectors) { slots[slot] = vector }
+    }
+
+    /// Every input's vector, in input order.
+    func vectors() throws -> [[Float]] {
+        try slots.map { vector in
+            guard let vector else {
+                throw OpenAIError.malformedResponse(endpoint: "the embeddings endpoint",
+                                                    detail: "no vector came back for an input")
+            }
+            return vector
+        }
     }
 }

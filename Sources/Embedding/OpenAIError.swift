@@ -49,7 +49,7 @@ extension OpenAIError: LocalizedError, CustomStringConvertible {
         case .retriesExhausted(let endpoint, let attempts, let status, let message):
             return "\(endpoint) still answered HTTP \(status) after \(attempts) attempts: \(message); try again later (vectors already received are kept)"
         case .timedOut(let endpoint, let attempts, let seconds):
-            return "\(endpoint) did not answer within \(Self.format(seconds)) s, \(attempts) attempts; try again later or raise the time-out"
+            return "\(endpoint) did not answer within \(Self.format(seconds)) s, \(attempts) attempts; try again later or raise request-timeout (--request-timeout, CODESEARCH_REQUEST_TIMEOUT)"
         case .transport(let endpoint, let attempts, let message):
             return "cannot reach \(endpoint) after \(attempts) attempts: \(message); check the base URL and the network"
         case .malformedResponse(let endpoint, let detail):
@@ -66,19 +66,13 @@ extension OpenAIError: LocalizedError, CustomStringConvertible {
 
 /// Keeps secrets out of anything shown to a user.
 enum OpenAIRedaction {
-    /// `text` with the key (and any bearer token) replaced, cut to a readable length.
-    static func clean(_ text: String, key: String?) -> String {
-        var text = text
-        if let key, !key.isEmpty { text = text.replacingOccurrences(of: key, with: "[redacted]") }
-        // Servers sometimes echo the Authorization header back.
-        var cleaned = ""
-        var rest = text[...]
-        while let range = rest.range(of: #"(?i)bearer\s+\S+"#, options: .regularExpression) {
-            cleaned += rest[..<range.lowerBound] + "Bearer [redacted]"
-            rest = rest[range.upperBound...]
-        }
-        text = (cleaned + rest).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.count > 300 { text = String(text.prefix(300)) + "…" }
+    /// `text` with the key and any credential redacted, then cut to `limit` characters.
+    /// Redaction must come first: a cut taken first can split the key so that the whole
+    /// key no longer matches, and most of it would be shown.
+    static func clean(_ text: String, key: String?, limit: Int = 300) -> String {
+        var text = SecretRedaction.redact(text, secret: key)
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.count > limit { text = String(text.prefix(limit)) + "…" }
         return text.isEmpty ? "no details" : text
     }
 

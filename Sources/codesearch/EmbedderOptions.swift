@@ -30,6 +30,10 @@ struct EmbedderOptions: ParsableArguments {
         "openai: the environment variable that holds the API key (default OPENAI_API_KEY).", valueName: "name"))
     var apiKeyVariable: String?
 
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
+        "openai: seconds one request may take before it is tried again (default 60).", valueName: "seconds"))
+    var requestTimeout: Double?
+
     var configurationFlags: [ConfigurationLoader.Entry] {
         var entries: [ConfigurationLoader.Entry] = []
         if let provider { entries.append(("provider", provider)) }
@@ -37,6 +41,7 @@ struct EmbedderOptions: ParsableArguments {
         if let baseURL { entries.append(("base-url", baseURL)) }
         if let dimensions { entries.append(("dimensions", String(dimensions))) }
         if let apiKeyVariable { entries.append(("api-key-env", apiKeyVariable)) }
+        if let requestTimeout { entries.append(("request-timeout", String(requestTimeout))) }
         return entries
     }
 
@@ -45,6 +50,9 @@ struct EmbedderOptions: ParsableArguments {
             throw ValidationError("--provider must be native or openai")
         }
         if let dimensions, dimensions < 1 { throw ValidationError("--dimensions must be positive") }
+        if let requestTimeout, !(requestTimeout.isFinite && requestTimeout > 0) {
+            throw ValidationError("--request-timeout must be a positive number of seconds")
+        }
     }
 
     var choice: EmbedderChoice { EmbedderChoice() }

@@ -37,35 +37,3 @@ enum Interruption {
         }
     }
 }
-
-/// A one-line progress bar on standard error, drawn only when it is a terminal.
-final class ProgressLine: @unchecked Sendable {
-    private let enabled: Bool
-    private let lock = NSLock()
-    private var lastDraw = Date.distantPast
-    private var drawn = false
-
-    init(enabled: Bool = Output.isTerminal(2)) {
-        self.enabled = enabled
-    }
-
-    func update(_ label: String, done: Int, total: Int) {
-        guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
-        lastDraw = now
-        let width = 30
-        let filled = total > 0 ? min(width, width * done / total) : 0
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(bar) \(done)/\(total)".utf8))
-        drawn = true
-    }
-
-    func finish() {
-        guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-        drawn = false
-    }
-}

@@ -112,4 +112,76 @@ import Testing
         #expect(result.stdout.contains("in 1 requests to text-embedding-3-small, about $0.0000 at $0.00002 per 1K tokens"))
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/codesearch/index"))
     }
+
+    /// Regression: a release binary crashed (SIGILL, a failed allocation of exabytes) or printed
+    /// two vectors for one input on most successful replies; the debug binary never did, so run
+    /// this suite against a release binary too (`CODESEARCH_BIN`, as scripts/test does).
+    @Test func fiftyEmbedsThroughServeGiveOneVectorPerInput() throws {
+        let (serve, base) = try startServe()
+        defer { serve.stop() }
+        let api = ["--provider", "openai", "--base-url", base, "--dimensions", "384"]
+        let env = ["OPENAI_API_KEY": "sk-local-test"]
+        let dir = FileManager.default.temporaryDirectory.path
+        let native = try CodesearchBinary.run(["embed", "one", "two words", "retry a failed upload"], in: dir)
+        let expected = try vectors(native.stdout)
+        #expect(expected.count == 3)
+        for run in 0..<50 {
+            let inputs = run % 2 == 0 ? ["one"] : ["one", "two words", "retry a failed upload"]
+            let result = try CodesearchBinary.run(["embed"] + api + inputs, in: dir, environment: env)
+            #expect(result.status == 0, "run \(run): \(result.stderr)")
+            let got = try vectors(result.stdout)
+            #expect(got.count == inputs.count, "run \(run): \(got.count) vectors for \(inputs.count) inputs")
+            for (vector, reference) in zip(got, expected) {
+                let distance = zip(vector, reference).map { abs($0 - $1) }.max() ?? 1
+                #expect(vector.count == 384 && distance < 1e-4, "run \(run): off by \(distance)")
+            }
+        }
+    }
+
+    /// One JSON array of numbers per line.
+    private func vectors(_ output: String) throws -> [[Double]] {
+        try output.split(separator: "\n").map { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Double] ?? []
+        }
+    }
+
+    /// Regression: an error body that echoed the key was cut before the key was redacted, so a
+    /// key that straddled the cut was printed almost whole, and landed in hooks.log.
+    @Test func aKeyEchoedAcrossTheCutNeverReachesTheHooksLog() throws {
+        let repo = try makeRepository()
+        let key = "sk-proj-" + String(repeating: "Zq7Xw2Lm9P", count: 16)  // 168 characters
+        let server = try LocalHTTPServer { _ in
+            LocalHTTPServer.Response(status: 400, headers: ["Content-Type": "text/plain"],
+                                     body: Data((String(repeating: "x", count: 300 - key.count / 2) + key).utf8))
+        }
+        defer { server.stop() }
+        let env = CodesearchBinary.environment([
+            "OPENAI_API_KEY": key, "CODESEARCH_PROVIDER": "openai", "CODESEARCH_DIMENSIONS": "384",
+            "OPENAI_BASE_URL": server.baseURL.absoluteString + "/v1",
+        ])
+        let direct = try CodesearchBinary.run(["index"], in: repo.path, environment: env)
+        #expect(direct.status == 2)
+        #expect(direct.stderr.contains("400"), "\(direct.stderr)")
+
+        _ = try CodesearchBinary.run(["hooks", "install"], in: repo.path)
+        try repo.write("more.py", "def more():\n    return 1\n")
+        try repo.git(["add", "-A"])
+        let commit = try TemporaryRepository.runCapturing("/usr/bin/git", ["commit", "-q", "-m", "more"],
+                                                          in: repo.path, environment: env)
+        #expect(commit.status == 0)
+        let logPath = repo.path + "/.git/codesearch/hooks.log"
+        let deadline = Date().addingTimeInterval(60)
+        var log = ""
+        while Date() < deadline {
+            log = (try? String(contentsOfFile: logPath, encoding: .isoLatin1)) ?? ""
+            if log.contains("400") { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(log.contains("400"), "hooks.log: \(log)")
+        let characters = Array(key)
+        for start in 0...(characters.count - 8) {
+            let piece = String(characters[start..<start + 8])
+            #expect(!direct.stderr.contains(piece) && !log.contains(piece), "a piece of the key: \(piece)")
+        }
+    }
 }
