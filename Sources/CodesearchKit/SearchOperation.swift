@@ -14,11 +14,14 @@ public struct SearchRequest: Sendable {
     /// Bring the index up to date with the working tree first (skipped with `--no-update`).
     public var update: Bool
     public var mode: SearchMode
+    /// The ranking stack's weights (`CODESEARCH_RANKING` overrides the defaults).
+    public var weights: RankingWeights
 
     public init(query: String, limit: Int = 10, languages: Set<String>? = nil,
                 pathFilter: (@Sendable (String) -> Bool)? = nil, minScore: Float = -1, update: Bool = true,
-                mode: SearchMode = .default) {
+                mode: SearchMode = .default, weights: RankingWeights = .default) {
         self.mode = mode
+        self.weights = weights
         self.query = query
         self.limit = limit
         self.languages = languages
@@ -76,7 +79,8 @@ extension Workspace {
         var results: [SearchResult] = []
         for (i, request) in requests.enumerated() {
             let options = RankOptions(limit: request.limit, languages: request.languages,
-                                      pathFilter: request.pathFilter, minScore: request.minScore)
+                                      pathFilter: request.pathFilter, minScore: request.minScore,
+                                      weights: request.weights)
             // BM25 needs no embedding: it runs here while the other core embeds the question.
             let lexical = i == 0 ? ranker.lexicalCandidates(text: request.query, mode: request.mode, options: options) : nil
             let query = i == 0 ? try await firstQuery.value

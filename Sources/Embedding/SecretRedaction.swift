@@ -23,7 +23,8 @@ enum SecretRedaction {
     private static let credentialPatterns = [
         #"(?i)(bearer)\s+[^\s"',;]+"#,
         #"(?i)(api[-_]?key"?\s*[:=]\s*"?)[^\s"',;]+"#,
-        #"(?i)(authorization"?\s*[:=]\s*"?)(?!bearer)[^\s"',;]+"#,
+        // A scheme word (`Basic`, `Token`) and the credential after it both go.
+        #"(?i)(authorization"?\s*[:=]\s*"?)(?!bearer)(?:[a-z]+\s+)?[^\s"',;]+"#,
     ]
 
     /// Marks every byte of `text` inside a window of `shortestFragment` bytes that is also a

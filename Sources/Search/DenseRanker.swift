@@ -18,9 +18,12 @@ public struct RankOptions: Sendable {
     /// Only paths this accepts (nil: all); the CLI passes a `--path` pattern's matcher.
     public var pathFilter: (@Sendable (String) -> Bool)?
     public var minScore: Float
+    /// The weights of the lexical and hybrid ranking stack.
+    public var weights: RankingWeights
 
     public init(limit: Int = 10, languages: Set<String>? = nil, pathFilter: (@Sendable (String) -> Bool)? = nil,
-                minScore: Float = -1) {
+                minScore: Float = -1, weights: RankingWeights = .default) {
+        self.weights = weights
         self.limit = limit
         self.languages = languages
         self.pathFilter = pathFilter

@@ -6,21 +6,16 @@ public enum SearchMode: String, CaseIterable, Sendable {
     case dense
     /// BM25 over identifier-aware terms and path components; needs no embedding.
     case lexical
-    /// Cosine plus BM25 normalised by the best BM25 of the query, minus path priors.
+    /// Cosine and BM25 fused, then the query-time ranking stack (`RankingStack`).
     case hybrid
 
     public static let `default` = SearchMode.hybrid
 }
 
-/// Ranks by dense, lexical or fused scores. Fusion is a weighted sum (cosine +
-/// weight × BM25 / best BM25) over the union of both rankings' top candidates;
-/// it measured better than reciprocal rank fusion and than BM25 as a tie-breaker
-/// (`Benchmarks/RESULTS-quality.md`).
+/// Ranks by dense, lexical or fused scores. Lexical and hybrid ranking go through
+/// the query-time ranking stack (`RankingStack`) over the union of both halves' best
+/// candidates and the units named what the question names; dense mode is plain cosine.
 public struct HybridRanker: Sendable {
-    public static let lexicalWeight: Float = 0.2
-    /// Candidates taken from each ranking before fusing.
-    public static let candidates = 100
-
     public let dense: DenseRanker
     public let lexical: LexicalRanker
     public var index: IndexFile { dense.index }
@@ -35,20 +30,13 @@ public struct HybridRanker: Sendable {
     public struct LexicalCandidates: Sendable {
         let text: String
         let hits: [SearchHit]
-        let best: Float
         let all: [Float]
     }
 
     public func lexicalCandidates(text: String, mode: SearchMode, options: RankOptions = RankOptions()) -> LexicalCandidates? {
-        guard options.limit > 0 else { return nil }
-        let count: Int
-        switch mode {
-        case .dense: return nil
-        case .lexical: count = options.limit
-        case .hybrid: count = Self.fusedCandidates(options)
-        }
-        let top = lexicalTop(text: text, options: options, count: count)
-        return LexicalCandidates(text: text, hits: top.hits, best: top.best, all: top.all)
+        guard options.limit > 0, mode != .dense else { return nil }
+        let top = lexicalTop(text: text, options: options, count: Self.candidates(options))
+        return LexicalCandidates(text: text, hits: top.hits, all: top.all)
     }
 
     /// `query` (the embedded question) may be nil in lexical mode. `lexical`, when given,
@@ -56,60 +44,43 @@ public struct HybridRanker: Sendable {
     public func rank(text: String, query: [Float]?, mode: SearchMode, options: RankOptions = RankOptions(),
                      lexical: LexicalCandidates? = nil) throws -> [SearchHit] {
         guard options.limit > 0 else { return [] }
+        if mode == .dense { return try dense.rank(query: query ?? [], options: options) }
         let lexical = lexical.flatMap { $0.text == text ? $0 : nil }
             ?? lexicalCandidates(text: text, mode: mode, options: options)
-        switch mode {
-        case .dense:
-            return try dense.rank(query: query ?? [], options: options)
-        case .lexical:
-            return (lexical?.hits ?? []).filter { $0.score >= options.minScore }
-        case .hybrid:
-            guard let query, let lexicalHits = lexical else { return [] }
+        let lexicalHits = lexical?.hits ?? [], all = lexical?.all ?? []
+        let stack = RankingStack(query: text, weights: options.weights)
+        var pool: [RankCandidate] = []
+        var seen = Set<String>()
+        let unit: [Float]?
+        if mode == .hybrid {
+            guard let query else { return [] }
+            unit = normalised(query)
             var wide = options
-            wide.limit = Self.fusedCandidates(options)
+            wide.limit = Self.candidates(options)
             wide.minScore = -1
-            let denseHits = try dense.rank(query: query, options: wide)
-            guard lexicalHits.best > 0 else {
-                return Array(rerank(denseHits.map { ($0, Float(0)) }, options: options))
+            for hit in try dense.rank(query: query, options: wide) where seen.insert("\(hit.row) \(hit.path)").inserted {
+                pool.append(RankCandidate(hit: hit, dense: hit.score, lexical: hit.row < all.count ? all[hit.row] : 0))
             }
-            var lex: [Int: Float] = [:]  // row → BM25
-            for hit in lexicalHits.hits { lex[hit.row] = hit.score }
-            var seen = Set<String>()
-            var pool: [(SearchHit, Float)] = []
-            for hit in denseHits where seen.insert("\(hit.row) \(hit.path)").inserted {
-                pool.append((hit, lexicalHits.all.isEmpty ? 0 : lexicalHits.all[hit.row]))
-            }
-            let unit = normalised(query)
-            for var hit in lexicalHits.hits where seen.insert("\(hit.row) \(hit.path)").inserted {
-                let bm25 = hit.score
-                hit.score = cosine(unit, row: hit.row)
-                pool.append((hit, bm25))
-            }
-            let weight = HybridRanker.lexicalWeight / lexicalHits.best
-            return Array(rerank(pool.map { ($0.0, $0.1 * weight) }, options: options))
+        } else {
+            unit = nil
         }
+        let named = DefinitionLookup(ranker: self).hits(named: stack.analysis.names, options: options)
+        for var hit in lexicalHits + named where seen.insert("\(hit.row) \(hit.path)").inserted {
+            let bm25 = hit.row < all.count ? all[hit.row] : 0
+            hit.score = 0
+            pool.append(RankCandidate(hit: hit, dense: unit.map { cosine($0, row: hit.row) }, lexical: bm25))
+        }
+        return stack.rank(pool, limit: options.limit, minScore: options.minScore)
     }
 
-    /// How many candidates each ranking gives the fusion: `candidates`, or more when more hits are asked for.
-    private static func fusedCandidates(_ options: RankOptions) -> Int { max(candidates, options.limit) }
-
-    /// Adds each candidate's lexical share and path prior to its cosine, best first.
-    private func rerank(_ pool: [(SearchHit, Float)], options: RankOptions) -> ArraySlice<SearchHit> {
-        let scored = pool.map { hit, lexical -> SearchHit in
-            var hit = hit
-            hit.score += lexical + PathPrior.adjustment(for: hit.path)
-            return hit
-        }
-        return scored.filter { $0.score >= options.minScore }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : ($0.path, $0.row) < ($1.path, $1.row) }
-            .prefix(options.limit)
-    }
+    /// How many candidates each half gives the stack: the weights' count, or more when more hits are asked for.
+    private static func candidates(_ options: RankOptions) -> Int { max(options.weights.candidates, options.limit) }
 
     /// The `count` best live functions by BM25, the best BM25 among them, and all rows' scores.
-    private func lexicalTop(text: String, options: RankOptions, count: Int) -> (hits: [SearchHit], best: Float, all: [Float]) {
+    private func lexicalTop(text: String, options: RankOptions, count: Int) -> (hits: [SearchHit], all: [Float]) {
         let files = dense.files
         let scores = lexical.scores(query: text, files: files)
-        guard !scores.isEmpty else { return ([], 0, []) }
+        guard !scores.isEmpty else { return ([], []) }
         var top = TopK(k: count)
         for (i, file) in files.enumerated() where !file.functions.isEmpty {
             if let languages = options.languages, !languages.contains(file.language) { continue }
@@ -122,7 +93,7 @@ public struct HybridRanker: Sendable {
             let row = item.id & 0xffff_ffff
             return SearchHit(path: files[item.id >> 32].path, function: index.function(at: row), score: item.score, row: row)
         }
-        return (hits, hits.first?.score ?? 0, scores)
+        return (hits, scores)
     }
 
     private func normalised(_ v: [Float]) -> [Float] {
@@ -130,7 +101,7 @@ public struct HybridRanker: Sendable {
         return norm > 0 ? v.map { $0 / norm } : v
     }
 
-    private func cosine(_ unit: [Float], row: Int) -> Float {
+    func cosine(_ unit: [Float], row: Int) -> Float {
         let v = index.vector(at: row)
         guard v.count == unit.count else { return 0 }
         var sum: Float = 0

@@ -22,7 +22,8 @@ struct SearchCommand: AsyncParsableCommand {
 
             line is the def/func line, 1-based; paths are relative to the repository root. \
             --vimgrep prints path:line:column:signature, one line per hit; --json prints \
-            JSON Lines, each {"type":...,"version":1,"data":{...}}.
+            JSON Lines, each {"type":...,"version":1,"data":{...}}; -l prints the files \
+            only, each once, at the rank of its best result, as rg -l does.
 
             Exits 0 when something was printed, 1 when nothing matched, 2 on error.
             """)
@@ -42,6 +43,10 @@ struct SearchCommand: AsyncParsableCommand {
                                             valueName: "file", visibility: .hidden))
     var queries: String?
 
+    @Flag(name: [.customShort("l"), .customLong("files-with-matches")], help: ArgumentHelp(
+        "Print the files, ranked by their best result, one per line (with --json: file messages)."))
+    var filesWithMatches = false
+
     @Option(name: .customLong("lang"), help: ArgumentHelp("Only this language (repeatable).", valueName: "language"))
     var languages: [String] = []
 
@@ -51,8 +56,19 @@ struct SearchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if SearchMode(rawValue: mode) == nil { throw ValidationError("--mode must be dense, lexical or hybrid") }
+        if filesWithMatches && output.vimgrep { throw ValidationError("-l and --vimgrep cannot be used together") }
         if queries != nil && !query.isEmpty { throw ValidationError("give a question or --queries, not both") }
         if queries == nil && query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
+    }
+
+    /// The ranking stack's weights: the defaults, or `CODESEARCH_RANKING="name=value,…"` over them.
+    static func rankingWeights() throws -> RankingWeights {
+        guard let text = ProcessInfo.processInfo.environment["CODESEARCH_RANKING"], !text.isEmpty else { return .default }
+        do {
+            return try RankingWeights.parse(text)
+        } catch {
+            throw ValidationError("CODESEARCH_RANKING: \(error)")
+        }
     }
 
     func run() async throws {
@@ -65,9 +81,11 @@ struct SearchCommand: AsyncParsableCommand {
         }
         let languageSet: Set<String>? = languages.isEmpty ? nil : Set(languages.map { $0.lowercased() })
         let questions = try queries.map(Self.readQuestions) ?? [query.joined(separator: " ")]
+        let weights = try Self.rankingWeights()
         let requests = questions.map {
-            SearchRequest(query: $0, limit: output.limit, languages: languageSet, pathFilter: pathFilter,
-                          minScore: output.minScore, update: !output.noUpdate, mode: SearchMode(rawValue: mode) ?? .default)
+            SearchRequest(query: $0, limit: filesWithMatches ? output.limit * FileList.unitsPerFile : output.limit, languages: languageSet, pathFilter: pathFilter,
+                          minScore: output.minScore, update: !output.noUpdate, mode: SearchMode(rawValue: mode) ?? .default,
+                          weights: weights)
         }
         let location = workspace.indexLocation(override: indexOptions.directory)
         let results = try await workspace.search(batch: requests, embedder: embedder, location: location)
@@ -81,6 +99,12 @@ struct SearchCommand: AsyncParsableCommand {
             return
         }
         UpdateNotes.print(results[0].update)
+        if filesWithMatches {
+            let files = FileList.bestPerFile(results[0].hits, limit: output.limit)
+            FileList.print(files, json: output.json)
+            if files.isEmpty { throw ExitCode(1) }
+            return
+        }
         try output.print(results[0].hits, in: workspace)
     }
 

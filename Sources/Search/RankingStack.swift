@@ -1,0 +1,125 @@
+/// One unit in the pool the stack ranks: its cosine to the question (nil without
+/// an embedding) and its BM25 (0 when no word matched).
+public struct RankCandidate: Sendable {
+    public var hit: SearchHit
+    public var dense: Float?
+    public var lexical: Float
+
+    public init(hit: SearchHit, dense: Float?, lexical: Float) {
+        self.hit = hit
+        self.dense = dense
+        self.lexical = lexical
+    }
+}
+
+/// The query-time ranking over the candidates of the dense and the lexical halves.
+/// Each step is one rule with one weight (`RankingWeights`), measured alone and
+/// together in `Benchmarks/RESULTS-quality.md`:
+///
+/// 1. fusion: min-max normalised cosine and BM25, weighted by the question's kind;
+/// 2. definition: a unit named what the question names comes first;
+/// 3. path: question words in the file's or its folder's name lift its units;
+/// 4. coherence: a file with many matching units lifts its best one;
+/// 5. priors: tests, examples, docs, benchmarks and vendored code step back,
+///    unless the question asks for them;
+/// 6. diversity: a file's later units decay, so the first results cover more files.
+///
+/// The score given back is the stack's score scaled so the best hit carries the best
+/// cosine of the pool: comparable across questions, so `--min-score` means the same
+/// for all (in lexical mode, where there is no cosine, the best hit scores 1).
+public struct RankingStack: Sendable {
+    public var weights: RankingWeights
+    public let analysis: QueryAnalysis
+
+    public init(query: String, weights: RankingWeights = .default) {
+        self.weights = weights
+        analysis = QueryAnalysis(query)
+    }
+
+    public func rank(_ pool: [RankCandidate], limit: Int, minScore: Float = -1) -> [SearchHit] {
+        guard !pool.isEmpty, limit > 0 else { return [] }
+        var scores = fused(pool)
+        let unit = max(scores.max() ?? 0, 1e-6)
+        for (i, candidate) in pool.enumerated() {
+            scores[i] += unit * (definitionBoost(candidate.hit) + pathBoost(candidate.hit.path))
+        }
+        addCoherence(pool, &scores, unit: unit)
+        if !analysis.asksForSecondaryCode {
+            for (i, candidate) in pool.enumerated() {
+                if let role = PathPrior.role(of: candidate.hit.path) { scores[i] *= weights.priors[role] ?? 1 }
+            }
+        }
+        let chosen = DiverseSelection.select(paths: pool.map(\.hit.path), scores: scores, limit: limit,
+                                             free: weights.diversityFree, decay: weights.diversityDecay)
+        guard let top = chosen.first?.score, top > 0 else { return [] }
+        let anchor = pool.compactMap(\.dense).max() ?? 1
+        return chosen.compactMap { choice -> SearchHit? in
+            var hit = pool[choice.index].hit
+            hit.score = choice.score / top * anchor
+            return hit.score >= minScore ? hit : nil
+        }
+    }
+
+    /// α × normalised cosine + (1 − α) × normalised BM25; α by the question's kind, 0 without cosines.
+    func fused(_ pool: [RankCandidate]) -> [Float] {
+        let cosines = pool.compactMap(\.dense)
+        let alpha: Float = cosines.count == pool.count
+            ? (analysis.kind == .symbol ? weights.alphaSymbol : weights.alphaLanguage) : 0
+        let low = cosines.min() ?? 0, high = cosines.max() ?? 0
+        let span = high - low > 1e-6 ? high - low : 1
+        let best = max(pool.map(\.lexical).max() ?? 0, 1e-6)
+        return pool.map { c in
+            let dense = c.dense.map { ($0 - low) / span } ?? 0
+            return alpha * dense + (1 - alpha) * c.lexical / best
+        }
+    }
+
+    /// In units of the best fused score: `definition` when the unit's name (or qualified
+    /// name) is one the question names, half for a name inside a sentence, times
+    /// `definitionFileName` when the file is named after it too.
+    func definitionBoost(_ hit: SearchHit) -> Float {
+        let span = hit.function.span
+        for name in analysis.names where RankingStack.names(span.name, span.qualifiedName, match: name) {
+            var boost = weights.definition * (analysis.kind == .symbol ? 1 : 0.5)
+            if PathWords.stemMatches(path: hit.path, name: name) { boost *= weights.definitionFileName }
+            return boost
+        }
+        return 0
+    }
+
+    /// `Session.send` matches the qualified name's tail, `send` the bare name; case is
+    /// ignored, so `field_validator` and `FieldValidator` stay apart but `httpadapter` does not.
+    static func names(_ name: String, _ qualified: String, match query: String) -> Bool {
+        let q = query.replacing("::", with: ".").lowercased()
+        if q.contains(".") {
+            let tail = qualified.lowercased()
+            return tail == q || tail.hasSuffix("." + q)
+        }
+        return name.lowercased() == q
+    }
+
+    /// In units of the best fused score: `path` times the share of the question's words
+    /// that the file's name or its folder's name carry (a question in words only).
+    func pathBoost(_ path: String) -> Float {
+        guard analysis.kind == .language, !analysis.pathWords.isEmpty, weights.path > 0 else { return 0 }
+        let parts = PathWords.parts(of: path)
+        let matched = analysis.pathWords.filter { word in parts.contains { PathWords.sameWord($0, word) } }.count
+        return weights.path * Float(matched) / Float(analysis.pathWords.count)
+    }
+
+    /// Lifts each file's best unit by `coherence` × unit × its file's summed scores over
+    /// the best file's sum.
+    func addCoherence(_ pool: [RankCandidate], _ scores: inout [Float], unit: Float) {
+        guard weights.coherence > 0 else { return }
+        var sums: [String: Float] = [:]
+        var best: [String: Int] = [:]
+        for (i, candidate) in pool.enumerated() {
+            let path = candidate.hit.path
+            sums[path, default: 0] += max(0, scores[i])
+            if let b = best[path], scores[b] >= scores[i] { continue }
+            best[path] = i
+        }
+        guard let top = sums.values.max(), top > 0 else { return }
+        for (path, i) in best { scores[i] += weights.coherence * unit * (sums[path] ?? 0) / top }
+    }
+}

@@ -1,0 +1,85 @@
+/// The weights of the hybrid ranking stack (`RankingStack`). The defaults were chosen
+/// on the tune half of the public benchmark's queries and checked on the held-out half
+/// and on the CodeSearchNet-style harness (`Benchmarks/RESULTS-quality.md`).
+///
+/// They can be changed without rebuilding, for measuring and for code bases unlike
+/// the ones measured: `CODESEARCH_RANKING="definition=2,test=0.5"` (see `parse`).
+public struct RankingWeights: Sendable, Equatable {
+    /// The dense share of the fused score for a question that is one identifier
+    /// (the lexical share is the rest): names are matched better by words.
+    public var alphaSymbol: Float = 0.3
+    /// The dense share for a question in words.
+    public var alphaLanguage: Float = 0.6
+    /// Added, in units of the best fused score, to a unit whose name is the identifier
+    /// the question names (half for an identifier inside a sentence).
+    public var definition: Float = 3
+    /// Extra factor on the definition boost when the file is named after the identifier too.
+    public var definitionFileName: Float = 1.5
+    /// Added, in units of the best fused score, times the share of the question's words
+    /// found in the file's name or its folder's.
+    public var path: Float = 1
+    /// Added to a file's best unit, in units of the best fused score, times the file's
+    /// summed candidate scores over the best file's sum: many weak matches make a file.
+    public var coherence: Float = 0.2
+    /// A file's units after the first `diversityFree` lose this factor each, so the
+    /// first results cover more files.
+    public var diversityDecay: Float = 0.5
+    public var diversityFree: Int = 1
+    /// Candidates taken from each of the dense and the lexical ranking.
+    public var candidates: Int = 200
+    /// Factors on the fused score by the role of the file (1: no prior).
+    public var priors: [PathRole: Float] = [
+        .test: 0.3, .example: 0.3, .docs: 0.5, .benchmark: 0.3, .vendored: 0.3, .reexport: 0.5,
+    ]
+
+    public init() {}
+
+    public static let `default` = RankingWeights()
+
+    /// Weights from `name=value` pairs separated by commas, over the defaults. Names:
+    /// `alphaSymbol alphaLanguage definition definitionFileName path coherence
+    /// diversityDecay diversityFree candidates` and the roles `test example docs
+    /// benchmark vendored reexport`. Throws on an unknown name or a bad value.
+    public static func parse(_ text: String) throws(RankingWeightsError) -> RankingWeights {
+        var weights = RankingWeights()
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+            guard parts.count == 2, let value = Float(parts[1]), value.isFinite, value >= 0 else {
+                throw RankingWeightsError.badPair(String(pair))
+            }
+            try weights.set(parts[0], value)
+        }
+        return weights
+    }
+
+    private mutating func set(_ name: String, _ value: Float) throws(RankingWeightsError) {
+        if let role = PathRole(rawValue: name) {
+            priors[role] = value
+            return
+        }
+        switch name {
+        case "alphaSymbol": alphaSymbol = min(1, value)
+        case "alphaLanguage": alphaLanguage = min(1, value)
+        case "definition": definition = value
+        case "definitionFileName": definitionFileName = value
+        case "path": path = value
+        case "coherence": coherence = value
+        case "diversityDecay": diversityDecay = min(1, value)
+        case "diversityFree": diversityFree = max(1, Int(value))
+        case "candidates": candidates = max(10, min(10_000, Int(value)))
+        default: throw RankingWeightsError.unknownName(name)
+        }
+    }
+}
+
+public enum RankingWeightsError: Error, Equatable, CustomStringConvertible {
+    case badPair(String)
+    case unknownName(String)
+
+    public var description: String {
+        switch self {
+        case .badPair(let pair): return "'\(pair)' is not name=value with a value of 0 or more"
+        case .unknownName(let name): return "'\(name)' is not a ranking weight"
+        }
+    }
+}

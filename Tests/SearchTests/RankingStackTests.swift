@@ -1,0 +1,127 @@
+import Testing
+import Git
+import Index
+import Scanning
+@testable import Search
+
+/// Each rule of the ranking stack, on a hand-made pool: what it must do alone.
+@Suite struct RankingStackTests {
+    /// A candidate named `name` in `path` with the given cosine and BM25.
+    func candidate(_ path: String, _ name: String, dense: Float?, lexical: Float, row: Int,
+                   qualified: String? = nil) -> RankCandidate {
+        let span = FunctionSpan(name: name, qualifiedName: qualified ?? name, kind: .function, firstLine: 1,
+                                declarationLine: 1, declarationColumn: 1, lastLine: 2, signature: "def \(name)()",
+                                docFirstLine: nil, docLastLine: nil, byteStart: 0, byteEnd: 10)
+        let record = FunctionRecord(blobID: blobID(Array(path.utf8)), language: "python", span: span, textHash: UInt64(row))
+        return RankCandidate(hit: SearchHit(path: path, function: record, score: 0, row: row), dense: dense, lexical: lexical)
+    }
+
+    /// No rule but fusion.
+    var plain: RankingWeights {
+        var w = RankingWeights()
+        w.definition = 0; w.path = 0; w.coherence = 0; w.diversityDecay = 1
+        for role in PathRole.allCases { w.priors[role] = 1 }
+        return w
+    }
+
+    @Test func questionsAreClassifiedByShape() {
+        for symbol in ["HTTPAdapter", "field_validator", "Session.send", "Sinatra::Base", "_private", "URL"] {
+            #expect(QueryAnalysis(symbol).kind == .symbol, "\(symbol)")
+        }
+        for words in ["session", "retry failed uploads", "how does SessionManager retry"] {
+            #expect(QueryAnalysis(words).kind == .language, "\(words)")
+        }
+        #expect(QueryAnalysis("how does SessionManager retry a read_timeout").names == ["SessionManager", "read_timeout"])
+        #expect(QueryAnalysis("Session.send").names == ["Session.send", "send"])
+        #expect(QueryAnalysis("where are the tests for parsing").asksForSecondaryCode)
+        #expect(!QueryAnalysis("parse the header").asksForSecondaryCode)
+        #expect(QueryAnalysis("HTTP exception types").pathWords == ["exception", "http", "types"])
+    }
+
+    @Test func fusionWeighsTheHalvesByTheQuestionsKind() {
+        let pool = [candidate("a.py", "alpha", dense: 0.9, lexical: 1, row: 0),
+                    candidate("b.py", "beta", dense: 0.5, lexical: 10, row: 1)]
+        var w = plain
+        w.alphaLanguage = 0.9
+        #expect(RankingStack(query: "some words", weights: w).rank(pool, limit: 2).first?.path == "a.py")
+        w.alphaLanguage = 0.1
+        #expect(RankingStack(query: "some words", weights: w).rank(pool, limit: 2).first?.path == "b.py")
+    }
+
+    @Test func anExactDefinitionComesFirst() {
+        let pool = [candidate("src/client.py", "send_all", dense: 0.8, lexical: 9, row: 0),
+                    candidate("src/session.py", "send", dense: 0.5, lexical: 2, row: 1, qualified: "Session.send")]
+        #expect(RankingStack(query: "Session.send", weights: plain).rank(pool, limit: 2).first?.path == "src/client.py")
+        var w = plain
+        w.definition = 3
+        #expect(RankingStack(query: "Session.send", weights: w).rank(pool, limit: 2).first?.path == "src/session.py")
+        // Inside a sentence, a compound identifier names a definition too.
+        let named = [candidate("a.py", "other", dense: 0.8, lexical: 5, row: 0),
+                     candidate("b.py", "read_timeout", dense: 0.6, lexical: 4, row: 1)]
+        #expect(RankingStack(query: "where is read_timeout handled", weights: w).rank(named, limit: 2).first?.path == "b.py")
+    }
+
+    @Test func questionWordsInTheFileNameLiftItsUnits() {
+        // A weak third candidate sets the bottom of the min-max normalisation.
+        let pool = [candidate("aiohttp/client.py", "raise_for_status", dense: 0.7, lexical: 5, row: 0),
+                    candidate("aiohttp/web_exceptions.py", "HTTPNotFound", dense: 0.68, lexical: 4.8, row: 1),
+                    candidate("aiohttp/helpers.py", "noise", dense: 0.3, lexical: 0.5, row: 2)]
+        #expect(RankingStack(query: "HTTP exception types", weights: plain).rank(pool, limit: 2).first?.path == "aiohttp/client.py")
+        var w = plain
+        w.path = 1
+        #expect(RankingStack(query: "HTTP exception types", weights: w).rank(pool, limit: 2).first?.path == "aiohttp/web_exceptions.py")
+        #expect(PathWords.sameWord("dependencies", "dependency") && PathWords.sameWord("middlewares", "middleware"))
+        #expect(!PathWords.sameWord("set", "settings") && !PathWords.sameWord("read", "thread"))
+    }
+
+    @Test func aFileWithManyMatchesLiftsItsBestUnit() {
+        var pool = [candidate("one.py", "single", dense: 0.62, lexical: 5, row: 0),
+                    candidate("weak.py", "noise", dense: 0.3, lexical: 0.5, row: 9)]
+        for i in 1...5 { pool.append(candidate("many.py", "part\(i)", dense: 0.6, lexical: 4.8, row: i)) }
+        #expect(RankingStack(query: "some words", weights: plain).rank(pool, limit: 1).first?.path == "one.py")
+        var w = plain
+        w.coherence = 0.2
+        #expect(RankingStack(query: "some words", weights: w).rank(pool, limit: 1).first?.path == "many.py")
+    }
+
+    @Test func testsStepBackUnlessAskedFor() {
+        let pool = [candidate("tests/test_parser.py", "test_parse", dense: 0.8, lexical: 6, row: 0),
+                    candidate("parser/core_test.go", "TestParse", dense: 0.79, lexical: 6, row: 1),
+                    candidate("src/parser.py", "parse", dense: 0.7, lexical: 5, row: 2)]
+        var w = plain
+        w.priors[.test] = 0.3
+        #expect(RankingStack(query: "parse the input", weights: w).rank(pool, limit: 3).first?.path == "src/parser.py")
+        #expect(RankingStack(query: "tests of parsing", weights: w).rank(pool, limit: 3).first?.path == "tests/test_parser.py")
+        #expect(PathPrior.role(of: "_examples/basic/main.go") == .example && PathPrior.role(of: "docs/conf.py") == .docs)
+        #expect(PathPrior.role(of: "Sources/App/Latest.swift") == nil && PathPrior.role(of: "gin_test.go") == .test)
+    }
+
+    @Test func aFilesLaterUnitsDecaySoMoreFilesShow() {
+        var pool: [RankCandidate] = []
+        for i in 0..<4 { pool.append(candidate("big.py", "f\(i)", dense: 0.9 - Float(i) * 0.01, lexical: 5, row: i)) }
+        pool.append(candidate("other.py", "g", dense: 0.88, lexical: 5, row: 9))
+        #expect(RankingStack(query: "words", weights: plain).rank(pool, limit: 3).map(\.path) == ["big.py", "big.py", "big.py"])
+        var w = plain
+        w.diversityDecay = 0.5
+        w.diversityFree = 1
+        #expect(RankingStack(query: "words", weights: w).rank(pool, limit: 3).map(\.path) == ["big.py", "other.py", "big.py"])
+    }
+
+    @Test func theBestHitCarriesTheBestCosineSoMinScoreMeansTheSame() {
+        let pool = [candidate("a.py", "a", dense: 0.42, lexical: 3, row: 0),
+                    candidate("b.py", "b", dense: 0.30, lexical: 1, row: 1)]
+        let hits = RankingStack(query: "words", weights: plain).rank(pool, limit: 2)
+        #expect(abs(hits[0].score - 0.42) < 1e-6 && hits[1].score < hits[0].score)
+        #expect(RankingStack(query: "words", weights: plain).rank(pool, limit: 2, minScore: 0.5).isEmpty)
+        let lexicalOnly = pool.map { RankCandidate(hit: $0.hit, dense: nil, lexical: $0.lexical) }
+        #expect(RankingStack(query: "words", weights: plain).rank(lexicalOnly, limit: 2).first?.score == 1)
+    }
+
+    @Test func weightsParseAndRejectNonsense() throws {
+        let w = try RankingWeights.parse("definition=2, test=0.5,alphaLanguage=0.7")
+        #expect(w.definition == 2 && w.priors[.test] == 0.5 && w.alphaLanguage == 0.7)
+        #expect(throws: RankingWeightsError.unknownName("bogus")) { try RankingWeights.parse("bogus=1") }
+        #expect(throws: RankingWeightsError.badPair("test=-1")) { try RankingWeights.parse("test=-1") }
+        #expect(throws: RankingWeightsError.badPair("path")) { try RankingWeights.parse("path") }
+    }
+}
