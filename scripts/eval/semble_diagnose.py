@@ -69,7 +69,7 @@ def report_depth(queries, deep):
           ", ".join(f"{k}: {buckets[k]}" for k in ("1", "2-10", "11-50", "51-200", "not in 200")))
 
 
-def report_units(a, repos, queries, scores):
+def report_units(a, repos, queries, scores, deep_of):
     units, source = {}, {}
     for repo in repos:
         units[repo["name"]] = functions(a, repo)
@@ -105,6 +105,11 @@ def report_units(a, repos, queries, scores):
     print(f"units listed: {total} in {files} files")
     print(f"queries whose relevant files hold no unit: {len(no_unit)} (mean NDCG {bench.mean([s for _, s in no_unit]):.3f})"
           + "".join(f"\n    {q['repo']}: {q['query']!r} -> {', '.join(map(target_path, q['relevant']))}" for q, _ in no_unit))
+    ranks = Counter()
+    for q, _ in type_symbol:
+        rank = deep_rank(deep_of[(q["repo"], q["query"])], q["relevant"])
+        ranks["1" if rank == 1 else "2-10" if rank and rank <= 10 else "later"] += 1
+    print(f"type-symbol queries, relevant file's first unit at: " + ", ".join(f"{k} {ranks[k]}" for k in ("1", "2-10", "later")))
     print(f"symbol queries naming a type: {len(type_symbol)} (mean NDCG {bench.mean([s for _, s in type_symbol]):.3f}); "
           f"naming a function or other: {len(function_symbol)} (mean {bench.mean([s for _, s in function_symbol]):.3f})")
     return units
@@ -207,8 +212,14 @@ def report_simulations(queries, deep):
     go = [i for i, q in enumerate(queries) if q["language"] == "go"]
     aux_go = sum(1 for i in go for h in deep[i][:bench.K] if AUXILIARY.search(h["path"]))
     print(f"Go: {aux_go} of {len(go) * bench.K} first-10 slots on tests/examples/testdata")
-    print(f"hybrid as is {score(lambda r: r):.3f}; one unit per file {score(one_per_file):.3f}; "
-          f"tests/examples/docs dropped {score(no_auxiliary):.3f}; both {score(lambda r: one_per_file(no_auxiliary(r))):.3f}")
+    rules = [("as is", lambda r: r), ("one unit per file", one_per_file), ("tests/examples/docs dropped", no_auxiliary),
+             ("both", lambda r: one_per_file(no_auxiliary(r)))]
+    print("hybrid's first 200 reordered: " + "; ".join(f"{name} {score(rule):.3f}" for name, rule in rules))
+    for lang in sorted({q["language"] for q in queries}):
+        subset = [i for i, q in enumerate(queries) if q["language"] == lang]
+        print(f"  {lang}: " + "; ".join(
+            f"{name} {bench.mean([bench.ndcg10(rule(deep[i]), queries[i]['targets']) for i in subset]):.3f}"
+            for name, rule in rules))
 
 
 def main():
@@ -235,7 +246,8 @@ def main():
     print(f"hybrid NDCG@10 {bench.mean(scores):.3f} over {len(queries)} queries; "
           f"{sum(s == 0 for s in scores)} score 0, {sum(s < 0.5 for s in scores)} below 0.5")
     report_depth(queries, deep)
-    units = report_units(a, repos, queries, scores)
+    deep_of = {(q["repo"], q["query"]): r for q, r in zip(queries, deep)}
+    units = report_units(a, repos, queries, scores, deep_of)
     report_slots(queries, results["hybrid"], scores)
     report_fusion(queries, by_mode)
     report_file_names(queries, results["hybrid"], scores)
