@@ -135,7 +135,10 @@ def report_slots(queries, results, scores):
     for q, r in zip(queries, results):
         hit_paths = [h["path"] for h in r if any(bench.same_path(h["path"], target_path(t)) for t in q["targets"])]
         repeated += max(0, len(hit_paths) - len(set(hit_paths)))
-    print(f"slots on a target file already hit higher up (no gain): {repeated}")
+    multi = [(q, r) for q, r in zip(queries, results) if len(q["targets"]) > 1]
+    partial = sum(1 for q, r in multi if 0 < sum(bench.target_rank(r, t) is not None for t in q["targets"]) < len(q["targets"]))
+    print(f"slots on a target file already hit higher up (no gain): {repeated}; "
+          f"queries with several targets: {len(multi)}, some but not all of them in the first 10: {partial}")
 
 
 def report_fusion(queries, by_mode):
