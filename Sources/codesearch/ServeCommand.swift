@@ -16,10 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
             loopback address only. Prints the address on standard error; stops on Ctrl-C.
 
             Every request is bounded: a body over --max-body-size is refused (413) before it \
-            is read; headers over 32k are refused (431); a client that sends nothing for 10 \
-            seconds, has not sent its headers within 10 seconds, or its whole request within \
-            --request-timeout, is answered 408 and closed. At most --max-connections are \
-            served at once; further clients wait for a free one.
+            is read, headers over 32k (431), more texts than --max-inputs (400). A client that \
+            sends nothing for 10 seconds, has not sent its headers within 10 seconds (both at \
+            most --request-timeout), or its whole request within --request-timeout, is \
+            answered 408 and closed. At most --max-connections are served at once; further \
+            clients wait for a free one.
             """)
 
     @Option(name: .long, help: "The port (0: any free port).")

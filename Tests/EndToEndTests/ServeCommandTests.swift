@@ -58,6 +58,7 @@ import Testing
         (["--max-connections", "0"], "--max-connections must be at least 1"),
         (["--max-inputs", "0"], "--max-inputs must be at least 1"),
         (["--max-body-size", "lots"], "--max-body-size 'lots' is not a size like 16777216, 512k or 16m"),
+        (["--max-body-size", "99999999999999g"], "--max-body-size '99999999999999g' is not a size"),
         (["--request-timeout", "0"], "--request-timeout must be a positive number of seconds"),
     ])
     func badLimitsAreUsageErrors(flags: [String], message: String) throws {
