@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
+        .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: [

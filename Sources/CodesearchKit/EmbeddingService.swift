@@ -14,11 +14,15 @@ public final class EmbeddingService: @unchecked Sendable {
     private let embedder: BertEmbedder
     /// Requests are answered one at a time: the embedder already uses every core.
     private let lock = NSLock()
-    /// Most inputs in one request, as OpenAI's API allows.
-    public static let maxInputs = 2048
+    /// Most texts one request may hold (`codesearch serve --max-inputs`); the work of one
+    /// request holds the lock, so this bounds how long one client keeps the others waiting.
+    public let maxInputs: Int
+    /// OpenAI's own limit.
+    public static let defaultMaxInputs = 2048
 
-    public init(embedder: BertEmbedder) {
+    public init(embedder: BertEmbedder, maxInputs: Int = defaultMaxInputs) {
         self.embedder = embedder
+        self.maxInputs = max(1, maxInputs)
     }
 
     public var modelName: String { embedder.identity.model }
@@ -49,8 +53,9 @@ public final class EmbeddingService: @unchecked Sendable {
             return Self.error(400, "'input' must be a string or an array of strings (token arrays are not supported)",
                               type: "invalid_request_error")
         }
-        guard !inputs.isEmpty, inputs.count <= Self.maxInputs else {
-            return Self.error(400, "'input' must hold 1 to \(Self.maxInputs) texts", type: "invalid_request_error")
+        guard !inputs.isEmpty, inputs.count <= maxInputs else {
+            return Self.error(400, "'input' holds \(inputs.count) texts; this server takes 1 to \(maxInputs) per request"
+                              + " (codesearch serve --max-inputs)", type: "invalid_request_error")
         }
         lock.lock()
         let result = Result { try embedder.embedSynchronously(inputs) }
@@ -66,6 +71,11 @@ public final class EmbeddingService: @unchecked Sendable {
         }
         return .json(["object": "list", "data": data, "model": (body["model"] as? String) ?? modelName,
                       "usage": ["prompt_tokens": tokens, "total_tokens": tokens]])
+    }
+
+    /// A request the server's limits refused (too large, too slow, malformed), in OpenAI's error shape.
+    @Sendable public static func rejection(_ refusal: LoopbackHTTPError) -> LoopbackHTTPServer.Response {
+        error(refusal.status ?? 400, refusal.description, type: "invalid_request_error")
     }
 
     static func error(_ status: Int, _ message: String, type: String) -> LoopbackHTTPServer.Response {

@@ -182,7 +182,11 @@ public struct ConfigurationLoader: Sendable {
         let lower = text.lowercased()
         let multipliers: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
         if let last = lower.last, let multiplier = multipliers[last] {
-            return Int(lower.dropLast()).flatMap { $0 >= 0 ? $0 * multiplier : nil }
+            // An overflowing size is not a size (it trapped: `--max-body-size 99999999999999g`).
+            return Int(lower.dropLast()).flatMap { count in
+                let (bytes, overflow) = count.multipliedReportingOverflow(by: multiplier)
+                return count >= 0 && !overflow ? bytes : nil
+            }
         }
         return Int(lower).flatMap { $0 >= 0 ? $0 : nil }
     }

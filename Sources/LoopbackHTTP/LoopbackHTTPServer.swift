@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// A small HTTP/1.1 server bound to the loopback address only: one thread per
-/// connection, one request per connection (`Connection: close`), each answered by a
+/// connection, at most `Limits.maxConnections` of them, one request per connection
+/// (`Connection: close`) read within `Limits` (see `RequestReader`), each answered by a
 /// handler closure. `codesearch serve` runs on it, and the tests script it (with
 /// `recordRequests`, every request is kept for inspection).
 public final class LoopbackHTTPServer: @unchecked Sendable {
@@ -58,26 +59,45 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         return components.url ?? URL(fileURLWithPath: "/")
     }
 
+    /// The limits every connection is served under.
+    public let limits: Limits
+
     private let listener: Int32
     private let handler: @Sendable (Request) -> Response
+    private let rejection: @Sendable (LoopbackHTTPError) -> Response
     private let recordRequests: Bool
     private let lock = NSLock()
     private var received: [Request] = []
     private var sequence = 0
     private var stopped = false
     private let acceptDone = DispatchSemaphore(value: 0)
+    /// Connections being served; the accept loop waits while there are `limits.maxConnections`.
+    private let slots = NSCondition()
+    private var activeConnections = 0
 
     /// Starts listening on 127.0.0.1:`port` (0: a free port, see `port`); call `stop()` when done.
-    public init(port requestedPort: UInt16 = 0, recordRequests: Bool = true,
+    /// A request the limits refuse is answered with `rejection(error)` (default: the error's
+    /// status and message as plain text) and the connection closed.
+    public init(port requestedPort: UInt16 = 0, limits: Limits = Limits(), recordRequests: Bool = true,
+                rejection: @escaping @Sendable (LoopbackHTTPError) -> Response = LoopbackHTTPServer.plainRejection,
                 handler: @escaping @Sendable (Request) -> Response) throws {
+        self.limits = limits
         self.handler = handler
+        self.rejection = rejection
         self.recordRequests = recordRequests
+        (listener, port) = try Self.listen(on: requestedPort)
+        let thread = Thread { [self] in self.acceptLoop() }  // stop() ends it
+        thread.start()
+    }
+
+    /// A socket bound to 127.0.0.1:`requestedPort` and listening, and the port it got.
+    private static func listen(on requestedPort: UInt16) throws(LoopbackHTTPError) -> (Int32, Int) {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw POSIXError(.EIO) }
+        guard fd >= 0 else { throw .cannotListen(port: Int(requestedPort), reason: String(cString: strerror(errno))) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -89,19 +109,22 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            let code = POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE
+        #if canImport(Glibc)
+        let listening = bound == 0 && Glibc.listen(fd, 64) == 0
+        #else
+        let listening = bound == 0 && Darwin.listen(fd, 64) == 0
+        #endif
+        guard listening else {
+            let code = errno
             close(fd)
-            throw POSIXError(code)
+            if code == EADDRINUSE { throw .portInUse(port: Int(requestedPort)) }
+            throw .cannotListen(port: Int(requestedPort), reason: String(cString: strerror(code)))
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in self.acceptLoop() }  // stop() ends it
-        thread.start()
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// Requests received so far, in arrival order (empty unless `recordRequests`).
@@ -111,7 +134,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         return received
     }
 
-    /// Stops accepting and closes the listening socket. Idempotent.
+    /// Stops accepting and closes the listening socket; connections being served finish. Idempotent.
     public func stop() {
         lock.lock()
         let wasStopped = stopped
@@ -122,29 +145,67 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         close(listener)
     }
 
+    /// The default answer to a refused request: its status, and its message as plain text.
+    public static func plainRejection(_ error: LoopbackHTTPError) -> Response {
+        Response(status: error.status ?? 400, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                 body: Data((error.description + "\n").utf8))
+    }
+
     private var isStopped: Bool {
         lock.lock()
         defer { lock.unlock() }
         return stopped
     }
 
+    /// Accepts while a slot is free; at the cap, new connections wait in the kernel's queue.
     private func acceptLoop() {
         defer { acceptDone.signal() }
         while !isStopped {
+            guard waitForSlot() else { continue }
             var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 20) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
-            let thread = Thread { [self] in self.serve(connection) }
+            let acceptedAt = ContinuousClock.now
+            slots.lock()
+            activeConnections += 1
+            slots.unlock()
+            let thread = Thread { [self] in
+                defer { releaseSlot() }
+                self.serve(connection, acceptedAt: acceptedAt)
+            }
             thread.start()
         }
     }
 
-    private func serve(_ connection: Int32) {
+    /// True when fewer than `maxConnections` are being served; waits briefly (so `stop()` is seen) if not.
+    private func waitForSlot() -> Bool {
+        slots.lock()
+        defer { slots.unlock() }
+        if activeConnections >= limits.maxConnections { _ = slots.wait(until: Date(timeIntervalSinceNow: 0.02)) }
+        return activeConnections < limits.maxConnections
+    }
+
+    private func releaseSlot() {
+        slots.lock()
+        activeConnections -= 1
+        slots.signal()
+        slots.unlock()
+    }
+
+    private func serve(_ connection: Int32, acceptedAt: ContinuousClock.Instant) {
         defer { close(connection) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard var request = readRequest(connection) else { return }
+        let socket = ClientSocket(fd: connection, idleTimeout: limits.idleTimeout)
+        var reader = RequestReader(socket: socket, limits: limits, acceptedAt: acceptedAt)
+        var request: Request
+        do {
+            request = try reader.read()
+        } catch {
+            guard error.status != nil else { return }
+            send(rejection(error), on: socket)
+            socket.drainBeforeClose()
+            return
+        }
         lock.lock()
         request.sequence = sequence
         sequence += 1
@@ -152,65 +213,17 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         lock.unlock()
         let response = handler(request)
         if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
+        send(response, on: socket)
+    }
+
+    private func send(_ response: Response, on socket: ClientSocket) {
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         var headers = response.headers
         headers["Content-Length"] = String(response.body.count)
         headers["Connection"] = "close"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += "\r\n"
-        send(connection, Data(head.utf8) + response.body)
-    }
-
-    private func readRequest(_ connection: Int32) -> Request? {
-        var buffer = Data()
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let separator = Data("\r\n\r\n".utf8)
-        var headerEnd: Range<Data.Index>?
-        while headerEnd == nil {
-            let n = recv(connection, &chunk, chunk.count, 0)
-            guard n > 0 else { return nil }
-            buffer.append(contentsOf: chunk[0..<n])
-            headerEnd = buffer.range(of: separator)
-            if buffer.count > 1 << 20 && headerEnd == nil { return nil }
-        }
-        guard let headerEnd else { return nil }
-        let head = String(decoding: buffer[..<headerEnd.lowerBound], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
-                .trimmingCharacters(in: .whitespaces)
-        }
-        var body = Data(buffer[headerEnd.upperBound...])
-        let length = Int(headers["content-length"] ?? "0") ?? 0
-        while body.count < length {
-            let n = recv(connection, &chunk, chunk.count, 0)
-            guard n > 0 else { return nil }
-            body.append(contentsOf: chunk[0..<n])
-        }
-        return Request(method: String(requestLine[0]), target: String(requestLine[1]),
-                       headers: headers, body: body, sequence: 0)
-    }
-
-    private func send(_ connection: Int32, _ data: Data) {
-        data.withUnsafeBytes { raw in
-            guard var pointer = raw.baseAddress else { return }
-            var remaining = raw.count
-            while remaining > 0 {
-                // MSG_NOSIGNAL: a client that timed out and left must not kill the test run.
-                #if canImport(Glibc)
-                let n = Glibc.send(connection, pointer, remaining, Int32(MSG_NOSIGNAL))
-                #else
-                let n = Darwin.send(connection, pointer, remaining, 0)
-                #endif
-                if n <= 0 { return }
-                pointer += n
-                remaining -= n
-            }
-        }
+        socket.send(Array(head.utf8) + Array(response.body))
     }
 
     private static func reason(_ status: Int) -> String {
@@ -221,9 +234,12 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         case 403: return "Forbidden"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
-        case 413: return "Payload Too Large"
+        case 408: return "Request Timeout"
+        case 413: return "Content Too Large"
         case 429: return "Too Many Requests"
+        case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
         case 503: return "Service Unavailable"
         default: return "Status"
         }

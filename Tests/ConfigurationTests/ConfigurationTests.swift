@@ -60,6 +60,7 @@ import Testing
         #expect(warnings.count == 1)
         #expect(ConfigurationLoader.parseSize("2M") == 2 << 20)
         #expect(ConfigurationLoader.parseSize("-1") == nil)
+        #expect(ConfigurationLoader.parseSize("99999999999999g") == nil)  // overflowed and trapped
     }
 
     @Test func configFileSectionParsing() {
