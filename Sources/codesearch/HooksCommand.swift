@@ -102,7 +102,7 @@ struct HooksCommand: AsyncParsableCommand {
             let summaries = try await run.perform(makeEmbedder: { try await choice.makeEmbedder(for: workspace) }) { summary in
                 let stamp = ISO8601DateFormatter().string(from: Date())
                 Output.standard.line("\(stamp) \(hook): \(IndexSummaryReport.line(summary))")
-                for failure in summary.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
+                for failure in summary.failures { Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)") }
             }
             if summaries.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(2) }
         }
