@@ -43,47 +43,31 @@ public struct HookInstaller: Sendable {
     }
 
     /// Installs (or refreshes) our hook under each name; returns what each name is now.
+    /// Lines a user added around codesearch's block are kept; a hook whose block was
+    /// edited is left alone and reported (`CodesearchError.hookEdited`).
     @discardableResult
     public func install(_ names: [String] = HookInstaller.indexingHooks) throws -> [(String, HookState)] {
         try FileManager.default.createDirectory(atPath: hooksDirectory, withIntermediateDirectories: true)
         var result: [(String, HookState)] = []
         for name in names {
             let path = hooksDirectory + "/" + name
-            if state(of: name) == .foreign {
+            let script: String
+            switch ownership(of: name) {
+            case .foreign:
                 let chained = path + Self.chainedSuffix
                 if FileManager.default.fileExists(atPath: chained) {
                     throw CodesearchError.hookConflict(path: chained)
                 }
                 try FileManager.default.moveItem(atPath: path, toPath: chained)
+                script = self.script(name: name)
+            case .absent, .ours, .legacy:
+                script = self.script(name: name)
+            case let .oursWithUserLines(before, after):
+                script = before + block(name: name) + after
+            case .edited:
+                throw CodesearchError.hookEdited(path: path)
             }
-            let script = name == "pre-commit" ? preCommitScript() : indexingScript(name: name)
-            let temporary = path + ".codesearch-tmp"
-            try Data(script.utf8).write(to: URL(fileURLWithPath: temporary))
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary)
-            if rename(temporary, path) != 0 {
-                throw CodesearchError.io(path: path, reason: String(cString: strerror(errno)))
-            }
-            result.append((name, state(of: name)))
-        }
-        return result
-    }
-
-    /// Removes our hooks and restores any hook they chained; leaves others' hooks alone.
-    @discardableResult
-    public func uninstall(_ names: [String] = HookInstaller.indexingHooks + ["pre-commit"]) throws -> [(String, HookState)] {
-        var result: [(String, HookState)] = []
-        for name in names {
-            let path = hooksDirectory + "/" + name
-            switch state(of: name) {
-            case .installed:
-                try FileManager.default.removeItem(atPath: path)
-            case .installedChaining:
-                if rename(path + Self.chainedSuffix, path) != 0 {
-                    throw CodesearchError.io(path: path, reason: String(cString: strerror(errno)))
-                }
-            case .foreign, .absent:
-                break
-            }
+            try Self.replace(path, with: script, mode: Self.mode(of: path) ?? 0o755)
             result.append((name, state(of: name)))
         }
         return result
@@ -94,10 +78,31 @@ public struct HookInstaller: Sendable {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// The whole hook file as `install` first writes it.
+    func script(name: String) -> String {
+        "#!/bin/sh\n" + block(name: name)
+    }
+
+    /// codesearch's lines, between a begin marker that carries their digest and an end
+    /// marker, so `uninstall` can tell them from lines a user added, and see an edit.
+    func block(name: String) -> String {
+        let body = self.body(name: name)
+        return Self.beginMarker + Self.digest(body) + "\n" + body + "\n" + Self.endMarker + "\n"
+    }
+
+    /// What codesearch 0.1.0 wrote before the block had markers: recognised, never written.
+    func legacyScript(name: String) -> String {
+        "#!/bin/sh\n" + Self.marker + "\n" + body(name: name) + "\n"
+    }
+
+    /// The script without the shebang and markers, without a final newline.
+    private func body(name: String) -> String {
+        let text = name == Self.preCommitHook ? preCommitScript() : indexingScript(name: name)
+        return String(text.dropLast())
+    }
+
     private func chainPreamble(name: String) -> String {
         """
-        #!/bin/sh
-        \(Self.marker)
         # Installed by `codesearch hooks install`; `codesearch hooks uninstall` removes it
         # and puts back the hook it chained, if any.
         status=0

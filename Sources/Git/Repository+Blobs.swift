@@ -47,19 +47,35 @@ extension Repository: BlobSource {
 
     private func cleanedFileContents(path: String, root: String) throws -> [UInt8] {
         var filters: OpaquePointer?
-        try LibGit2.check(git_filter_list_load(&filters, handle, nil, path, GIT_FILTER_TO_ODB,
-                                               GIT_FILTER_DEFAULT.rawValue), "git_filter_list_load")
+        // The path's own bytes, which need not be UTF-8 (see `GitPath`).
+        try LibGit2.check(GitPath.withCString(path) {
+            git_filter_list_load(&filters, handle, nil, $0, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT.rawValue)
+        }, "git_filter_list_load")
         guard let filters else {
-            guard let data = FileManager.default.contents(atPath: root + "/" + path) else {
-                throw GitError.unreadable(path: path, reason: "no such file or permission denied")
-            }
-            return [UInt8](data)
+            return try Repository.readFile(root + "/" + path, reportedAs: path)
         }
         defer { git_filter_list_free(filters) }
         var buf = git_buf()
         defer { git_buf_dispose(&buf) }
-        try LibGit2.check(git_filter_list_apply_to_file(&buf, filters, handle, path), "git_filter_list_apply_to_file")
+        try LibGit2.check(GitPath.withCString(path) { git_filter_list_apply_to_file(&buf, filters, handle, $0) },
+                          "git_filter_list_apply_to_file")
         guard let ptr = buf.ptr, buf.size > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: ptr, count: buf.size))
+    }
+
+    /// The whole content of a file, opened by the path's original bytes.
+    private static func readFile(_ path: String, reportedAs name: String) throws -> [UInt8] {
+        let fd = GitPath.withCString(path) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw GitError.unreadable(path: name, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw GitError.unreadable(path: name, reason: String(cString: strerror(errno))) }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<n])
+        }
     }
 }

@@ -98,7 +98,7 @@ extension Repository {
             guard let e = git_index_get_byindex(index, i) else { continue }
             let stage = (Int(e.pointee.flags) & 0x3000) >> 12
             if stage != 0 { continue }
-            entries.append(SnapshotEntry(path: String(cString: e.pointee.path),
+            entries.append(SnapshotEntry(path: GitPath.decode(cString: e.pointee.path),
                                          blobID: e.pointee.id.blobID,
                                          mode: e.pointee.mode,
                                          size: Int(e.pointee.file_size)))
@@ -158,7 +158,7 @@ extension Repository {
                 guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
                 let mode = git_tree_entry_filemode(entry).rawValue
                 guard isRegularFileMode(mode) else { return 0 }
-                let path = String(cString: root) + String(cString: git_tree_entry_name(entry))
+                let path = GitPath.decode(cString: root) + GitPath.decode(cString: git_tree_entry_name(entry))
                 guard walk.admits(path) else { return 0 }
                 var size = 0
                 var type = GIT_OBJECT_INVALID

@@ -333,10 +333,10 @@ private final class TrackedWalk: @unchecked Sendable {
                     } else if let asPath, pathIsGitlink[asPath] {
                         return  // a submodule
                     } else {
-                        untracked.append(String(decoding: buffer, as: UTF8.self))
+                        untracked.append(GitPath.decode(buffer))
                     }
                 } else if asPath == nil {
-                    let path = String(decoding: buffer, as: UTF8.self)
+                    let path = GitPath.decode(buffer)
                     if isCandidate(path) { files.append(path) }
                 }
             }
@@ -431,7 +431,7 @@ extension Repository {
             }
 
             guard isNewPath, mayBeCandidate else { continue }  // not a candidate, or a conflict's later stages
-            let path = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+            let path = GitPath.decode(UnsafeBufferPointer(start: bytes, count: length))
             guard isCandidate(path) else { continue }
             candidates.append(i)
             candidatePaths.append(bytes)
@@ -604,7 +604,7 @@ extension Repository {
     /// The blob id of a working-tree file through git's filters, or nil (and a reason).
     private func hashFile(_ path: String, skipped: inout [(String, String)]) throws -> BlobID? {
         var oid = git_oid()
-        guard git_repository_hashfile(&oid, handle, path, GIT_OBJECT_BLOB, nil) == 0 else {
+        guard GitPath.withCString(path, { git_repository_hashfile(&oid, handle, $0, GIT_OBJECT_BLOB, nil) }) == 0 else {
             skipped.append((path, LibGit2.lastErrorMessage()))
             return nil
         }
@@ -614,7 +614,8 @@ extension Repository {
     /// `git_ignore_path_is_ignored`; a trailing slash asks about a directory.
     private func isIgnored(_ path: String) throws -> Bool {
         var ignored: Int32 = 0
-        try LibGit2.check(git_ignore_path_is_ignored(&ignored, handle, path), "git_ignore_path_is_ignored")
+        try LibGit2.check(GitPath.withCString(path) { git_ignore_path_is_ignored(&ignored, handle, $0) },
+                          "git_ignore_path_is_ignored")
         return ignored != 0
     }
 
@@ -635,13 +636,13 @@ extension Repository {
     /// A directory with a `.git` inside is another repository, never entered (as libgit2's status).
     private static func isNestedRepository(_ dir: String, rootFD: Int32) -> Bool {
         var st = stat()
-        return fstatat(rootFD, dir + "/.git", &st, AT_SYMLINK_NOFOLLOW) == 0
+        return GitPath.withCString(dir + "/.git") { fstatat(rootFD, $0, &st, AT_SYMLINK_NOFOLLOW) } == 0
     }
 
     private func addUntracked(_ path: String, rootFD: Int32, policy: StatPolicy, limit: Int,
                               into entries: inout [SnapshotEntry], skipped: inout [(String, String)]) throws {
         var st = stat()
-        guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+        guard GitPath.withCString(path, { fstatat(rootFD, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 else {
             if errno != ENOENT && errno != ENOTDIR { skipped.append((path, String(cString: strerror(errno)))) }
             return
         }
@@ -661,13 +662,13 @@ extension Repository {
     private func walkUntracked(_ dir: String, rootFD: Int32, reader: DirectoryReader, extensions: ExtensionFilter,
                                isCandidate: (String) -> Bool, policy: StatPolicy, limit: Int,
                                into entries: inout [SnapshotEntry], skipped: inout [(String, String)]) throws {
-        let fd = openat(rootFD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = GitPath.withCString(dir) { openat(rootFD, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) }
         guard fd >= 0 else { return }
         var found: [(String, UInt8)] = []
         _ = reader.forEachEntry(fd) { name, length, dType in
             let type = DirectoryReader.type(dType, of: name, in: fd)
             guard type == typeDirectory || (type == typeRegular && extensions.mayAdmit(name, length)) else { return }
-            found.append((String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self), type))
+            found.append((GitPath.decode(UnsafeBufferPointer(start: name, count: length)), type))
         }
         close(fd)
         for (name, type) in found {

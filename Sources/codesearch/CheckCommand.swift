@@ -56,12 +56,15 @@ struct CheckCommand: AsyncParsableCommand {
             DuplicateCheckRequest(threshold: threshold, update: !noUpdate, indexFile: indexFile), embedder: embedder,
             location: workspace.indexLocation(override: indexOptions.directory))
         for failure in (result.update?.failures ?? []) + result.failures {
-            Output.diagnostic("codesearch: \(failure.path): \(failure.message)")
+            Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
         }
+        let escape = Output.isTerminal(1)
         for f in result.findings {
-            Output.standard.line("\(f.stagedPath):\(f.staged.declarationLine): staged function \(f.staged.qualifiedName) "
-                                 + "closely resembles \(f.existingPath):\(f.existing.declarationLine) "
-                                 + "\(f.existing.qualifiedName) (\(String(format: "%.2f", f.score)))")
+            let stagedName = PrintableText.text(f.staged.qualifiedName, escaping: escape)
+            let existingName = PrintableText.text(f.existing.qualifiedName, escaping: escape)
+            Output.standard.line("\(PrintableText.path(f.stagedPath)):\(f.staged.declarationLine): staged function "
+                                 + "\(stagedName) closely resembles \(PrintableText.path(f.existingPath)):"
+                                 + "\(f.existing.declarationLine) \(existingName) (\(String(format: "%.2f", f.score)))")
         }
         if !result.findings.isEmpty && !warnOnly { throw ExitCode(1) }
     }

@@ -75,7 +75,8 @@ struct Codesearch: AsyncParsableCommand {
         } catch {
             Output.standard.flush()
             if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
+                Output.standard.line(fullMessage(for: error))
+                Output.standard.flush()
                 terminate(0)
             }
             var message = fullMessage(for: error).trimmingCharacters(in: .whitespacesAndNewlines)

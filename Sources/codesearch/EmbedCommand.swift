@@ -47,7 +47,7 @@ struct EmbedCommand: AsyncParsableCommand {
             }
             if benchmark, let embedder = embedder as? BertEmbedder {
                 let report = try EmbedBenchmark.run(embedder, texts: input, loadSeconds: Date().timeIntervalSince(started))
-                print(report)
+                Output.standard.line("\(report)")
                 return
             }
             // Output buffers and flushes in 64 KiB writes, so 10,000 vectors never sit in memory as one string.

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Scanning
 
 /// Prints functions found in a file, ctags-like or as JSON Lines. Shared by
@@ -20,11 +21,17 @@ import Scanning
 ///
 /// `kind` is one of function, method, initializer, deinitializer, subscript, operator;
 /// `docFirstLine`/`docLastLine` are null without a doc comment or docstring;
-/// `declarationColumn` is a 1-based byte column; `byteEnd` is exclusive.
+/// `declarationColumn` is a 1-based byte column; `byteEnd` is exclusive. A path that is
+/// not valid UTF-8 has U+FFFD in `path` and its exact bytes in
+/// `"pathBytes":{"bytes":"<base64>"}` right after it, as ripgrep's JSON gives them.
+///
+/// In the line format a path with unusual bytes is quoted as `PrintableText.path` says,
+/// and names have their control characters escaped when `escapeText` (on a terminal).
 struct FunctionPrinter {
     enum Format { case lines, json }
 
     let format: Format
+    var escapeText = false
 
     /// The text for one file's functions, every line ending in a newline.
     func render(path: String, language: String, functions: [FunctionSpan]) -> String {
@@ -38,11 +45,13 @@ struct FunctionPrinter {
         out.reserveCapacity(out.count + functions.count * (format == .json ? 320 : 64))
         switch format {
         case .lines:
+            let shownPath = PrintableText.path(path)
             for f in functions {
-                out += Array("\(path):\(f.firstLine)-\(f.lastLine): \(f.qualifiedName)\n".utf8)
+                let name = PrintableText.text(f.qualifiedName, escaping: escapeText)
+                out += Array("\(shownPath):\(f.firstLine)-\(f.lastLine): \(name)\n".utf8)
             }
         case .json:
-            let quotedPath = Self.quoted(path)
+            let quotedPath = Self.pathFields(path)
             let quotedLanguage = Self.quoted(language)
             for f in functions {
                 Self.appendJSON(to: &out, path: quotedPath, language: quotedLanguage, function: f)
@@ -54,8 +63,19 @@ struct FunctionPrinter {
     /// One JSON Lines message, without the newline.
     static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
         var out: [UInt8] = []
-        appendJSON(to: &out, path: quoted(path), language: quoted(language), function: f)
+        appendJSON(to: &out, path: pathFields(path), language: quoted(language), function: f)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The value of `"path"`, followed by `,"pathBytes":{...}` for a path that is not UTF-8.
+    private static func pathFields(_ path: String) -> [UInt8] {
+        var out = quoted(GitPath.lossy(path))
+        if !GitPath.isValidUTF8(path) {
+            out += Array(#","pathBytes":{"bytes":""#.utf8)
+            out += Array(Data(GitPath.bytes(of: path)).base64EncodedString().utf8)
+            out += Array(#""}"#.utf8)
+        }
+        return out
     }
 
     /// Written by hand so keys come out in the documented order on every platform.

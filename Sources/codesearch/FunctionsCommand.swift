@@ -40,13 +40,15 @@ struct FunctionsCommand: AsyncParsableCommand {
         }
         let snapshot = Workspace.restrict(try workspace.snapshot(selection.kind), to: relative)
         let (files, failures) = workspace.functions(in: snapshot)
-        let printer = FunctionPrinter(format: json ? .json : .lines)
+        let printer = FunctionPrinter(format: json ? .json : .lines, escapeText: Output.isTerminal(1))
         var count = 0
         for file in files {
             Output.standard.write(printer.render(path: file.entry.path, language: file.language, functions: file.functions))
             count += file.functions.count
         }
-        for failure in failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
+        for failure in failures {
+            Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
+        }
         if !failures.isEmpty { throw ExitCode(2) }
         if count == 0 { throw ExitCode(1) }
     }

@@ -30,9 +30,13 @@ enum ColorChoice: String, CaseIterable {
 ///       line of the function
 ///       ...
 ///
-/// `line` is the `def`/`func` line, 1-based; paths are relative to the repository root.
+/// `line` is the `def`/`func` line, 1-based; paths are relative to the repository root,
+/// quoted as `PrintableText.path` says when they hold unusual bytes.
 struct StandardHitPrinter: HitPrinter {
     let color: Bool
+    /// Whether names and source lines have their control characters escaped: on a
+    /// terminal (or with colour forced on), where they would act rather than show.
+    var escapeText = false
     /// Lines of source shown under each hit.
     let contextLines: Int
 
@@ -42,8 +46,9 @@ struct StandardHitPrinter: HitPrinter {
 
     mutating func print(_ hit: SearchHit, in workspace: Workspace) {
         let span = hit.function.span
-        var text = paint(hit.path, "35") + ":" + paint(String(span.declarationLine), "32") + ": "
-        text += paint(span.qualifiedName, "1") + "  " + String(format: "%.3f", hit.score) + "\n"
+        var text = paint(PrintableText.path(hit.path), "35") + ":" + paint(String(span.declarationLine), "32") + ": "
+        text += paint(PrintableText.text(span.qualifiedName, escaping: escapeText), "1")
+        text += "  " + String(format: "%.3f", hit.score) + "\n"
         if contextLines > 0 {
             let last = min(span.lastLine, span.declarationLine + contextLines - 1)
             let lines = workspace.lines(of: hit, from: span.declarationLine, through: last)
@@ -51,7 +56,8 @@ struct StandardHitPrinter: HitPrinter {
             let indent = lines.filter { !$0.allSatisfy(\.isWhitespace) }
                 .map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
             for line in lines {
-                text += "    " + line.dropFirst(min(indent, line.prefix { $0 == " " || $0 == "\t" }.count)) + "\n"
+                let shown = String(line.dropFirst(min(indent, line.prefix { $0 == " " || $0 == "\t" }.count)))
+                text += "    " + PrintableText.text(shown, escaping: escapeText) + "\n"
             }
         }
         Output.standard.write(text)
@@ -60,11 +66,14 @@ struct StandardHitPrinter: HitPrinter {
     mutating func finish(hits: Int, in workspace: Workspace) {}
 }
 
-/// `--vimgrep`: `path:line:column:signature`, one line per hit, for quickfix lists.
+/// `--vimgrep`: `path:line:column:signature`, one line per hit, for quickfix lists. The
+/// path is quoted and the signature's control characters escaped, always, so one hit is
+/// always one line.
 struct VimgrepHitPrinter: HitPrinter {
     mutating func print(_ hit: SearchHit, in workspace: Workspace) {
         let span = hit.function.span
-        Output.standard.line("\(hit.path):\(span.declarationLine):\(span.declarationColumn):\(span.signature)")
+        let path = PrintableText.path(hit.path), signature = PrintableText.text(span.signature)
+        Output.standard.line("\(path):\(span.declarationLine):\(span.declarationColumn):\(signature)")
     }
 
     mutating func finish(hits: Int, in workspace: Workspace) {}
@@ -76,7 +85,9 @@ struct VimgrepHitPrinter: HitPrinter {
 /// - `hit`: `{"rank":1,"path":"a.py","line":12,"column":5,"endLine":30,"name":"load",
 ///   "qualifiedName":"Cache.load","kind":"method","language":"python",
 ///   "signature":"def load(self, key):","score":0.83,"blob":"<40 hex>"}`
-///   (`line` is the `def`/`func` line, `column` its 1-based byte column, both 1-based)
+///   (`line` is the `def`/`func` line, `column` its 1-based byte column, both 1-based;
+///   a path that is not valid UTF-8 has U+FFFD in `path` and its exact bytes in
+///   `"pathBytes":{"bytes":"<base64>"}` right after it)
 /// - `summary`: `{"hits":10}`, last.
 struct JSONHitPrinter: HitPrinter {
     static let version = 1
@@ -86,7 +97,7 @@ struct JSONHitPrinter: HitPrinter {
         rank += 1
         let s = hit.function.span
         var data: [(String, String)] = [("rank", "\(rank)")]
-        data.append(("path", JSONText.quoted(hit.path)))
+        data += JSONPath.fields(hit.path)
         data.append(("line", "\(s.declarationLine)"))
         data.append(("column", "\(s.declarationColumn)"))
         data.append(("endLine", "\(s.lastLine)"))
@@ -147,7 +158,8 @@ struct HitOutputOptions: ParsableArguments {
     func makePrinter() -> HitPrinter {
         if json { return JSONHitPrinter() }
         if vimgrep { return VimgrepHitPrinter() }
-        return StandardHitPrinter(color: ColorChoice(rawValue: color)?.enabled() ?? false, contextLines: context)
+        let colored = ColorChoice(rawValue: color)?.enabled() ?? false
+        return StandardHitPrinter(color: colored, escapeText: colored || Output.isTerminal(1), contextLines: context)
     }
 
     /// Prints the hits best first; exit status 1 when there are none.
@@ -169,6 +181,8 @@ enum UpdateNotes {
         if let reason = update.discardedIndex {
             Output.diagnostic("codesearch: note: the index was rebuilt: \(reason)")
         }
-        for failure in update.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
+        for failure in update.failures {
+            Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
+        }
     }
 }

@@ -13,7 +13,8 @@ struct HooksCommand: AsyncParsableCommand {
             .git/codesearch/hooks.log. The hooks go where git really looks for them \
             (core.hooksPath, the common git dir of a linked worktree). A hook that was \
             already there is renamed NAME.codesearch-chained and still runs first; \
-            uninstall puts it back byte for byte.
+            uninstall puts it back byte for byte. Lines you add to a hook outside \
+            codesearch's begin and end markers are kept by uninstall and install.
             """,
         subcommands: [Install.self, Uninstall.self, Status.self, Run.self])
 
@@ -68,9 +69,24 @@ struct HooksCommand: AsyncParsableCommand {
             abstract: "Remove the hooks and restore any hook they chained.")
         @OptionGroup var repositoryOptions: RepositoryOptions
 
+        /// Each hook's state, with a note under it when lines were kept or a file left
+        /// behind; exits 2 when a hook was left in place because its codesearch lines
+        /// were edited (the note says what to do).
         func run() async throws {
             let (installer, _) = try HooksCommand.installer(repositoryOptions)
-            HooksCommand.report(installer, try installer.uninstall())
+            let outcomes = try installer.uninstall()
+            var text = "hooks: \(installer.hooksDirectory)\n"
+            for outcome in outcomes {
+                text += "\(outcome.name): \(outcome.state.rawValue)\n"
+                for note in outcome.notes { text += "  note: \(note)\n" }
+            }
+            Output.standard.write(text)
+            let refused = outcomes.filter(\.refused).map(\.name)
+            if !refused.isEmpty {
+                Output.standard.flush()
+                Output.diagnostic("codesearch: error: left in place, see the notes above: " + refused.joined(separator: ", "))
+                throw ExitCode(2)
+            }
         }
     }
 
@@ -102,7 +118,7 @@ struct HooksCommand: AsyncParsableCommand {
             let summaries = try await run.perform(makeEmbedder: { try await choice.makeEmbedder(for: workspace) }) { summary in
                 let stamp = ISO8601DateFormatter().string(from: Date())
                 Output.standard.line("\(stamp) \(hook): \(IndexSummaryReport.line(summary))")
-                for failure in summary.failures { Output.diagnostic("codesearch: \(failure.path): \(failure.message)") }
+                for failure in summary.failures { Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)") }
             }
             if summaries.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(2) }
         }

@@ -149,7 +149,7 @@ enum IndexSummaryReport {
             Output.diagnostic("codesearch: warning: the old index was rebuilt: \(reason)")
         }
         for failure in s.failures {
-            Output.diagnostic("codesearch: \(failure.path): \(failure.message)")
+            Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
         }
         guard !quiet else { return }
         Output.standard.line(line(s))

@@ -26,7 +26,7 @@ struct ModelCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the models in the cache.")
         func run() async throws {
             let store = ModelStore()
-            for name in store.list() { print(name) }
+            for name in store.list() { Output.standard.line(name) }
         }
     }
 
@@ -36,7 +36,7 @@ struct ModelCommand: AsyncParsableCommand {
         var model: String?
 
         func run() async throws {
-            try await guarded { print(try ModelLocator(flag: model, userConfigValue: try Workspace.settings(flags: []).0.model).resolve().directory.path) }
+            try await guarded { Output.standard.line(try ModelLocator(flag: model, userConfigValue: try Workspace.settings(flags: []).0.model).resolve().directory.path) }
         }
     }
 
@@ -50,7 +50,7 @@ struct ModelCommand: AsyncParsableCommand {
             try await guarded {
                 let directory = try ModelLocator(flag: model, userConfigValue: try Workspace.settings(flags: []).0.model).resolve().directory
                 let report = try ModelStore().verify(directory)
-                print("""
+                Output.standard.line("""
                     ok \(report.directory.path)
                     files: \(report.files.joined(separator: " "))
                     weights: \(report.tensors) tensors, \(report.weightsType), \(report.layers) layers, \
@@ -87,7 +87,7 @@ struct ModelCommand: AsyncParsableCommand {
                 } else {
                     target = try await store.download(source)
                 }
-                print(target.path)
+                Output.standard.line(target.path)
             }
         }
     }

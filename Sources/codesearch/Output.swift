@@ -1,12 +1,20 @@
 import Foundation
 
-/// Buffered standard output that exits quietly when the reader goes away
-/// (`codesearch ... | head`), and one function for diagnostics on standard error.
+/// Buffered standard output, the one way results reach stdout, and one function for
+/// diagnostics on standard error.
+///
+/// A failed write is reported once (`codesearch: error writing output: No space left on
+/// device`) and ends the run with status 2, so `codesearch functions > /dev/full` never
+/// looks like a search that found nothing. A closed pipe (`codesearch ... | head`) ends the
+/// run quietly with status 0, as grep and ripgrep do: the reader has what it wanted.
 final class Output: @unchecked Sendable {
-    static let standard = Output()
+    static let standard = Output(fd: 1)
 
+    private let fd: Int32
     private var buffer: [UInt8] = []
     private let lock = NSLock()
+
+    init(fd: Int32) { self.fd = fd }
 
     /// SIGPIPE would kill the process with status 141; a closed pipe is not an error for a search tool.
     static func ignoreBrokenPipe() {
@@ -14,8 +22,13 @@ final class Output: @unchecked Sendable {
     }
 
     func write(_ text: String) {
+        write(bytes: Array(text.utf8))
+    }
+
+    /// Raw bytes, for output that is not text (a path git holds as non-UTF-8 bytes).
+    func write(bytes: [UInt8]) {
         lock.lock(); defer { lock.unlock() }
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flushLocked() }
     }
 
@@ -31,15 +44,22 @@ final class Output: @unchecked Sendable {
     private func flushLocked() {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                // EPIPE or any other failure to write results: stop quietly.
-                terminate(errno == EPIPE ? 0 : 2)
+                Self.writeFailed(errno)
             }
             offset += n
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends the run after a failed write to standard output: quietly for a closed pipe,
+    /// with the reason and status 2 otherwise.
+    static func writeFailed(_ code: Int32) -> Never {
+        if code == EPIPE { terminate(0) }
+        diagnostic("codesearch: error writing output: " + String(cString: strerror(code)))
+        terminate(2)
     }
 
     /// A line on standard error (diagnostics and progress never go to stdout).

@@ -75,7 +75,7 @@ struct FileScan {
 
     private func write(_ buffer: inout [UInt8]) {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        Output.standard.write(bytes: buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

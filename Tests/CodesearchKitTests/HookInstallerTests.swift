@@ -69,4 +69,40 @@ import Testing
     @Test func quotesPathsForTheShell() {
         #expect(HookInstaller.quote("/a b/it's") == "'/a b/it'\\''s'")
     }
+
+    /// Lines a user adds around codesearch's block survive a refresh and an uninstall;
+    /// an edit inside the block stops install rather than being overwritten.
+    @Test func userLinesSurviveInstallAndUninstall() throws {
+        let repo = try TemporaryRepository()
+        let installer = try installer(repo)
+        try installer.install()
+        let hook = installer.hooksDirectory + "/post-commit"
+        let ours = try String(contentsOfFile: hook, encoding: .utf8)
+        #expect(ours == installer.script(name: "post-commit"))
+        #expect(installer.ownership(of: "post-commit") == .ours)
+        let withUser = ours.replacingOccurrences(of: "#!/bin/sh\n", with: "#!/bin/sh\n# mine before\n") + "# mine after\n"
+        try Data(withUser.utf8).write(to: URL(fileURLWithPath: hook))
+
+        try installer.install()
+        #expect(try String(contentsOfFile: hook, encoding: .utf8) == withUser)
+        let outcomes = try installer.uninstall()
+        #expect(outcomes.first { $0.name == "post-commit" }?.refused == false)
+        #expect(try String(contentsOfFile: hook, encoding: .utf8) == "#!/bin/sh\n# mine before\n# mine after\n")
+
+        try Data(ours.replacingOccurrences(of: "status=0", with: "status=1").utf8).write(to: URL(fileURLWithPath: hook))
+        #expect(installer.ownership(of: "post-commit") == .edited)
+        #expect(throws: CodesearchError.hookEdited(path: hook)) { try installer.install(["post-commit"]) }
+    }
+
+    /// Hooks written before the block had markers are still recognised and removed.
+    @Test func legacyHookIsRemovedWhenUnchanged() throws {
+        let repo = try TemporaryRepository()
+        let installer = try installer(repo)
+        try FileManager.default.createDirectory(atPath: installer.hooksDirectory, withIntermediateDirectories: true)
+        let hook = installer.hooksDirectory + "/post-merge"
+        try Data(installer.legacyScript(name: "post-merge").utf8).write(to: URL(fileURLWithPath: hook))
+        #expect(installer.state(of: "post-merge") == .installed)
+        try installer.uninstall()
+        #expect(!FileManager.default.fileExists(atPath: hook))
+    }
 }

@@ -189,4 +189,71 @@ import Testing
         }
         #expect(current)
     }
+
+    /// Regression (issue 12 item 6): a line the user appended to an installed hook was
+    /// deleted with it.
+    @Test func uninstallKeepsLinesTheUserAdded() throws {
+        let repo = try makeRepository()
+        try codesearch(["hooks", "install"], in: repo)
+        let hook = repo.path + "/.git/hooks/post-checkout"
+        let installed = try String(contentsOfFile: hook, encoding: .utf8)
+        let userLine = "echo \"user hook ran\" >> .git/user-ran\n"
+        try Data((installed + userLine).utf8).write(to: URL(fileURLWithPath: hook))
+
+        let uninstall = try codesearch(["hooks", "uninstall"], in: repo)
+        #expect(uninstall.status == 0, "\(uninstall.stderr)")
+        #expect(uninstall.stdout.contains("""
+            post-checkout: not installed (another hook is there)
+              note: removed codesearch's lines and kept yours
+
+            """))
+        #expect(FileManager.default.contents(atPath: hook) == Data(("#!/bin/sh\n" + userLine).utf8))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/post-commit"))
+        // What is left is a working hook.
+        try repo.git(["checkout", "-q", "-b", "other"])
+        #expect(try String(contentsOfFile: repo.path + "/.git/user-ran", encoding: .utf8) == "user hook ran\n")
+    }
+
+    /// Regression (issue 12 item 6): an edit inside codesearch's own lines cannot be told
+    /// from codesearch's; the hook is left as it is and the command says so.
+    @Test func uninstallRefusesAHookWhoseCodesearchLinesWereEdited() throws {
+        let repo = try makeRepository()
+        try codesearch(["hooks", "install"], in: repo)
+        let hook = repo.path + "/.git/hooks/post-merge"
+        let edited = try String(contentsOfFile: hook, encoding: .utf8)
+            .replacingOccurrences(of: "status=0\n", with: "status=0\necho mine\n")
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: hook))
+
+        let uninstall = try codesearch(["hooks", "uninstall"], in: repo)
+        #expect(uninstall.status == 2)
+        #expect(uninstall.stdout.contains("post-merge: installed\n  note: left in place: the lines between"))
+        #expect(uninstall.stderr == "codesearch: error: left in place, see the notes above: post-merge\n")
+        #expect(FileManager.default.contents(atPath: hook) == Data(edited.utf8))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/post-commit"))
+    }
+
+    /// Regression (issue 12 item 6): when another tool replaced a hook that chained an
+    /// earlier one, uninstall left NAME.codesearch-chained behind without a word.
+    @Test func uninstallReportsAChainedHookItCannotPutBack() throws {
+        let repo = try makeRepository()
+        let hook = repo.path + "/.git/hooks/post-commit"
+        let original = "#!/bin/sh\necho original\n"
+        try Data(original.utf8).write(to: URL(fileURLWithPath: hook))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        try codesearch(["hooks", "install"], in: repo)
+        let replacement = "#!/bin/sh\necho another tool\n"
+        try Data(replacement.utf8).write(to: URL(fileURLWithPath: hook))
+
+        let uninstall = try codesearch(["hooks", "uninstall"], in: repo)
+        #expect(uninstall.status == 0, "\(uninstall.stderr)")
+        let chained = repo.path + "/.git/hooks/post-commit.codesearch-chained"
+        #expect(uninstall.stdout.contains("""
+            post-commit: not installed (another hook is there)
+              note: left \(chained): the hook codesearch chained; another program has replaced post-commit \
+            since, so it no longer runs; merge it into post-commit or delete it
+
+            """))
+        #expect(FileManager.default.contents(atPath: hook) == Data(replacement.utf8))
+        #expect(FileManager.default.contents(atPath: chained) == Data(original.utf8))
+    }
 }
