@@ -30,11 +30,15 @@ public struct RankOptions: Sendable {
 
 public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case dimensionMismatch(query: Int, index: Int)
+    /// A cosine beyond `DenseRanker.damagedScore`: a stored vector is not a unit vector.
+    case damagedVectors(path: String)
 
     public var description: String {
         switch self {
         case .dimensionMismatch(let query, let index):
             return "the query vector has \(query) dimensions but the index has \(index); re-index with the same embedder"
+        case .damagedVectors(let path):
+            return "index \(path) has damaged vectors (a similarity above 1); run `codesearch index` to repair it"
         }
     }
 }
@@ -44,6 +48,15 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
 public struct DenseRanker: Sendable {
     public let index: IndexFile
     public let files: [LiveFile]
+
+    /// The cosine of two unit vectors is at most 1; fp16 rounding adds far less than
+    /// 1/16. A score above this (or NaN) means a damaged vector, never a great match.
+    public static let damagedScore: Float = 1.0625
+
+    /// Throws `damagedVectors` unless `score` is a possible cosine.
+    func check(_ score: Float) throws {
+        if !(score <= Self.damagedScore) { throw SearchError.damagedVectors(path: index.path) }
+    }
 
     /// Reads the live snapshot once; reuse the ranker for several queries.
     public init(index: IndexFile) {
@@ -125,7 +138,10 @@ public struct DenseRanker: Sendable {
 
         var top = TopK(k: limit)
         for r in results { top.merge(r) }
-        return top.sorted().filter { $0.score >= minScore }.map { item in
+        // The best score is the largest: one comparison guards the whole ranking.
+        let ranked = top.sorted()
+        if let best = ranked.first { try check(best.score) }
+        return ranked.filter { $0.score >= minScore }.map { item in
             let file = files[item.id >> 32]
             let row = item.id & 0xffff_ffff
             return SearchHit(path: file.path, function: index.function(at: row), score: item.score, row: row)

@@ -83,6 +83,7 @@ public struct HybridRanker: Sendable {
             for var hit in lexicalHits.hits where seen.insert("\(hit.row) \(hit.path)").inserted {
                 let bm25 = hit.score
                 hit.score = cosine(unit, row: hit.row)
+                try dense.check(hit.score)
                 pool.append((hit, bm25))
             }
             let weight = HybridRanker.lexicalWeight / lexicalHits.best
