@@ -53,4 +53,18 @@ import Testing
         #expect(summary.outcome == .updated)
         #expect(FileManager.default.fileExists(atPath: nested.indexPath))
     }
+
+    @Test func unchangedIndexIsNotVerifiedAgain() async throws {
+        let f = try Fixture()
+        defer { f.dir.cleanup() }
+        let snapshot = makeSnapshot(files, source: f.source)
+        _ = try await f.run(snapshot)
+        // A stamp written in the clock tick of the file's mtime is not trusted (racy); an
+        // index written well before its verification is.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
+                                              ofItemAtPath: f.dir.location.indexPath)
+        #expect(!VerifiedStamp.holds(for: f.dir.location), "the file changed after its stamp")
+        #expect(try await f.run(snapshot).outcome == .upToDate)
+        #expect(VerifiedStamp.holds(for: f.dir.location), "a full verification leaves a stamp for the next no-op")
+    }
 }
