@@ -49,13 +49,13 @@ public struct DenseRanker: Sendable {
     public let index: IndexFile
     public let files: [LiveFile]
 
-    /// The cosine of two unit vectors is at most 1; fp16 rounding adds far less than
-    /// 1/16. A score above this (or NaN) means a damaged vector, never a great match.
+    /// The cosine of two unit vectors lies in [-1, 1]; fp16 rounding adds far less than
+    /// 1/16. A score beyond ±this (or NaN) means a damaged vector, never a great match.
     public static let damagedScore: Float = 1.0625
 
     /// Throws `damagedVectors` unless `score` is a possible cosine.
     func check(_ score: Float) throws {
-        if !(score <= Self.damagedScore) { throw SearchError.damagedVectors(path: index.path) }
+        if !(abs(score) <= Self.damagedScore) { throw SearchError.damagedVectors(path: index.path) }
     }
 
     /// Reads the live snapshot once; reuse the ranker for several queries.
@@ -99,10 +99,11 @@ public struct DenseRanker: Sendable {
         if bounds.last != spans.count { bounds.append(spans.count) }
 
         let chunkSpans = spans, chunkBounds = bounds
-        let results = index.withVectorBytes { vectors -> [TopK] in
+        let results = index.withVectorBytes { vectors -> [ChunkResult] in
             let matrix = UnsafeSendable(vectors.baseAddress!)
-            let work: @Sendable (Int) -> TopK = { c in
+            let work: @Sendable (Int) -> ChunkResult = { c in
                 var top = TopK(k: limit)
+                var damaged = false
                 var scores = [Float](repeating: 0, count: 256)
                 scaled.withUnsafeBufferPointer { q in
                     scores.withUnsafeMutableBufferPointer { out in
@@ -119,16 +120,19 @@ public struct DenseRanker: Sendable {
                                                                    rows: start..<end, scores: out.baseAddress!)
                                 }
                                 let threshold = max(minScore, top.threshold)
-                                for r in 0..<(end - start) where out[r] >= threshold {
+                                for r in 0..<(end - start) {
+                                    // Every row, not only the best: a damaged row may score -48025 and
+                                    // rank last, or NaN and not rank at all (one compare per 384 MACs).
+                                    if !(abs(out[r]) <= Self.damagedScore) { damaged = true }
                                     // id packs (file, row): rows < 2^32.
-                                    top.insert(score: out[r], id: s.file << 32 | (start + r))
+                                    if out[r] >= threshold { top.insert(score: out[r], id: s.file << 32 | (start + r)) }
                                 }
                                 start = end
                             }
                         }
                     }
                 }
-                return top
+                return ChunkResult(top: top, damaged: damaged)
             }
             if bounds.count - 1 == 1 { return [work(0)] }
             let box = ResultBox(count: bounds.count - 1)
@@ -136,12 +140,10 @@ public struct DenseRanker: Sendable {
             return box.values
         }
 
+        if results.contains(where: \.damaged) { throw SearchError.damagedVectors(path: index.path) }
         var top = TopK(k: limit)
-        for r in results { top.merge(r) }
-        // The best score is the largest: one comparison guards the whole ranking.
-        let ranked = top.sorted()
-        if let best = ranked.first { try check(best.score) }
-        return ranked.filter { $0.score >= minScore }.map { item in
+        for r in results { top.merge(r.top) }
+        return top.sorted().filter { $0.score >= minScore }.map { item in
             let file = files[item.id >> 32]
             let row = item.id & 0xffff_ffff
             return SearchHit(path: file.path, function: index.function(at: row), score: item.score, row: row)
@@ -156,10 +158,16 @@ private struct UnsafeSendable<T>: @unchecked Sendable {
 }
 
 /// Per-chunk results written from `concurrentPerform`.
+/// One chunk's best rows, and whether any row's score was impossible for unit vectors.
+private struct ChunkResult: Sendable {
+    var top: TopK
+    var damaged: Bool
+}
+
 private final class ResultBox: @unchecked Sendable {
-    private var slots: [TopK?]
+    private var slots: [ChunkResult?]
     private let queue = DispatchQueue(label: "codesearch.rank.results")
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: TopK) { queue.sync { slots[i] = value } }
-    var values: [TopK] { queue.sync { slots.compactMap { $0 } } }
+    func set(_ i: Int, _ value: ChunkResult) { queue.sync { slots[i] = value } }
+    var values: [ChunkResult] { queue.sync { slots.compactMap { $0 } } }
 }
