@@ -14,6 +14,9 @@ public struct IndexStatus: Sendable {
     public var pendingJournal: Bool
     /// The result of checking the vector section's checksum, when asked.
     public var verified: Result<Void, Error>?
+    /// The damage found by `IndexHealth` (checksums and vectors, checked again only when
+    /// the file changed since its last verification); `codesearch index` repairs it.
+    public var damage: String?
 }
 
 extension Workspace {
@@ -27,6 +30,11 @@ extension Workspace {
             let hash = Indexer.snapshotHash(of: current, extractor: ScannerExtractor(grammars: grammars))
             status.stale = !(meta.snapshot.complete && meta.snapshot.kind == .workingTree && meta.snapshot.hash == hash
                              && meta.grammarVersion == grammars.version)
+            do {
+                try IndexHealth.check(location)
+            } catch let error as IndexError where error.isUnreadableIndex {
+                status.damage = error.description
+            }
             if verify {
                 status.verified = Result { try IndexFile.open(path: location.indexPath).verify() }
             }

@@ -65,7 +65,7 @@ extension Workspace {
         if first.update {
             var options = indexerOptions
             options.ifIdle = true
-            summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
+            summary = try await updateBeforeQuery(embedder: embedder, location: location, options: options)
             if summary?.outcome == .busy
                 && (try? IndexMetadata.read(path: location.indexPath))?.identity != embedder.identity {
                 // Nothing usable to answer from yet (say, the first index is being built):

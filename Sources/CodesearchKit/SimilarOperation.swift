@@ -72,8 +72,8 @@ extension Workspace {
     public func similar(_ request: SimilarRequest, embedder: Embedder, location: IndexLocation) async throws -> SimilarResult {
         var summary: IndexSummary?
         if request.update {
-            summary = try await updateIndex(.workingTree, embedder: embedder, location: location,
-                                            options: IndexerOptions(ifIdle: true))
+            summary = try await updateBeforeQuery(embedder: embedder, location: location,
+                                                  options: IndexerOptions(ifIdle: true))
         }
         let index = try openIndex(location: location, embedder: embedder)
         guard let file = index.liveFiles().first(where: { $0.path == request.location.path }) else {

@@ -151,9 +151,12 @@ public final class IndexFile: @unchecked Sendable {
         }
     }
 
-    /// Checks the vector section's checksum (tens of MB: done by `status`, not by queries).
+    /// Checks the vector section's checksum and values (NaN, infinities and components
+    /// beyond ±1 are damage), and the lexicon's checksum: tens of MB, so done by `status`
+    /// and by the indexer when the file changed since its last verification (`VerifiedStamp`).
     public func verify() throws {
-        guard XXHash64.hash(vectors) == sections[.vectors]!.hash else {
+        guard XXHash64.hash(vectors) == sections[.vectors]!.hash,
+              VectorCheck.isPlausible(vectors, encoding: encoding) else {
             throw IndexError.corrupt(path: path, section: IndexFormat.Section.vectors.name)
         }
         if let s = sections[.lexicon], let lexicon, XXHash64.hash(lexicon.bytes) != s.hash {

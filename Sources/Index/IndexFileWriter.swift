@@ -23,6 +23,10 @@ enum IndexFileWriter {
             guard blob.vectorBytes.count == blob.functions.count * rowBytes else {
                 throw IndexError.badEmbedding("blob \(blob.key.id) has \(blob.vectorBytes.count) vector bytes for \(blob.functions.count) functions")
             }
+            // Readers treat such a row as damage: it is never written.
+            guard VectorCheck.isPlausible(blob.vectorBytes, encoding: contents.encoding) else {
+                throw IndexError.badEmbedding("blob \(blob.key.id) has a NaN, infinite or non-unit vector component")
+            }
             blobs.raw(blob.key.id.bytes)
             pool.write(blob.key.language, into: &blobs)
             blobs.u32(functionCount)
@@ -129,8 +133,10 @@ enum IndexFileWriter {
         }
         prefix.raw([UInt8](repeating: 0, count: offset - prefix.bytes.count))
 
+        // O_EXCL: the temporary file is created by this writer, never an existing one followed
+        // (a leftover of a dead writer with this pid was removed under the lock).
         let temporary = "\(path).tmp-\(getpid())"
-        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
+        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC)
         do {
             try SystemCall.writeAll(fd, prefix.bytes, path: temporary)
             for blob in contents.blobs where !blob.vectorBytes.isEmpty {

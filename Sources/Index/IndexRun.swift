@@ -18,6 +18,8 @@ struct IndexRun {
     var knownTexts: [UInt64: (blob: Int, row: Int)] = [:]
     /// Vectors of an index whose grammar differs (same embedder): reusable by text only.
     var foreignVectors: [UInt64: [UInt8]] = [:]
+    /// A damaged index's sound vector rows by blob (`IndexSalvage.byBlob`), same grammar only.
+    var salvagedBlobs: [BlobID: (count: Int, bytes: [UInt8])] = [:]
 
     init(indexer: Indexer, entries: [Indexer.SourceEntry]) {
         self.indexer = indexer
@@ -45,6 +47,13 @@ struct IndexRun {
         }
         previousHash = index.snapshot.hash
         for blob in index.contents() { add(blob) }
+    }
+
+    /// Takes what a damaged index still holds: vectors by text, and by blob when its
+    /// grammar (and so each blob's function order) is this run's.
+    mutating func salvage(_ salvage: IndexSalvage) {
+        foreignVectors.merge(salvage.byText) { kept, _ in kept }
+        if salvage.grammarVersion == indexer.extractor.grammarVersion { salvagedBlobs = salvage.byBlob }
     }
 
     mutating func add(_ blob: StoredBlob) {
@@ -118,12 +127,14 @@ struct IndexRun {
             summary.scannedBlobs += 1
             let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.functions(in: bytes, language: item.key.language)
             var blob = PendingBlob(key: item.key, functions: [], rows: [])
-            for span in spans {
+            let salvaged = salvagedBlobs[item.key.id].flatMap { $0.count == spans.count ? $0.bytes : nil }
+            for (i, span) in spans.enumerated() {
                 let text = EmbeddingText.text(for: span, in: bytes)
                 let textHash = EmbeddingText.hash(text)
                 blob.functions.append(StoredFunction(span: span, textHash: textHash,
                                                      bag: LexicalTerms.bag(for: span, in: bytes)))
-                if let vector = knownVector(textHash) {
+                if let vector = knownVector(textHash)
+                    ?? salvaged.map({ Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }) {
                     blob.rows.append(vector)
                     summary.reusedVectors += 1
                 } else {

@@ -56,18 +56,27 @@ public struct Indexer: Sendable {
         let entries = Indexer.sourceEntries(snapshot, extractor)
         let hash = Indexer.snapshotHash(snapshot, entries)
 
-        // The no-op path: one mmap and a hash comparison, no lock, no writes.
+        // The no-op path: two preads, a hash comparison and a stat of the index against
+        // `VerifiedStamp` (a full verification only when the file changed since the last),
+        // no lock, no writes but that stamp. Damage found here is repaired below.
+        var damage: IndexError?
         if let current = try? IndexMetadata.read(path: location.indexPath), isUpToDate(current, snapshot, hash) {
-            var s = IndexSummary(outcome: .upToDate)
-            s.files = entries.count
-            s.functions = current.liveFunctionCount
-            return finish(s)
+            do {
+                try IndexHealth.check(location)
+                var s = IndexSummary(outcome: .upToDate)
+                s.files = entries.count
+                s.functions = current.liveFunctionCount
+                return finish(s)
+            } catch let error as IndexError where error.isUnreadableIndex {
+                damage = error
+            }
         }
 
         if options.dryRun {
+            try IndexDirectory.checkOwnership(location)
             return finish(try await plan(snapshot: snapshot, hash: hash, entries: entries, source: source))
         }
-        try Indexer.makeDirectory(location.directory)
+        try IndexDirectory.prepare(location)
         let lock: IndexLock
         if options.ifIdle {
             guard let taken = try IndexLock.tryAcquire(path: location.lockPath) else {
@@ -78,25 +87,40 @@ public struct Indexer: Sendable {
             lock = try await IndexLock.acquire(path: location.lockPath)
         }
         defer { withExtendedLifetime(lock) {} }
+        // Checked again under the lock: a file may have appeared since.
+        try IndexDirectory.checkOwnership(location)
         removeStaleTemporaryFiles()
 
         var run = IndexRun(indexer: self, entries: entries)
         var summary = IndexSummary(outcome: .updated)
         summary.files = entries.count
+        damage = nil
         do {
             let current = try IndexFile.open(path: location.indexPath)
             if isUpToDate(current.metadata, snapshot, hash) {
+                // Another writer may have repaired it meanwhile; otherwise this throws the damage.
+                try IndexHealth.check(location)
                 summary.outcome = .upToDate
                 summary.functions = current.liveFunctionCount
                 return finish(summary)
             }
+            // Its vectors are carried into the new file: they must be sound (checked only
+            // when the file changed since its last verification).
+            if !VerifiedStamp.holds(for: location) { try current.verify() }
             run.load(current, summary: &summary)
         } catch let error as IndexError where error.isUnreadableIndex {
-            summary.discardedIndex = error.description
+            damage = error
         } catch IndexError.missing {
             // First run.
         }
+        if let damage {
+            // Keep every vector whose function-table row and vector section are still sound.
+            summary.discardedIndex = damage.description
+            run.salvage(IndexSalvage(path: location.indexPath, identity: embedder.identity, encoding: options.encoding))
+        }
         try await run.execute(snapshot: snapshot, hash: hash, source: source, summary: &summary)
+        // Written with every vector checked: stamped as verified.
+        if summary.outcome == .updated { VerifiedStamp.record(for: location) }
         return finish(summary)
     }
 
@@ -143,7 +167,7 @@ public struct Indexer: Sendable {
     /// it behind; holding the lock, no other writer can be using one.
     private func removeStaleTemporaryFiles() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: location.directory)) ?? []
-        for name in names where name.hasPrefix("index.tmp-") {
+        for name in names where IndexDirectory.isStaleTemporary(name: name, in: location.directory) {
             try? SystemCall.remove(location.directory + "/" + name)
         }
     }
@@ -163,12 +187,6 @@ public struct Indexer: Sendable {
             h.update(w.bytes)
         }
         return h.finalize()
-    }
-
-    static func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw IndexError.io(operation: "create directory", path: path, errno: errno)
-        }
     }
 
     /// The journal belongs to one (identity, grammar, encoding); anything else is discarded.

@@ -4,6 +4,8 @@ public struct IndexLocation: Sendable, Equatable {
     public var indexPath: String { directory + "/index" }
     public var lockPath: String { directory + "/index.lock" }
     public var journalPath: String { directory + "/index.journal" }
+    /// The stat data of the index as last fully verified (`VerifiedStamp`).
+    public var verifiedPath: String { directory + "/index.verified" }
 
     public init(directory: String) { self.directory = directory }
 }
@@ -78,9 +80,13 @@ public struct IndexSummary: Sendable {
         case cancelled
         /// A dry run: nothing was embedded or written.
         case planned
+        /// The update failed (`updateFailure` says why); a query answers from the index as it was.
+        case failed
     }
 
     public var outcome: Outcome
+    /// Why the update failed, for `failed`.
+    public var updateFailure: String?
     /// Source files in the snapshot (paths with a language).
     public var files = 0
     /// Functions in the live snapshot after the run.

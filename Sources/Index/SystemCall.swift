@@ -99,6 +99,26 @@ enum SystemCall {
         return Array(out[0..<done])
     }
 
+    /// The first `count` bytes of a file (fewer when it is shorter).
+    static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
+        let fd = try open(path, O_RDONLY | O_CLOEXEC)
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        try out.withUnsafeMutableBytes { buffer in
+            while done < count {
+                let n = read(fd, buffer.baseAddress! + done, count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IndexError.io(operation: "read", path: path, errno: errno)
+                }
+                if n == 0 { break }
+                done += n
+            }
+        }
+        return Array(out[0..<done])
+    }
+
     static func fsyncDirectory(of path: String) throws {
         let directory = parentDirectory(of: path)
         let fd = try open(directory, O_RDONLY | O_CLOEXEC)

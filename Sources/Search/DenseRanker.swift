@@ -33,11 +33,15 @@ public struct RankOptions: Sendable {
 
 public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case dimensionMismatch(query: Int, index: Int)
+    /// A cosine beyond `DenseRanker.damagedScore`: a stored vector is not a unit vector.
+    case damagedVectors(path: String)
 
     public var description: String {
         switch self {
         case .dimensionMismatch(let query, let index):
             return "the query vector has \(query) dimensions but the index has \(index); re-index with the same embedder"
+        case .damagedVectors(let path):
+            return "index \(path) has damaged vectors (a similarity above 1); run `codesearch index` to repair it"
         }
     }
 }
@@ -47,6 +51,15 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
 public struct DenseRanker: Sendable {
     public let index: IndexFile
     public let files: [LiveFile]
+
+    /// The cosine of two unit vectors lies in [-1, 1]; fp16 rounding adds far less than
+    /// 1/16. A score beyond ±this (or NaN) means a damaged vector, never a great match.
+    public static let damagedScore: Float = 1.0625
+
+    /// Throws `damagedVectors` unless `score` is a possible cosine.
+    func check(_ score: Float) throws {
+        if !(abs(score) <= Self.damagedScore) { throw SearchError.damagedVectors(path: index.path) }
+    }
 
     /// Reads the live snapshot once; reuse the ranker for several queries.
     public init(index: IndexFile) {
@@ -89,10 +102,11 @@ public struct DenseRanker: Sendable {
         if bounds.last != spans.count { bounds.append(spans.count) }
 
         let chunkSpans = spans, chunkBounds = bounds
-        let results = index.withVectorBytes { vectors -> [TopK] in
+        let results = index.withVectorBytes { vectors -> [ChunkResult] in
             let matrix = UnsafeSendable(vectors.baseAddress!)
-            let work: @Sendable (Int) -> TopK = { c in
+            let work: @Sendable (Int) -> ChunkResult = { c in
                 var top = TopK(k: limit)
+                var damaged = false
                 var scores = [Float](repeating: 0, count: 256)
                 scaled.withUnsafeBufferPointer { q in
                     scores.withUnsafeMutableBufferPointer { out in
@@ -109,16 +123,19 @@ public struct DenseRanker: Sendable {
                                                                    rows: start..<end, scores: out.baseAddress!)
                                 }
                                 let threshold = max(minScore, top.threshold)
-                                for r in 0..<(end - start) where out[r] >= threshold {
+                                for r in 0..<(end - start) {
+                                    // Every row, not only the best: a damaged row may score -48025 and
+                                    // rank last, or NaN and not rank at all (one compare per 384 MACs).
+                                    if !(abs(out[r]) <= Self.damagedScore) { damaged = true }
                                     // id packs (file, row): rows < 2^32.
-                                    top.insert(score: out[r], id: s.file << 32 | (start + r))
+                                    if out[r] >= threshold { top.insert(score: out[r], id: s.file << 32 | (start + r)) }
                                 }
                                 start = end
                             }
                         }
                     }
                 }
-                return top
+                return ChunkResult(top: top, damaged: damaged)
             }
             if bounds.count - 1 == 1 { return [work(0)] }
             let box = ResultBox(count: bounds.count - 1)
@@ -126,8 +143,9 @@ public struct DenseRanker: Sendable {
             return box.values
         }
 
+        if results.contains(where: \.damaged) { throw SearchError.damagedVectors(path: index.path) }
         var top = TopK(k: limit)
-        for r in results { top.merge(r) }
+        for r in results { top.merge(r.top) }
         return top.sorted().filter { $0.score >= minScore }.map { item in
             let file = files[item.id >> 32]
             let row = item.id & 0xffff_ffff
@@ -143,10 +161,16 @@ private struct UnsafeSendable<T>: @unchecked Sendable {
 }
 
 /// Per-chunk results written from `concurrentPerform`.
+/// One chunk's best rows, and whether any row's score was impossible for unit vectors.
+private struct ChunkResult: Sendable {
+    var top: TopK
+    var damaged: Bool
+}
+
 private final class ResultBox: @unchecked Sendable {
-    private var slots: [TopK?]
+    private var slots: [ChunkResult?]
     private let queue = DispatchQueue(label: "codesearch.rank.results")
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: TopK) { queue.sync { slots[i] = value } }
-    var values: [TopK] { queue.sync { slots.compactMap { $0 } } }
+    func set(_ i: Int, _ value: ChunkResult) { queue.sync { slots[i] = value } }
+    var values: [ChunkResult] { queue.sync { slots.compactMap { $0 } } }
 }

@@ -68,7 +68,9 @@ public struct HybridRanker: Sendable {
         for var hit in lexicalHits + named where seen.insert("\(hit.row) \(hit.path)").inserted {
             let bm25 = hit.row < all.count ? all[hit.row] : 0
             hit.score = 0
-            pool.append(RankCandidate(hit: hit, dense: unit.map { cosine($0, row: hit.row) }, lexical: bm25))
+            let cosine = unit.map { self.cosine($0, row: hit.row) }
+            if let cosine { try dense.check(cosine) }
+            pool.append(RankCandidate(hit: hit, dense: cosine, lexical: bm25))
         }
         return stack.rank(pool, limit: options.limit, minScore: options.minScore)
     }

@@ -178,6 +178,9 @@ enum UpdateNotes {
         if update.outcome == .busy {
             Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
         }
+        if update.outcome == .failed {
+            Output.diagnostic("codesearch: note: the index could not be brought up to date (\(update.updateFailure ?? "unknown error")); results are from the index as it was")
+        }
         if let reason = update.discardedIndex {
             Output.diagnostic("codesearch: note: the index was rebuilt: \(reason)")
         }

@@ -164,6 +164,8 @@ enum IndexSummaryReport {
             return "another indexer is running; nothing done"
         case .planned:
             return "dry run: \(s.plannedTexts.count) functions would be embedded"
+        case .failed:
+            return "not updated: \(s.updateFailure ?? "the update failed")"
         case .updated, .cancelled:
             var text = s.outcome == .cancelled ? "interrupted; kept for the next run: " : "indexed "
             text += "\(s.files) files, \(s.functions) functions: \(s.newBlobs) new blobs, "

@@ -8,10 +8,11 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show what the index holds and whether it is stale.",
         discussion: """
-            Reads only the index's header and metadata. Stale means the working tree \
+            Reads the index's header and metadata. Stale means the working tree \
             differs from the snapshot the index holds; `codesearch index` (or any search) \
-            brings it up to date. --verify also checks the vectors' checksum. Exits 0 \
-            when the index is usable, 2 when it is missing or damaged.
+            brings it up to date, and repairs a damaged one. Every checksum is checked again \
+            whenever the file changed since its last check; --verify checks them all \
+            regardless. Exits 0 when the index is usable, 2 when it is missing or damaged.
             """)
 
     @OptionGroup var repositoryOptions: RepositoryOptions
@@ -33,7 +34,11 @@ struct StatusCommand: AsyncParsableCommand {
         let id = meta.identity
         lines.append("snapshot: \(meta.snapshot.kind)" + (meta.snapshot.commitID.map { " at \($0.prefix(12))" } ?? "")
                      + (meta.snapshot.complete ? "" : " (incomplete)"))
-        lines.append("state: " + (status.stale ? "stale (the working tree has changed; run `codesearch index`)" : "current"))
+        if let damage = status.damage {
+            lines.append("state: damaged (\(damage)); run `codesearch index` to repair it")
+        } else {
+            lines.append("state: " + (status.stale ? "stale (the working tree has changed; run `codesearch index`)" : "current"))
+        }
         lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens")
         lines.append("files: \(meta.liveFileCount)")
         lines.append("functions: \(meta.liveFunctionCount) live, \(meta.functionCount) stored in \(meta.blobCount) blobs")
@@ -49,5 +54,6 @@ struct StatusCommand: AsyncParsableCommand {
         }
         Output.standard.write(lines.joined(separator: "\n") + "\n")
         if case .failure? = status.verified { throw ExitCode(2) }
+        if status.damage != nil { throw ExitCode(2) }
     }
 }

@@ -109,7 +109,8 @@ import Testing
                                     .futureVersion(path: "p", found: 2, supported: 1), .busy(path: "p")]
         for e in errors {
             #expect(e.description.first?.isLowercase == true)
-            #expect(e.description.contains("re-run") || e.description.contains("upgrade") || e.description.contains("try again"))
+            #expect(e.description.contains("re-run") || e.description.contains("upgrade") || e.description.contains("try again")
+                    || e.description.contains("move it away"))
         }
     }
 }

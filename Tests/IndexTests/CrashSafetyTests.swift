@@ -90,12 +90,12 @@ import Git
     @Test func noTemporaryFilesAreLeftBehind() async throws {
         let f = try Fixture()
         defer { f.dir.cleanup() }
-        // As if a writer had been killed before its rename.
+        // As if a writer had been killed before its rename (it writes the header first).
         try FileManager.default.createDirectory(atPath: f.dir.location.directory, withIntermediateDirectories: true)
-        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: f.dir.location.indexPath + ".tmp-99999"))
+        try Data(IndexFormat.magic + [1, 2, 3]).write(to: URL(fileURLWithPath: f.dir.location.indexPath + ".tmp-99999"))
         _ = try await f.run(makeSnapshot(files(), source: f.source))
         let names = try FileManager.default.contentsOfDirectory(atPath: f.dir.location.directory).sorted()
-        #expect(names == ["index", "index.lock"])
+        #expect(names == ["index", "index.lock", "index.verified"])
     }
 }
 
