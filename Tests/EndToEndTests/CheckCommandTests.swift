@@ -110,8 +110,8 @@ import Testing
         try repo.git(["add", "-A"])
         let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path)
         #expect(result.stdout == """
-            copy.py:1: staged function parse_duration closely resembles timeutil.py:1 parse_duration (1.00)
-            pkg/edited.py:1: staged function parse_duration_text closely resembles timeutil.py:1 parse_duration (0.96)
+            copy.py:1: staged function parse_duration closely resembles timeutil.py:1 parse_duration (1.00, structure 1.00)
+            pkg/edited.py:1: staged function parse_duration_text closely resembles timeutil.py:1 parse_duration (0.96, structure 1.00)
 
             """)
         #expect(result.status == 1)
@@ -153,7 +153,7 @@ import Testing
             """)
         try repo.git(["add", "copy.py"])
         let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path)
-        #expect(result.stdout == "copy.py:2: staged function Copy.get_content closely resembles manager.py:2 ContentManager.get_content (1.00)\n")
+        #expect(result.stdout == "copy.py:2: staged function Copy.get_content closely resembles manager.py:2 ContentManager.get_content (1.00, structure 1.00)\n")
         #expect(result.status == 1)
     }
 
