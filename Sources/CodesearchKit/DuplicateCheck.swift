@@ -11,6 +11,9 @@ public struct DuplicateFinding: Sendable, Equatable {
     public var existing: FunctionSpan
     /// Cosine similarity of the two functions' vectors.
     public var score: Float
+    /// Similarity of the two functions' code shape, names and literals aside
+    /// (`CloneFingerprint`); nil when either is shorter than the minimum.
+    public var structure: Float?
 }
 
 public struct DuplicateCheckRequest: Sendable {
@@ -21,13 +24,24 @@ public struct DuplicateCheckRequest: Sendable {
     /// Read the staging area from this index file instead of the repository's
     /// (a hook passes git's `GIT_INDEX_FILE`, set by `git commit -a` and `git commit PATH`).
     public var indexFile: String?
+    /// Also report pairs whose code shape is at least this similar, whatever their
+    /// cosine: copies with every name and literal changed; see docs/check-threshold.md.
+    public var structureThreshold: Float
+    /// Functions of fewer tokens are compared by cosine only.
+    public var structureMinimumTokens: Int
 
     public static let defaultThreshold: Float = 0.90
+    public static let defaultStructureThreshold: Float = 0.80
+    public static let defaultStructureMinimumTokens = 25
 
-    public init(threshold: Float = DuplicateCheckRequest.defaultThreshold, update: Bool = true, indexFile: String? = nil) {
+    public init(threshold: Float = DuplicateCheckRequest.defaultThreshold, update: Bool = true, indexFile: String? = nil,
+                structureThreshold: Float = DuplicateCheckRequest.defaultStructureThreshold,
+                structureMinimumTokens: Int = DuplicateCheckRequest.defaultStructureMinimumTokens) {
         self.threshold = threshold
         self.update = update
         self.indexFile = indexFile
+        self.structureThreshold = structureThreshold
+        self.structureMinimumTokens = structureMinimumTokens
     }
 }
 
@@ -95,12 +109,7 @@ extension Workspace {
                 }
             }
             try await rescoreUnderCandidateNames(changed, existing, existingVectors, &scores, embedder: embedder)
-            for (i, c) in changed.enumerated() {
-                for (j, score) in scores[i] where score >= request.threshold {
-                    findings.append(DuplicateFinding(stagedPath: c.path, staged: c.span, existingPath: existing[j].path,
-                                                     existing: existing[j].span, score: score))
-                }
-            }
+            findings = flagged(changed, existing, scores, request)
         }
         findings.sort {
             if $0.stagedPath != $1.stagedPath { return $0.stagedPath < $1.stagedPath }
@@ -114,6 +123,27 @@ extension Workspace {
 }
 
 extension Workspace {
+    /// The pairs at least `threshold` similar by cosine or `structureThreshold` by shape.
+    func flagged(_ changed: [ResolvedFunction], _ existing: [ResolvedFunction], _ scores: [[(Int, Float)]],
+                 _ request: DuplicateCheckRequest) -> [DuplicateFinding] {
+        var scorer = StructureScorer(workspace: self, minimumTokens: request.structureMinimumTokens)
+        let changedPrints = scorer.fingerprints(of: changed)
+        // HEAD's blobs are read only when some changed function is long enough to compare.
+        let existingPrints = changedPrints.contains { $0 != nil }
+            ? scorer.fingerprints(of: existing) : Array(repeating: nil, count: existing.count)
+        let structure = StructureScorer.structureScores(changedPrints, existingPrints, pairs: scores)
+        var findings: [DuplicateFinding] = []
+        for (i, c) in changed.enumerated() {
+            for (k, (j, score)) in scores[i].enumerated() {
+                let shape = structure[i][k]
+                guard score >= request.threshold || (shape ?? 0) >= request.structureThreshold else { continue }
+                findings.append(DuplicateFinding(stagedPath: c.path, staged: c.span, existingPath: existing[j].path,
+                                                 existing: existing[j].span, score: score, structure: shape))
+            }
+        }
+        return findings
+    }
+
     /// The embedded text starts with the qualified name, so a method copied into
     /// another type scores lower than its body deserves (0.80 for a short one). Each
     /// changed function's nearest candidates under another name are scored again with

@@ -64,6 +64,9 @@ final class CompiledGrammar: Sendable {
     let buckets: [[(bytes: [UInt8], id: Int32)]]
     let roles: [WordRole]
     let openBrace: Int32, closeBrace: Int32, semicolon: Int32, dot: Int32
+    /// `grammar.keywords` bucketed by first byte, apart from `buckets` so that the
+    /// structure layer's word ids are the same with or without them.
+    let keywordBuckets: [[[UInt8]]]
 
     init(_ g: Grammar) throws {
         grammar = g
@@ -163,7 +166,24 @@ final class CompiledGrammar: Sendable {
         openBrace = id("{"); closeBrace = id("}"); semicolon = id(";"); dot = id(".")
         self.buckets = buckets
         self.roles = roles
+        var keywordBuckets = [[[UInt8]]](repeating: [], count: 256)
+        for word in g.keywords ?? [] {
+            let bytes = Array(word.utf8)
+            if let first = bytes.first { keywordBuckets[Int(first)].append(bytes) }
+        }
+        self.keywordBuckets = keywordBuckets
         if g.definitions.isEmpty { throw fail("a grammar needs at least one definition keyword") }
+    }
+
+    /// Whether `b[start..<end]` is one of `grammar.keywords`.
+    func isKeyword(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let count = end - start
+        guard count > 0 else { return false }
+        outer: for entry in keywordBuckets[Int(b[start])] where entry.count == count {
+            for k in 1..<count where entry[k] != b[start + k] { continue outer }
+            return true
+        }
+        return false
     }
 
     /// The word id of `b[start..<end]`, or -1.

@@ -39,6 +39,10 @@
 ///   A directive line is invisible to the structure, and every branch is scanned
 ///   from the brace state at its `#if`, so a header duplicated across branches
 ///   cannot unbalance the rest of the file.
+/// - `keywords` (optional): the language's reserved words and built-in constants
+///   (`if`, `return`, `self`, `None`). Scanning ignores them; the clone fingerprint
+///   keeps them while it replaces every other identifier with one placeholder, so a
+///   copy with renamed names keeps its shape (`CloneFingerprint`).
 public struct Grammar: Codable, Sendable, Equatable {
     public enum BlockStyle: String, Codable, Sendable { case indentation, braces }
     public struct BlockComment: Codable, Sendable, Equatable {
@@ -126,4 +130,5 @@ public struct Grammar: Codable, Sendable, Equatable {
     public var reservedWords: [String]?
     public var header: Header
     public var conditionalCompilation: ConditionalCompilation?
+    public var keywords: [String]?
 }

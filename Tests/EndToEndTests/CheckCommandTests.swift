@@ -65,6 +65,36 @@ import Testing
 
         """
 
+    /// parse_duration with its name, parameter, every local and every literal changed:
+    /// the embedding sees new names (cosine 0.89 in issue 12), the code's shape is the same.
+    static let renamedCopy = """
+        def to_seconds(spec):
+            table = {"x": 7, "y": 70, "z": 7000}
+            acc = 1
+            digits = "0"
+            for c in spec:
+                if c.isdigit():
+                    digits += c
+                else:
+                    acc += int(digits) * table[c]
+                    digits = "?"
+            return acc
+
+        """
+
+    /// New code of about the same length and the same kind of statements.
+    static let unrelatedLoop = """
+        def render_rows(rows, padding):
+            width = max(len(r) for r in rows) + padding
+            lines = []
+            for row in rows:
+                if not row:
+                    continue
+                lines.append(row.ljust(width))
+            return "\\n".join(lines)
+
+        """
+
     private func makeRepository() throws -> TemporaryRepository {
         let repo = try TemporaryRepository()
         try repo.write("timeutil.py", Self.existing)
@@ -80,8 +110,8 @@ import Testing
         try repo.git(["add", "-A"])
         let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path)
         #expect(result.stdout == """
-            copy.py:1: staged function parse_duration closely resembles timeutil.py:1 parse_duration (1.00)
-            pkg/edited.py:1: staged function parse_duration_text closely resembles timeutil.py:1 parse_duration (0.96)
+            copy.py:1: staged function parse_duration closely resembles timeutil.py:1 parse_duration (1.00, structure 1.00)
+            pkg/edited.py:1: staged function parse_duration_text closely resembles timeutil.py:1 parse_duration (0.96, structure 1.00)
 
             """)
         #expect(result.status == 1)
@@ -123,8 +153,40 @@ import Testing
             """)
         try repo.git(["add", "copy.py"])
         let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path)
-        #expect(result.stdout == "copy.py:2: staged function Copy.get_content closely resembles manager.py:2 ContentManager.get_content (1.00)\n")
+        #expect(result.stdout == "copy.py:2: staged function Copy.get_content closely resembles manager.py:2 ContentManager.get_content (1.00, structure 1.00)\n")
         #expect(result.status == 1)
+    }
+
+    /// Regression (issue 12 item 8): a copy with every name and literal changed scored
+    /// 0.89 by cosine and passed; its code shape is the original's.
+    @Test func aCopyWithEveryNameAndLiteralChangedIsReported() throws {
+        let repo = try makeRepository()
+        try repo.write("seconds.py", Self.renamedCopy)
+        try repo.write("rows.py", Self.unrelatedLoop)
+        try repo.git(["add", "-A"])
+        let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path)
+        #expect(result.stdout.hasPrefix("seconds.py:1: staged function to_seconds closely resembles timeutil.py:1 parse_duration ("))
+        #expect(result.stdout.hasSuffix(", structure 1.00)\n"))
+        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.status == 1)
+
+        // The structure signal alone found it, and its own threshold governs it.
+        let strict = try CodesearchBinary.run(["check", "--staged", "--structure-threshold", "1", "--threshold", "0.999"],
+                                              in: repo.path)
+        #expect(strict.stdout == result.stdout)
+        let off = try CodesearchBinary.run(["check", "--staged", "--structure-min-tokens", "1000", "--threshold", "0.999"],
+                                           in: repo.path)
+        #expect(off.stdout == "")
+        #expect(off.status == 0)
+    }
+
+    @Test func badStructureOptionsAreUsageErrors() throws {
+        let repo = try makeRepository()
+        for args in [["--structure-threshold", "0"], ["--structure-threshold", "1.5"], ["--structure-min-tokens", "0"]] {
+            let result = try CodesearchBinary.run(["check", "--staged"] + args, in: repo.path)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--structure-"))
+        }
     }
 
     @Test func silentOnAnUnrelatedFunction() throws {
@@ -153,7 +215,10 @@ import Testing
         let repo = try makeRepository()
         try repo.write("pkg/edited.py", Self.lightlyEdited)
         try repo.git(["add", "-A"])
-        let strict = try CodesearchBinary.run(["check", "--staged", "--threshold", "0.999"], in: repo.path)
+        // The copy's shape is the original's: only a cosine threshold with the structure
+        // signal out of reach lets it pass.
+        let strict = try CodesearchBinary.run(["check", "--staged", "--threshold", "0.999", "--structure-min-tokens", "1000"],
+                                              in: repo.path)
         #expect(strict.stdout == "")
         #expect(strict.status == 0)
     }
