@@ -8,10 +8,15 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show what the index holds and whether it is stale.",
         discussion: """
-            Reads only the index's header and metadata. Stale means the working tree \
-            differs from the snapshot the index holds; `codesearch index` (or any search) \
-            brings it up to date. --verify also checks the vectors' checksum. Exits 0 \
-            when the index is usable, 2 when it is missing or damaged.
+            Reads only the index's header and metadata. Stale means the index holds \
+            something other than the working tree as this command selects it, and the \
+            state line says what: a changed working tree, another revision (index --rev), \
+            other --include/--exclude/--languages (these narrow what is indexed, so give \
+            status the ones the index was made with; search's --path and --lang only \
+            filter results), or other grammars. In a bare repository HEAD stands for the \
+            working tree. `codesearch index` (or any search) brings it up to date. \
+            --verify also checks the vectors' checksum. Exits 0 when the index is usable, \
+            2 when it is missing or damaged.
             """)
 
     @OptionGroup var repositoryOptions: RepositoryOptions
@@ -33,7 +38,7 @@ struct StatusCommand: AsyncParsableCommand {
         let id = meta.identity
         lines.append("snapshot: \(meta.snapshot.kind)" + (meta.snapshot.commitID.map { " at \($0.prefix(12))" } ?? "")
                      + (meta.snapshot.complete ? "" : " (incomplete)"))
-        lines.append("state: " + (status.stale ? "stale (the working tree has changed; run `codesearch index`)" : "current"))
+        lines.append("state: " + (status.staleReason.map { "stale (\($0); run `codesearch index`)" } ?? "current"))
         lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens")
         lines.append("files: \(meta.liveFileCount)")
         lines.append("functions: \(meta.liveFunctionCount) live, \(meta.functionCount) stored in \(meta.blobCount) blobs")
