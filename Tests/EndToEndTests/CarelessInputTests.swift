@@ -49,7 +49,7 @@ import Testing
 
     @Test func anUnknownLanguageInACommittedConfigIsAWarning() throws {
         let repo = try makeRepository()
-        try repo.write(".codesearch", "languages = pyhton\n")
+        try repo.write(".codesearch", "[codesearch]\n    languages = pyhton\n")
         try repo.commitAll("config")
         let result = try search(["upload"], in: repo)
         #expect(result.status == 1)
@@ -75,6 +75,18 @@ import Testing
 
         // A negative score is a fine threshold.
         #expect(try search(["--min-score", "-0.5", "upload"], in: repo).status == 0)
+    }
+
+    /// Files outside a sparse checkout's cone are not on disk: never indexed nor found.
+    @Test func filesOutsideTheSparseCheckoutAreNotFound() throws {
+        let repo = try makeRepository()
+        try repo.write("other/upload_again.py", "def upload_again(data):\n    return data\n")
+        try repo.commitAll("other")
+        try repo.git(["sparse-checkout", "set", "--cone", "net"])
+        let result = try search(["--vimgrep", "upload"], in: repo)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("net/upload.py:1:"))
+        #expect(!result.stdout.contains("other/"))
     }
 
     @Test func aRepositoryWithNothingToSearchSaysSo() throws {

@@ -46,7 +46,7 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("codesearch: error: model `all-MiniLM-L6-v2` not found"))
         #expect(result.stderr.contains("`codesearch model install sentence-transformers/all-MiniLM-L6-v2`"))
-        #expect(result.stderr.contains("--mode lexical needs no model"))
+        #expect(result.stderr.contains("`codesearch search --mode lexical` needs no model"))
         #expect(!result.stderr.contains("scripts/"))
     }
 

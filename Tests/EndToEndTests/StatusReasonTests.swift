@@ -68,10 +68,13 @@ import Testing
     }
 
     @Test func helpSaysWhichOptionsNarrowTheIndexAndWhichFilterResults() throws {
-        let status = try CodesearchBinary.run(["status", "--help"], in: NSTemporaryDirectory(), environment: env)
-        #expect(status.stdout.contains("search's --path and --lang only filter results"))
-        let search = try CodesearchBinary.run(["search", "--help"], in: NSTemporaryDirectory(), environment: env)
-        #expect(search.stdout.contains("Narrows the index itself"))
-        #expect(search.stdout.contains("the index is not narrowed"))
+        func help(_ command: String) throws -> String {
+            let result = try CodesearchBinary.run([command, "--help"], in: NSTemporaryDirectory(), environment: env)
+            return result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // unwrapped
+        }
+        #expect(try help("status").contains("search's --path and --lang only filter results"))
+        let search = try help("search")
+        #expect(search.contains("Index only these languages, comma-separated (e.g. python,swift). Narrows the index itself"))
+        #expect(search.contains("Only results in this language (repeatable); the index is not narrowed"))
     }
 }
