@@ -1,3 +1,4 @@
+import Configuration
 import Embedding
 import Git
 import Index
@@ -13,6 +14,8 @@ extension Workspace {
     public func updateIndex(_ kind: SnapshotKind, embedder: Embedder, location: IndexLocation,
                             options: IndexerOptions) async throws -> IndexSummary {
         let snapshot = try self.snapshot(kind)
+        var options = options
+        options.fileSelection = options.fileSelection ?? FileSelection(settings: settings).text
         let indexer = Indexer(location: location, extractor: ScannerExtractor(grammars: grammars),
                               embedder: embedder, options: options)
         var summary = try await indexer.update(snapshot: snapshot, source: repository)

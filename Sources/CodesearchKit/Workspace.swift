@@ -19,8 +19,12 @@ public struct Workspace: Sendable {
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
         let repository = try Repository.open(at: path ?? FileManager.default.currentDirectoryPath)
         let layers = try ConfigurationLoader.Layers.gather(repository: repository, environment: environment, flags: flags)
-        let (settings, warnings) = ConfigurationLoader().load(layers)
+        let (settings, loaderWarnings) = ConfigurationLoader().load(layers)
         let grammars = try GrammarRegistry(folders: settings.grammarDirectories.map { Workspace.expandTilde($0, environment) })
+        // A misspelt language would select nothing: refused when typed now, a warning from a file.
+        let languages = LanguageCheck(known: grammars.languages).problems(in: layers)
+        if !languages.errors.isEmpty { throw CodesearchError.usage(languages.errors.joined(separator: "; ")) }
+        let warnings = loaderWarnings + languages.warnings
         return Workspace(repository: repository, settings: settings, warnings: warnings, grammars: grammars)
     }
 

@@ -133,7 +133,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// Loads OpenBLAS if it is not yet loaded; a clear error when it cannot be.
     public func requireBLAS() throws {
         guard codesearch_blas_load() == 0 else {
-            throw EmbeddingError.unsupportedModel(path: modelDirectory.path, reason: String(cString: codesearch_blas_error()))
+            throw EmbeddingError.blasUnavailable(reason: String(cString: codesearch_blas_error()))
         }
     }
 

@@ -19,6 +19,8 @@ public enum EmbeddingError: Error, Equatable, CustomStringConvertible, Localized
     case modelNotFound(name: String, searched: [String])
     /// A download or install failed.
     case installFailed(source: String, reason: String)
+    /// OpenBLAS, which batches of texts need, cannot be loaded (the reason says what to install).
+    case blasUnavailable(reason: String)
 
     public var description: String {
         switch self {
@@ -36,10 +38,26 @@ public enum EmbeddingError: Error, Equatable, CustomStringConvertible, Localized
             return "\(path): unsupported model: \(reason); use a BERT-family sentence-transformers model"
         case .modelNotFound(let name, let searched):
             return "model `\(name)` not found (looked in: \(searched.joined(separator: ", "))); "
-                + "run scripts/install-model or `codesearch model install DIR|NAME`, or pass --model DIR"
+                + "install it with \(Self.installCommand(for: name)), or pass --model DIR; "
+                + "`codesearch search --mode lexical` needs no model"
         case .installFailed(let source, let reason):
             return "\(source): install failed: \(reason)"
+        case .blasUnavailable(let reason):
+            return reason
         }
+    }
+
+    /// The command that puts a missing model in the cache: a download for the default
+    /// model or a Hugging Face `owner/name`, else a copy of a folder the user has.
+    static func installCommand(for name: String) -> String {
+        if name == ModelLocator.defaultModelName {
+            return "`codesearch model install sentence-transformers/\(name)` (downloads it from Hugging Face)"
+        }
+        if name.contains("/") && !name.hasPrefix("/") && !name.hasPrefix(".") && !name.hasPrefix("~") {
+            return "`codesearch model install \(name)` (downloads it from Hugging Face)"
+        }
+        return "`codesearch model install DIR --name \(name)` (copies a model folder you have) "
+            + "or `codesearch model install OWNER/NAME` (downloads one)"
     }
 
     public var errorDescription: String? { description }

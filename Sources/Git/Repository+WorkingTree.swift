@@ -391,7 +391,7 @@ extension Repository {
         var candidatePaths: [UnsafePointer<UInt8>] = []
         var candidateNames: [String] = []
         var nameOffsets: [Int] = []
-        var next: [Int32] = []               // -2: skip-worktree, never looked at on disk
+        var next: [Int32] = []
         var lastDir = (start: UnsafePointer<UInt8>?.none, length: -1, id: 0)
 
         for (i, e) in index.entries.enumerated() {
@@ -437,12 +437,8 @@ extension Repository {
             candidatePaths.append(bytes)
             candidateNames.append(path)
             nameOffsets.append(slashAt + 1)
-            if e.skipWorktree && e.stage == 0 {
-                next.append(-2)
-            } else {
-                next.append(dirFirst[dirID])
-                dirFirst[dirID] = Int32(next.count - 1)
-            }
+            next.append(dirFirst[dirID])
+            dirFirst[dirID] = Int32(next.count - 1)
         }
 
         // 2. The walk of tracked directories.
@@ -477,11 +473,13 @@ extension Repository {
                     kept.append(SnapshotEntry(path: path, blobID: e.blobID, mode: e.mode, size: Int(e.size)))
                 }
             }
-            if next[c] == -2 {  // skip-worktree: git takes the index's word for it
-                keepIndexEntry()
+            let result = walk.results[c]
+            if e.skipWorktree && !conflicted {
+                // Outside a sparse checkout's cone the file is not on disk, so it is not part
+                // of the working tree; one that is there anyway git takes at the index's word.
+                if result == 0 { keepIndexEntry() } else { kept.append(nil) }
                 continue
             }
-            let result = walk.results[c]
             if result == -1 || result == ENOENT || result == ENOTDIR {  // deleted
                 kept.append(nil)
                 continue

@@ -87,6 +87,7 @@ enum IndexFileWriter {
         meta.u32(functionCount)
         meta.u32(contents.live.count)
         meta.u32(contents.live.reduce(0) { $0 + contents.blobs[$1.blob].functions.count })
+        if let selection = contents.fileSelection { meta.string(selection) }
 
         var vectorHash = XXHash64()
         var vectorLength = 0

@@ -8,7 +8,8 @@
 /// sections    each starts on a 64-byte boundary:
 ///   meta      embedder identity, grammar version, vector encoding,
 ///             generation, live snapshot kind/commit/hash/complete, counts
-///             (blobs, functions, live files, live functions)
+///             (blobs, functions, live files, live functions), then optionally the
+///             file selection (string; absent in files written before it existed)
 ///   strings   UTF-8 string pool, deduplicated; records refer to (offset, length)
 ///   blobs     blobCount × 40: id[20] | language (u32 off, u32 len)
 ///             | first function u32 | function count u32 | last-seen generation u32

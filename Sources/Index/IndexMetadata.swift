@@ -22,6 +22,9 @@ public struct IndexMetadata: Sendable, Equatable {
     /// Functions in the live snapshot (a blob at two paths counts twice).
     public var liveFunctionCount: Int
     public var fileSize: Int
+    /// Which files the settings admitted (`FileSelection.text`), opaque here; nil in an
+    /// index written before it was recorded. The last field, so older readers skip it.
+    public var fileSelection: String?
 
     /// Reads and checks the header and the metadata section only.
     public static func read(path: String) throws -> IndexMetadata {
@@ -80,6 +83,7 @@ public struct IndexMetadata: Sendable, Equatable {
         functionCount = try meta.int()
         liveFileCount = try meta.int()
         liveFunctionCount = try meta.int()
+        fileSelection = meta.remaining > 0 ? try meta.string() : nil
     }
 }
 

@@ -88,4 +88,6 @@ struct IndexContents {
     var blobs: [StoredBlob]
     /// Sorted by path; blob indexes refer to `blobs`.
     var live: [(path: String, blob: Int)]
+    /// Recorded in the metadata when known (see `IndexMetadata.fileSelection`).
+    var fileSelection: String? = nil
 }

@@ -236,7 +236,8 @@ struct IndexRun {
             identity: indexer.embedder.identity, grammarVersion: indexer.extractor.grammarVersion,
             encoding: indexer.options.encoding, generation: newGeneration,
             snapshot: LiveSnapshotInfo(kind: snapshot.kind, commitID: snapshot.commitID, hash: hash, complete: complete),
-            blobs: sorted, live: live.map { ($0.path, position[$0.key]!) })
+            blobs: sorted, live: live.map { ($0.path, position[$0.key]!) },
+            fileSelection: indexer.options.fileSelection)
         try IndexFileWriter.write(contents, to: indexer.location.indexPath)
     }
 

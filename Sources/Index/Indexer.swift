@@ -161,6 +161,7 @@ public struct Indexer: Sendable {
             && index.identity == embedder.identity && index.grammarVersion == extractor.grammarVersion
             && index.encoding == options.encoding && index.snapshot.complete && index.snapshot.hash == hash
             && !SystemCall.exists(location.journalPath)
+            && (options.fileSelection == nil || index.fileSelection == options.fileSelection)
     }
 
     /// A writer killed between creating and renaming its temporary file leaves

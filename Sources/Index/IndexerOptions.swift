@@ -51,6 +51,9 @@ public struct IndexerOptions: Sendable {
     /// Scan what is new and report what would be embedded (`IndexSummary.plannedTexts`),
     /// but embed nothing, take no lock and write nothing.
     public var dryRun = false
+    /// Which files the snapshot admits, recorded in the index for `status` (opaque here).
+    /// A different one makes the index out of date even when the snapshot hash is equal.
+    public var fileSelection: String?
 
     public init(batchSize: Int = 32, checkpointInterval: Duration = .seconds(2), ifIdle: Bool = false,
                 encoding: VectorEncoding = .float16,

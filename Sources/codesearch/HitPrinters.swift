@@ -1,5 +1,6 @@
 import ArgumentParser
 import CodesearchKit
+import Configuration
 import Foundation
 import Index
 import Search
@@ -128,10 +129,12 @@ enum JSONText {
 
 /// Output options shared by the commands that print ranked functions (`search`, `similar`).
 struct HitOutputOptions: ParsableArguments {
-    @Option(name: [.customShort("n"), .long], help: "How many results.")
+    // `.unconditional`: `-n -1` and `--min-score -0.2` take the value that follows, so a
+    // negative number is judged by `validate()` instead of being read as another option.
+    @Option(name: [.customShort("n"), .long], parsing: .unconditional, help: "How many results.")
     var limit = 10
 
-    @Option(name: .customLong("min-score"), help: "Only results scoring at least this.")
+    @Option(name: .customLong("min-score"), parsing: .unconditional, help: "Only results scoring at least this.")
     var minScore: Float = -1
 
     @Flag(name: .long, help: "Print JSON Lines.")
@@ -146,12 +149,14 @@ struct HitOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Colour: never, auto or always.", valueName: "when"))
     var color: String = "auto"
 
-    @Option(name: .long, help: "Lines of each function shown under it (default output only).")
+    @Option(name: .long, parsing: .unconditional, help: "Lines of each function shown under it (default output only).")
     var context = 3
 
     func validate() throws {
         if json && vimgrep { throw ValidationError("--json and --vimgrep cannot be used together") }
         if limit < 1 { throw ValidationError("-n must be at least 1") }
+        if !minScore.isFinite { throw ValidationError("--min-score must be a finite number, such as 0.3") }
+        if context < 0 { throw ValidationError("--context must be 0 or more") }
         if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
     }
 
@@ -187,5 +192,16 @@ enum UpdateNotes {
         for failure in update.failures {
             Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
         }
+    }
+
+    /// Says why a search found nothing when the index holds no file at all (exit 1 alone
+    /// would leave the user guessing): `codesearch: no Python, Swift or Go files in /repo`.
+    static func printNothingToSearch(_ index: IndexFile?, in workspace: Workspace) {
+        guard let index, index.liveFileCount == 0 else { return }
+        let selection = FileSelection(settings: workspace.settings)
+        let names = selection.languageNames(known: workspace.grammars.languages)
+        let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
+        Output.diagnostic("codesearch: no \(names) files in \(root)"
+                          + (selection.hasPatterns ? " that the --include/--exclude settings admit" : ""))
     }
 }

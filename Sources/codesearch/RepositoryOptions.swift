@@ -11,15 +11,17 @@ struct RepositoryOptions: ParsableArguments {
     var repository: String?
 
     @Option(name: .customLong("include"), help: ArgumentHelp(
-        "Only paths matching this gitignore-style pattern (repeatable).", valueName: "glob"))
+        "Index only paths matching this gitignore-style pattern (repeatable). Narrows the index itself; search's --path filters results instead.",
+        valueName: "glob"))
     var include: [String] = []
 
     @Option(name: .customLong("exclude"), help: ArgumentHelp(
-        "Never paths matching this pattern (repeatable).", valueName: "glob"))
+        "Never index paths matching this pattern (repeatable).", valueName: "glob"))
     var exclude: [String] = []
 
     @Option(name: .customLong("languages"), help: ArgumentHelp(
-        "Only these languages, comma-separated (e.g. python,swift).", valueName: "list"))
+        "Index only these languages, comma-separated (e.g. python,swift). Narrows the index itself; search's --lang filters results instead.",
+        valueName: "list"))
     var languages: String?
 
     @Option(name: .customLong("max-file-size"), help: ArgumentHelp(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Configuration
+import Embedding
 import Foundation
 import Index
 import Search
@@ -47,11 +48,13 @@ struct SearchCommand: AsyncParsableCommand {
         "Print the files, ranked by their best result, one per line (with --json: file messages)."))
     var filesWithMatches = false
 
-    @Option(name: .customLong("lang"), help: ArgumentHelp("Only this language (repeatable).", valueName: "language"))
+    @Option(name: .customLong("lang"), help: ArgumentHelp(
+        "Only results in this language (repeatable); the index is not narrowed (see --languages).", valueName: "language"))
     var languages: [String] = []
 
     @Option(name: .customLong("path"), help: ArgumentHelp(
-        "Only paths matching this gitignore-style pattern (repeatable).", valueName: "glob"))
+        "Only results whose path matches this gitignore-style pattern (repeatable); the index is not narrowed (see --include).",
+        valueName: "glob"))
     var paths: [String] = []
 
     func validate() throws {
@@ -73,21 +76,33 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
-        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
+        let location = workspace.indexLocation(override: indexOptions.directory)
+        let searchMode = SearchMode(rawValue: mode) ?? .default
+        var embedder: Embedder
+        var mayUpdate = true
+        if searchMode == .lexical {
+            // BM25 embeds nothing, so a missing model must not stop it.
+            let chosen = try await LexicalSearchEmbedder.choose(
+                settings: workspace.settings, existingIndex: try? IndexMetadata.read(path: location.indexPath))
+            (embedder, mayUpdate) = (chosen.embedder, chosen.mayUpdate)
+            if let note = chosen.note { Output.diagnostic("codesearch: note: \(note)") }
+            ProcessLifetime.keep(embedder)
+        } else {
+            embedder = try await embedderOptions.makeEmbedder(for: workspace)
+        }
         let patterns = paths.map(PathPattern.init)
         var pathFilter: (@Sendable (String) -> Bool)? = nil
         if !patterns.isEmpty {
             pathFilter = { path in patterns.contains { $0.matches(path) } }
         }
-        let languageSet: Set<String>? = languages.isEmpty ? nil : Set(languages.map { $0.lowercased() })
+        let languageSet = try Self.languageFilter(languages, known: workspace.grammars.languages)
         let questions = try queries.map(Self.readQuestions) ?? [query.joined(separator: " ")]
         let weights = try Self.rankingWeights()
         let requests = questions.map {
-            SearchRequest(query: $0, limit: filesWithMatches ? output.limit * FileList.unitsPerFile : output.limit, languages: languageSet, pathFilter: pathFilter,
-                          minScore: output.minScore, update: !output.noUpdate, mode: SearchMode(rawValue: mode) ?? .default,
-                          weights: weights)
+            SearchRequest(query: $0, limit: filesWithMatches ? output.limit * FileList.unitsPerFile : output.limit,
+                          languages: languageSet, pathFilter: pathFilter, minScore: output.minScore,
+                          update: mayUpdate && !output.noUpdate, mode: searchMode, weights: weights)
         }
-        let location = workspace.indexLocation(override: indexOptions.directory)
         let results = try await workspace.search(batch: requests, embedder: embedder, location: location)
         ProcessLifetime.keep(results)
         if queries != nil {
@@ -99,6 +114,7 @@ struct SearchCommand: AsyncParsableCommand {
             return
         }
         UpdateNotes.print(results[0].update)
+        if results[0].hits.isEmpty { UpdateNotes.printNothingToSearch(results[0].index, in: workspace) }
         if filesWithMatches {
             let files = FileList.bestPerFile(results[0].hits, limit: output.limit)
             FileList.print(files, json: output.json)
@@ -106,6 +122,18 @@ struct SearchCommand: AsyncParsableCommand {
             return
         }
         try output.print(results[0].hits, in: workspace)
+    }
+
+    /// The `--lang` values, lower-case (nil: every language); a name no grammar knows is
+    /// an error, since it would filter out every result.
+    static func languageFilter(_ values: [String], known: [String]) throws -> Set<String>? {
+        let names = values.flatMap { $0.split(separator: ",").map(String.init) }
+        guard !names.isEmpty else { return nil }
+        let check = LanguageCheck(known: known)
+        if let unknown = check.unknown(names).first {
+            throw CodesearchError.usage(check.message(for: unknown, source: "--lang"))
+        }
+        return Set(names.map { $0.lowercased() })
     }
 
     static func readQuestions(_ path: String) throws -> [String] {

@@ -8,11 +8,16 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show what the index holds and whether it is stale.",
         discussion: """
-            Reads the index's header and metadata. Stale means the working tree \
-            differs from the snapshot the index holds; `codesearch index` (or any search) \
-            brings it up to date, and repairs a damaged one. Every checksum is checked again \
-            whenever the file changed since its last check; --verify checks them all \
-            regardless. Exits 0 when the index is usable, 2 when it is missing or damaged.
+            Reads the index's header and metadata. Stale means the index holds \
+            something other than the working tree as this command selects it, and the \
+            state line says what: a changed working tree, another revision (index --rev), \
+            other --include/--exclude/--languages (these narrow what is indexed, so give \
+            status the ones the index was made with; search's --path and --lang only \
+            filter results), or other grammars. In a bare repository HEAD stands for the \
+            working tree. `codesearch index` (or any search) brings it up to date, and \
+            repairs a damaged one. Every checksum is checked again whenever the file changed \
+            since its last check; --verify checks them all regardless. Exits 0 when the \
+            index is usable, 2 when it is missing or damaged.
             """)
 
     @OptionGroup var repositoryOptions: RepositoryOptions
@@ -37,7 +42,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let damage = status.damage {
             lines.append("state: damaged (\(damage)); run `codesearch index` to repair it")
         } else {
-            lines.append("state: " + (status.stale ? "stale (the working tree has changed; run `codesearch index`)" : "current"))
+            lines.append("state: " + (status.staleReason.map { "stale (\($0); run `codesearch index`)" } ?? "current"))
         }
         lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens")
         lines.append("files: \(meta.liveFileCount)")

@@ -11,7 +11,8 @@ import Darwin
 /// What git's command line says a working-tree snapshot should hold: every tracked
 /// or untracked, not ignored candidate path that is a regular file on disk, with the
 /// id `git hash-object` gives it (the index's id for skip-worktree and assume-unchanged
-/// entries, which git takes on trust).
+/// entries, which git takes on trust). A skip-worktree entry that is not on disk lies
+/// outside a sparse checkout's cone: it is not in the working tree.
 struct WorkingTreeOracle {
     /// path -> "blob-id mode"
     var entries: [String: String] = [:]
@@ -54,13 +55,9 @@ struct WorkingTreeOracle {
 
         var toHash: [(path: String, mode: String)] = []
         for path in Set(tracked.keys).union(untracked).sorted() where candidate(path) {
-            if skipWorktree.contains(path), let t = tracked[path] {
-                if t.mode == "100644" || t.mode == "100755" { entries[path] = "\(t.id) \(t.mode)" }
-                continue
-            }
             var st = stat()
             guard !Self.hasSymlinkLeadingPath(root, path), lstat(root + "/" + path, &st) == 0 else { continue }
-            if assumeUnchanged.contains(path), let t = tracked[path] {
+            if skipWorktree.contains(path) || assumeUnchanged.contains(path), let t = tracked[path] {
                 if t.mode == "100644" || t.mode == "100755" { entries[path] = "\(t.id) \(t.mode)" }
                 continue
             }

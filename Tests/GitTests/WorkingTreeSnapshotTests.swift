@@ -306,7 +306,19 @@ private func baseRepository() throws -> TemporaryRepository {
         let entries = try expectSnapshotMatchesGit(repo.path)
         #expect(entries["a.py"]?.hasPrefix(try indexID(repo, "a.py")) == true)
         #expect(entries["b.py"]?.hasPrefix(try indexID(repo, "b.py")) == true)
-        #expect(entries["pkg/deep/d.go"] != nil && entries["pkg/c.swift"] == nil)
+        #expect(entries["pkg/deep/d.go"] == nil && entries["pkg/c.swift"] == nil)
+    }
+
+    /// Files outside a sparse checkout's cone are in the index (skip-worktree) but not on
+    /// disk: they are not part of the working tree, so nothing of them is indexed or found.
+    @Test func sparseCheckoutLeavesOutFilesOutsideTheCone() throws {
+        let repo = try baseRepository()
+        try repo.write("other/e.py", "def e(): pass\n")
+        try repo.commitAll("other")
+        try repo.git(["sparse-checkout", "set", "--cone", "pkg"])
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/other/e.py"))
+        let entries = try expectSnapshotMatchesGit(repo.path)
+        #expect(entries.keys.sorted() == ["a.py", "b.py", "pkg/c.swift", "pkg/deep/d.go"])
     }
 
     @Test func intentToAdd() throws {
