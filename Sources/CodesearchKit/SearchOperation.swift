@@ -1,6 +1,7 @@
 import Embedding
 import Git
 import Index
+import Scanning
 import Search
 
 /// One question for the index.
@@ -91,24 +92,11 @@ extension Workspace {
         return results
     }
 
-    /// The source lines `first...last` (1-based) of a hit's file, read from its blob.
+    /// The source lines `first...last` (1-based) of a hit's file, read from its blob, with
+    /// lines counted as the scanner counts them (`LineEnds`).
     public func lines(of hit: SearchHit, from first: Int, through last: Int) -> [String] {
         let entry = SnapshotEntry(path: hit.path, blobID: hit.function.blobID, mode: 0o100644, size: 0)
         guard first <= last, let bytes = try? repository.contents(of: entry) else { return [] }
-        var out: [String] = []
-        var line = 1, start = 0
-        for i in 0...bytes.count {
-            if i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
-                if line >= first && line <= last {
-                    var end = i
-                    if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    out.append(String(decoding: bytes[start..<end], as: UTF8.self))
-                }
-                line += 1
-                start = i + 1
-                if line > last { break }
-            }
-        }
-        return out
+        return LineEnds.lines(of: bytes, from: first, through: last)
     }
 }

@@ -146,9 +146,9 @@ extension Repository {
         guard let odb else { throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database") }
         defer { git_odb_free(odb) }
 
-        let commitID = try? Repository.withPeeled(handle, revision, GIT_OBJECT_COMMIT) {
-            git_object_id($0).pointee.blobID.hex
-        }
+        // Only a commit (or a tag of one) is a snapshot of the whole repository: the
+        // paths of a tree such as `HEAD:src` would be relative to that folder.
+        let commitID = try Repository.withCommit(handle, revision) { git_object_id($0).pointee.blobID.hex }
         let walk = TreeWalk(odb: odb, options: options)
         try Repository.withPeeled(handle, revision, GIT_OBJECT_TREE) { tree in
             let payload = Unmanaged.passUnretained(walk).toOpaque()

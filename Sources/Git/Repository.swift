@@ -54,10 +54,10 @@ public final class Repository: @unchecked Sendable {
         return oid.blobID.hex
     }
 
-    /// Resolves a revision to a commit id (`git_revparse_single` peeled to a commit).
+    /// Resolves a revision to a commit id (`git_revparse_single`, a tag followed to its commit).
     public func resolveCommit(_ revision: String) throws -> String {
         try withLockedHandle {
-            try Repository.withPeeled(handle, revision, GIT_OBJECT_COMMIT) { object in
+            try Repository.withCommit(handle, revision) { object in
                 git_object_id(object).pointee.blobID.hex
             }
         }
@@ -82,6 +82,31 @@ public final class Repository: @unchecked Sendable {
         }
         defer { git_object_free(peeled) }
         return try body(peeled)
+    }
+
+    /// Runs `body` with the commit `revision` names (a tag is followed to its commit);
+    /// a revision naming a tree or a blob, or a tag of one, is `GitError.notACommit`.
+    static func withCommit<T>(_ repo: OpaquePointer, _ revision: String,
+                              _ body: (OpaquePointer) throws -> T) throws -> T {
+        var object: OpaquePointer?
+        guard git_revparse_single(&object, repo, revision) == 0, let object else {
+            throw GitError.badRevision(revision, message: LibGit2.lastErrorMessage())
+        }
+        defer { git_object_free(object) }
+        var target: OpaquePointer?
+        if git_object_type(object) == GIT_OBJECT_TAG {
+            guard git_tag_peel(&target, object) == 0, target != nil else {
+                throw GitError.badRevision(revision, message: LibGit2.lastErrorMessage())
+            }
+        }
+        defer { if let target { git_object_free(target) } }
+        let commit = target ?? object
+        let type = git_object_type(commit)
+        guard type == GIT_OBJECT_COMMIT else {
+            let name = git_object_type2string(type).map { String(cString: $0) } ?? "non-commit object"
+            throw GitError.notACommit(revision, objectType: name)
+        }
+        return try body(commit)
     }
 
     private static func trimSlash(_ path: String) -> String {

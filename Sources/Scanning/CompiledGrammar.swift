@@ -28,6 +28,14 @@ final class CompiledGrammar: Sendable {
         let escape: UInt8?
         let interpolation: Interpolation?
     }
+    /// `Grammar.RegexLiterals` as bytes.
+    struct RegexLiterals: Sendable {
+        let delimiter: UInt8
+        let extended: UInt8?
+        let bare: Bool
+        let escape: UInt8
+        let notAfterWords: [[UInt8]]
+    }
     /// What a word (identifier or symbol) means to the structure layer.
     struct WordRole: Sendable {
         var definition: Int = -1
@@ -60,6 +68,7 @@ final class CompiledGrammar: Sendable {
     let bodylessAtNewline: Bool
     let attributeLineForm: Bool
     let angleBrackets: Bool
+    let regex: RegexLiterals?
     /// Words bucketed by first byte: (bytes, id).
     let buckets: [[(bytes: [UInt8], id: Int32)]]
     let roles: [WordRole]
@@ -124,11 +133,21 @@ final class CompiledGrammar: Sendable {
         bodylessAtNewline = g.header.bodylessAtNewline ?? false
         attributeLineForm = g.attributes?.form == .line
         angleBrackets = g.header.angleBrackets ?? false
+        regex = try g.regexLiterals.map { r in
+            guard let delimiter = try single(r.delimiter, "regex delimiter"), let escape = try single(r.escape, "regex escape") else {
+                throw fail("regex delimiter and escape are required")
+            }
+            // A bare literal is found where the lexer reads an operator.
+            if r.bare && table[Int(delimiter)] & ByteClass.op == 0 { throw fail("a bare regex delimiter must be an operator character") }
+            return RegexLiterals(delimiter: delimiter, extended: try single(r.extendedDelimiter, "regex extendedDelimiter"),
+                                 bare: r.bare, escape: escape, notAfterWords: (r.notAfterWords ?? []).map { Array($0.utf8) })
+        }
 
         for open in lineComments + blockComments.map(\.open) + strings.map(\.open) {
             if let c = open.first { table[Int(c)] |= ByteClass.special }
         }
         if let rawHash { table[Int(rawHash)] |= ByteClass.special }
+        if let extended = regex?.extended { table[Int(extended)] |= ByteClass.special }
         for p in stringPrefixes {
             if let c = p.first {
                 table[Int(c)] |= ByteClass.prefixStart

@@ -15,6 +15,7 @@
 ///   (`@available`, `public`) before the keyword; doc comments are not included but
 ///   are reported in `docFirstLine...docLastLine`.
 /// - `byteEnd` is exclusive and stops before the line terminator of `lastLine`.
+/// - Lines end at LF, CRLF or a lone CR (`LineEnds`).
 public struct FunctionScanner: Sendable {
     public let grammar: Grammar
     let compiled: CompiledGrammar
@@ -36,6 +37,14 @@ public struct FunctionScanner: Sendable {
     }
 
     public func functions(in buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
+        // The engine counts lines at LF only; a same-length copy keeps every offset valid.
+        if let copy = LineEnds.loneCRsAsLF(buffer) {
+            return copy.withUnsafeBufferPointer { scan($0) }
+        }
+        return scan(buffer)
+    }
+
+    private func scan(_ buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
         var engine = ScanEngine(grammar: compiled, bytes: buffer)
         return engine.run()
     }

@@ -35,6 +35,11 @@
 ///   newline without a body, e.g. a protocol requirement), `continuesAfter` and
 ///   `continuesBefore`: tokens that keep a header going across a newline;
 ///   `angleBrackets` (optional): an open `<...>` keeps it going too.
+/// - `regexLiterals` (optional): `delimiter` (`/`), `extendedDelimiter` (optional, `#`:
+///   `#/.../#` with any number of them, a regex wherever it stands, spanning lines when
+///   the opening ends its line), `bare` (a lone `/.../` is a regex where an expression
+///   may start, by the Swift lexer's rules), `escape`, `notAfterWords` (optional: words
+///   after which a bare delimiter is an operator's name, `func /`).
 /// - `conditionalCompilation` (optional): `if`, `else`, `end` directive words (`#if`).
 ///   A directive line is invisible to the structure, and every branch is scanned
 ///   from the brace state at its `#if`, so a header duplicated across branches
@@ -96,6 +101,13 @@ public struct Grammar: Codable, Sendable, Equatable {
         public var `else`: [String]
         public var end: [String]
     }
+    public struct RegexLiterals: Codable, Sendable, Equatable {
+        public var delimiter: String
+        public var extendedDelimiter: String?
+        public var bare: Bool
+        public var escape: String
+        public var notAfterWords: [String]?
+    }
     public struct Header: Codable, Sendable, Equatable {
         public var bodyOpen: String
         public var bodylessAtNewline: Bool?
@@ -131,4 +143,5 @@ public struct Grammar: Codable, Sendable, Equatable {
     public var header: Header
     public var conditionalCompilation: ConditionalCompilation?
     public var keywords: [String]?
+    public var regexLiterals: RegexLiterals?
 }

@@ -10,9 +10,12 @@ import Foundation
 public struct GrammarRegistry: Sendable {
     /// Language names, sorted.
     public let languages: [String]
-    /// A stable identity of every grammar's content, for cache keys: it changes
-    /// whenever any grammar byte changes, and only then.
+    /// A stable identity of every grammar's content and of the engine that reads them, for
+    /// cache keys: it changes whenever any grammar byte or `engineRevision` changes, and only then.
     public let version: String
+    /// Raised whenever the engine's results change for unchanged grammars, so that every
+    /// index made by the old engine is scanned again. 2: lone CRs end lines; regex literals.
+    public static let engineRevision = 2
     private let byName: [String: Int]
     private let byExtension: [String: Int]
     /// `byExtension`'s ASCII keys of up to 8 bytes, packed little-endian into one word, for
@@ -61,6 +64,7 @@ public struct GrammarRegistry: Sendable {
         }
         let ordered = sources.keys.sorted().compactMap { sources[$0] }
         var hash = StableHash()
+        hash.add(Array("engine-\(Self.engineRevision)".utf8))
         var byName: [String: Int] = [:]
         var byExtension: [String: Int] = [:]
         for (i, source) in ordered.enumerated() {

@@ -43,6 +43,12 @@ struct Lexer {
     var docEndLine = 0
     var docTokenCount = -1
     var bomLength = 0
+    /// The last token made, for the regex rules (`Lexer+Regex.swift`).
+    var previous: (kind: Token.Kind, start: Int, end: Int)?
+    /// A bare regex literal found behind a prefix operator (`!/x/`), made next.
+    var pendingRegex: (start: Int, end: Int)?
+    /// An extended multi-line regex opening that found no close before the end of input.
+    var unclosedExtended: (from: Int, pounds: Int)?
 
     static let maxNesting = 48
 
@@ -95,8 +101,17 @@ struct Lexer {
             }
             let start = i
             let startLine = line
+            if let regex = pendingRegex, regex.start == i {
+                pendingRegex = nil
+                i = regex.end
+                return make(.string, start, startLine, -1)
+            }
             if cls & BC.special != 0 {
                 if skipComment() { continue }
+                if let end = extendedRegexAt(i) {
+                    i = end
+                    return make(.string, start, startLine, -1)
+                }
                 if let end = stringAt(i) {
                     i = end
                     return make(.string, start, startLine, -1)
@@ -123,6 +138,14 @@ struct Lexer {
             if cls & BC.op != 0 {
                 var p = i + 1
                 while p < n, g.byteClass[Int(b[p])] & BC.op != 0 { p += 1 }
+                if let regex = bareRegex(runStart: start, runEnd: p) {
+                    if regex.start == start {
+                        i = regex.end
+                        return make(.string, start, startLine, -1)
+                    }
+                    pendingRegex = regex
+                    p = regex.start
+                }
                 i = p
                 return make(.symbol, start, startLine, g.wordID(b, start, p))
             }
@@ -146,6 +169,7 @@ struct Lexer {
                       indent: nl ? indentOf(lineStarts[startLine - 1]) : 0,
                       index: tokenCount, opensJoin: opens, closesJoin: closes)
         if opens { depth += 1 }
+        previous = (kind, start, i)
         sawNewline = false
         tokenCount += 1
         return t

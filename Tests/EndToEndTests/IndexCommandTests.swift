@@ -63,6 +63,26 @@ import Testing
         #expect(second.functions == 5)
     }
 
+    /// Issue 12 item 10: a revision naming a tree (`HEAD:lib`) would index its paths
+    /// without their folder (`util.py` for `lib/util.py`); it is refused, and the index
+    /// made before is kept.
+    @Test func revisionNamingATreeIsRefused() throws {
+        let repo = try makeRepository()
+        _ = try index(repo)
+        let refused = try CodesearchBinary.run(["index", "--rev", "HEAD:lib"], in: repo.path, environment: env)
+        #expect(refused.status == 2)
+        #expect(refused.stdout == "")
+        #expect(refused.stderr.hasPrefix("codesearch: error: HEAD:lib names a tree, not a commit"), "\(refused.stderr)")
+        let listing = try CodesearchBinary.run(["functions", "--rev", "HEAD:lib"], in: repo.path)
+        #expect(listing.status == 2)
+        #expect(listing.stderr.hasPrefix("codesearch: error: HEAD:lib names a tree, not a commit"))
+        let again = try index(repo)
+        #expect(again.upToDate)
+        #expect(again.embedded == 0)
+        let head = try IndexTestSupport.index(repo.path, ["--rev", "HEAD"], environment: env)
+        #expect(head.1.status == 0, "\(head.1.stderr)")
+    }
+
     @Test func editingOneFunctionEmbedsOnlyThatFunction() throws {
         let repo = try makeRepository()
         _ = try index(repo)

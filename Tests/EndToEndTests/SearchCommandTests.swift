@@ -178,4 +178,26 @@ import Testing
         #expect(result.stdout.hasPrefix("pkg/parser.py:5: parse_json  0."))
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
+
+    /// Issue 12 item 9: a file saved with lone CR line ends (classic Mac) gets the lines
+    /// Python counts, in the hit and in its snippet.
+    @Test func loneCarriageReturnsCountAsLineEnds() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("legacy/mac.py", [
+            "import json", "", "# An old file.", "def retry_upload(client, data, attempts=3):",
+            "    for _ in range(attempts):", "        if client.upload(data):", "            return True",
+            "    return False", "",
+        ].joined(separator: "\r"))
+        try repo.commitAll()
+        let hit = try search(["--vimgrep", "-n", "1", "retry a failed upload"], in: repo)
+        #expect(hit.stdout == "legacy/mac.py:4:1:def retry_upload(client, data, attempts=3):\n")
+        let shown = try search(["-n", "1", "--context", "2", "retry a failed upload"], in: repo)
+        let lines = shown.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("legacy/mac.py:4: retry_upload  0.") == true, "\(shown.stdout)")
+        #expect(lines.dropFirst().joined(separator: "\n") == """
+                def retry_upload(client, data, attempts=3):
+                    for _ in range(attempts):
+
+            """)
+    }
 }

@@ -77,6 +77,29 @@ private func ids(_ snapshot: Snapshot) -> [String: String] {
         #expect(throws: GitError.self) { try opened.snapshot(.revision("no-such-branch")) }
     }
 
+    /// Issue 12 item 10: `HEAD:src` names a tree, whose paths would lose their `src/`; only
+    /// a commit (or a tag of one) is a snapshot of the repository.
+    @Test func revisionMustNameACommit() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("src/net.py", "def send(): pass\n")
+        try repo.commitAll("one")
+        try repo.git(["tag", "-a", "v1", "-m", "release"])
+        try repo.git(["tag", "tree-tag", "HEAD:src"])
+        let opened = try Repository.open(at: repo.path)
+        #expect(throws: GitError.notACommit("HEAD:src", objectType: "tree")) { try opened.snapshot(.revision("HEAD:src")) }
+        #expect(throws: GitError.notACommit("HEAD:src/net.py", objectType: "blob")) {
+            try opened.snapshot(.revision("HEAD:src/net.py"))
+        }
+        #expect(throws: GitError.notACommit("tree-tag", objectType: "tree")) { try opened.snapshot(.revision("tree-tag")) }
+        #expect(throws: GitError.notACommit("HEAD^{tree}", objectType: "tree")) { try opened.resolveCommit("HEAD^{tree}") }
+        let head = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .newlines)
+        let tagged = try opened.snapshot(.revision("v1"))
+        #expect(tagged.entries.map(\.path) == ["src/net.py"])
+        #expect(tagged.commitID == head)
+        #expect(try opened.resolveCommit("v1") == head)
+        #expect(GitError.notACommit("HEAD:src", objectType: "tree").description.hasPrefix("HEAD:src names a tree, not a commit"))
+    }
+
     @Test func skipsSymlinksSubmodulesAndLargeFiles() throws {
         let repo = try TemporaryRepository()
         try repo.write("small.py", "def s(): pass\n")
