@@ -116,13 +116,12 @@ struct IndexRun {
                 continue
             }
             summary.scannedBlobs += 1
-            let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.functions(in: bytes, language: item.key.language)
+            let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.units(in: bytes, language: item.key.language)
             var blob = PendingBlob(key: item.key, functions: [], rows: [])
-            for span in spans {
-                let text = EmbeddingText.text(for: span, in: bytes)
+            for (span, text) in zip(spans, EmbeddingText.texts(for: spans, in: bytes)) {
                 let textHash = EmbeddingText.hash(text)
                 blob.functions.append(StoredFunction(span: span, textHash: textHash,
-                                                     bag: LexicalTerms.bag(for: span, in: bytes)))
+                                                     bag: LexicalTerms.bag(for: span, text: text, in: bytes)))
                 if let vector = knownVector(textHash) {
                     blob.rows.append(vector)
                     summary.reusedVectors += 1

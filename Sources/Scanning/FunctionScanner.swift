@@ -1,4 +1,5 @@
-/// Finds the functions of one source file, driven by a `Grammar`.
+/// Finds the units of one source file, driven by a `Grammar`: its functions (and
+/// other callables), its type declarations and one module unit (see `ModuleUnit.swift`).
 ///
 /// Scanning is one pass over the bytes (never `Character`s), so it is linear in the
 /// input and never fails: binary data, invalid UTF-8, unterminated strings and
@@ -16,6 +17,10 @@
 ///   are reported in `docFirstLine...docLastLine`.
 /// - `byteEnd` is exclusive and stops before the line terminator of `lastLine`.
 public struct FunctionScanner: Sendable {
+    /// Changes whenever the engine changes what it extracts from unchanged grammars;
+    /// part of `GrammarRegistry.version`, so indexed blobs are scanned again.
+    public static let engineVersion = "units-1"
+
     public let grammar: Grammar
     let compiled: CompiledGrammar
 
@@ -24,10 +29,25 @@ public struct FunctionScanner: Sendable {
         self.compiled = try CompiledGrammar(grammar)
     }
 
-    /// The functions of `bytes`, in source order (an enclosing function before the
+    /// The callables of `bytes`, in source order (an enclosing function before the
     /// functions nested in it).
     public func functions(in bytes: [UInt8]) -> [FunctionSpan] {
         bytes.withUnsafeBufferPointer { functions(in: $0) }
+    }
+
+    /// Every unit of `bytes`: the module unit first, then callables and types in
+    /// source order (an enclosing unit before the units nested in it).
+    public func units(in bytes: [UInt8]) -> [FunctionSpan] {
+        bytes.withUnsafeBufferPointer { units(in: $0) }
+    }
+
+    public func units(in buffer: UnsafeRawBufferPointer) -> [FunctionSpan] {
+        units(in: buffer.assumingMemoryBound(to: UInt8.self))
+    }
+
+    public func units(in buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
+        var engine = ScanEngine(grammar: compiled, bytes: buffer)
+        return engine.run()
     }
 
     /// The functions of the bytes in `buffer`; the buffer is only read during the call.
@@ -36,7 +56,6 @@ public struct FunctionScanner: Sendable {
     }
 
     public func functions(in buffer: UnsafeBufferPointer<UInt8>) -> [FunctionSpan] {
-        var engine = ScanEngine(grammar: compiled, bytes: buffer)
-        return engine.run()
+        units(in: buffer).filter(\.kind.isCallable)
     }
 }

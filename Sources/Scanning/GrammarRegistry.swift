@@ -10,8 +10,8 @@ import Foundation
 public struct GrammarRegistry: Sendable {
     /// Language names, sorted.
     public let languages: [String]
-    /// A stable identity of every grammar's content, for cache keys: it changes
-    /// whenever any grammar byte changes, and only then.
+    /// A stable identity of every grammar's content and of the engine that reads them
+    /// (`FunctionScanner.engineVersion`), for cache keys: it changes whenever either does.
     public let version: String
     private let byName: [String: Int]
     private let byExtension: [String: Int]
@@ -61,6 +61,7 @@ public struct GrammarRegistry: Sendable {
         }
         let ordered = sources.keys.sorted().compactMap { sources[$0] }
         var hash = StableHash()
+        hash.add(Array(FunctionScanner.engineVersion.utf8))
         var byName: [String: Int] = [:]
         var byExtension: [String: Int] = [:]
         for (i, source) in ordered.enumerated() {

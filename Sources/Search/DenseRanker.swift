@@ -18,13 +18,16 @@ public struct RankOptions: Sendable {
     /// Only paths this accepts (nil: all); the CLI passes a `--path` pattern's matcher.
     public var pathFilter: (@Sendable (String) -> Bool)?
     public var minScore: Float
+    /// Only index rows this accepts (nil: all); asked only of rows that would enter the top k.
+    public var rowFilter: (@Sendable (Int) -> Bool)?
 
     public init(limit: Int = 10, languages: Set<String>? = nil, pathFilter: (@Sendable (String) -> Bool)? = nil,
-                minScore: Float = -1) {
+                minScore: Float = -1, rowFilter: (@Sendable (Int) -> Bool)? = nil) {
         self.limit = limit
         self.languages = languages
         self.pathFilter = pathFilter
         self.minScore = minScore
+        self.rowFilter = rowFilter
     }
 }
 
@@ -73,7 +76,7 @@ public struct DenseRanker: Sendable {
             ? DotProductKernel.prepareFloat16Query(query, scale: unit * HalfFloat.widenScale)
             : query.map { $0 * unit }
         let encoding = index.encoding
-        let limit = options.limit, minScore = options.minScore
+        let limit = options.limit, minScore = options.minScore, rowFilter = options.rowFilter
 
         // Split into at most two chunks of spans (two cores are common; more adds little: memory-bound).
         let chunks = total >= 32_768 ? 2 : 1
@@ -106,7 +109,7 @@ public struct DenseRanker: Sendable {
                                                                    rows: start..<end, scores: out.baseAddress!)
                                 }
                                 let threshold = max(minScore, top.threshold)
-                                for r in 0..<(end - start) where out[r] >= threshold {
+                                for r in 0..<(end - start) where out[r] >= threshold && rowFilter?(start + r) != false {
                                     // id packs (file, row): rows < 2^32.
                                     top.insert(score: out[r], id: s.file << 32 | (start + r))
                                 }
