@@ -349,7 +349,8 @@ struct ScanEngine {
                 let prevContinues = p.lastHeaderWord >= 0 && g.roles[Int(p.lastHeaderWord)].continuesAfter
                 let nextContinues = r?.continuesBefore ?? false
                 if !prevContinues && !nextContinues { ends = true; reprocess = true }
-            } else if let r, r.definition >= 0 || r.type >= 0 {
+            } else if let r, r.definition >= 0 && definitionAllowed(t, rule: r.definition) || r.type >= 0 {
+                // Only a keyword that starts a definition here: Go's `func() T` return type does not.
                 ends = true; reprocess = true
             }
             if ends {

@@ -62,4 +62,4 @@ struct FunctionsCommand: AsyncParsableCommand {
     }
 }
 
-extension UnitFilter: @retroactive ExpressibleByArgument {}
+extension UnitFilter: ExpressibleByArgument {}
