@@ -70,12 +70,14 @@ enum UnitText {
         if let first = unit.docFirstLine, let last = unit.docLastLine {
             out += lines.folded(first...last, limit: docLimit) + "\n"
         }
-        // Units come enclosing-first; a unit starting after every earlier top-level one ends is top-level.
+        // A unit starting after every earlier top-level one ends is top-level; its doc
+        // comment (above `firstLine`) belongs to it, not to the module.
+        func start(_ u: FunctionSpan) -> Int { min(u.firstLine, u.docFirstLine ?? u.firstLine) }
         let ordered = units.filter { $0.kind != .module }
-            .sorted { ($0.firstLine, -$0.lastLine) < ($1.firstLine, -$1.lastLine) }
+            .sorted { (start($0), -$0.lastLine) < (start($1), -$1.lastLine) }
         var topLevel: [FunctionSpan] = []
         var coveredTo = 0
-        for u in ordered where u.firstLine > coveredTo {
+        for u in ordered where start(u) > coveredTo {
             topLevel.append(u)
             coveredTo = u.lastLine
         }
@@ -88,7 +90,7 @@ enum UnitText {
         var next = 0
         var k = 1
         while k <= lines.count && budget > 0 {
-            if next < topLevel.count && k >= topLevel[next].firstLine {
+            if next < topLevel.count && k >= start(topLevel[next]) {
                 k = topLevel[next].lastLine + 1
                 next += 1
                 continue

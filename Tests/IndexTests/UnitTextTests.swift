@@ -55,6 +55,15 @@ import Scanning
         #expect(!text.contains("zanzibar") && !text.contains("A parcel to ship"))
     }
 
+    @Test func aUnitsDocCommentIsNotModuleCode() throws {
+        let scanner = try #require(try GrammarRegistry().scanner(language: "swift"))
+        let bytes = Array("import Foundation\n\n/// The straight-line distance.\nfunc distance() -> Double { 0 }\n".utf8)
+        let units = scanner.units(in: bytes)
+        let module = EmbeddingText.texts(for: units, in: bytes)[0]
+        #expect(module.contains("import Foundation") && module.contains("distance"))
+        #expect(!module.contains("straight-line"))
+    }
+
     @Test func callableTextsAreUnchanged() throws {
         let (units, texts) = try texts(Self.source)
         let bytes = Array(Self.source.utf8)
