@@ -221,8 +221,10 @@ struct SnapshotResolver {
             guard let scanner = workspace.grammars.scanner(forPath: entry.path) else { continue }
             let key = BlobKey(id: entry.blobID, language: scanner.grammar.name)
             if let index, let rows = blobRows[key] {
+                // The index holds every unit; duplicates are a matter of callables only.
                 for row in rows {
                     let f = index.function(at: row)
+                    guard f.span.kind.isCallable else { continue }
                     out.append(ResolvedFunction(entry: entry, path: entry.path, span: f.span, textHash: f.textHash, vector: .row(row)))
                 }
                 continue

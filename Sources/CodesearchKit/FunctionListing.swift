@@ -2,7 +2,7 @@ import Foundation
 import Git
 import Scanning
 
-/// The functions of one file of a snapshot.
+/// The functions (or other units) of one file of a snapshot.
 public struct FileFunctions: Sendable {
     public var entry: SnapshotEntry
     public var language: String
@@ -10,9 +10,10 @@ public struct FileFunctions: Sendable {
 }
 
 extension Workspace {
-    /// Reads and scans every file of `snapshot` on all cores; results come back in
-    /// path order. A file that cannot be read is reported in `failures` and the rest go on.
-    public func functions(in snapshot: Snapshot) -> (files: [FileFunctions], failures: [(path: String, message: String)]) {
+    /// Reads and scans every file of `snapshot` on all cores, keeping the units `filter`
+    /// accepts (callables by default); results come back in path order. A file that cannot be read is reported in `failures` and the rest go on.
+    public func functions(in snapshot: Snapshot, filter: UnitFilter = .function)
+        -> (files: [FileFunctions], failures: [(path: String, message: String)]) {
         let entries = snapshot.entries
         // Each iteration writes only its own slots.
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<FileFunctions, Error>?>.allocate(capacity: entries.count)
@@ -27,7 +28,7 @@ extension Workspace {
                 results[i] = Result {
                     let bytes = try repository.contents(of: entry)
                     return FileFunctions(entry: entry, language: scanner.grammar.name,
-                                         functions: scanner.functions(in: bytes))
+                                         functions: bytes.withUnsafeBytes { filter.units(of: scanner, in: $0) })
                 }
             }
         }

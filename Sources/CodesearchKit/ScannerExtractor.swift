@@ -13,8 +13,8 @@ public struct ScannerExtractor: FunctionExtractor {
         grammars.language(forPath: path)
     }
 
-    public func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
-        grammars.scanner(language: language)?.functions(in: bytes) ?? []
+    public func units(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+        grammars.scanner(language: language)?.units(in: bytes) ?? []
     }
 
     public var grammarVersion: String { grammars.version }

@@ -83,8 +83,10 @@ extension Workspace {
             throw CodesearchError.usage("no function at \(request.location)")
         }
         let target = index.function(at: row)
+        // Types and modules are units too, but similar code is a matter of callables.
         let ranked = try DenseRanker(index: index).rank(
-            query: index.vector(at: row), options: RankOptions(limit: request.limit + 1, minScore: request.minScore))
+            query: index.vector(at: row), options: RankOptions(limit: request.limit + 1, minScore: request.minScore,
+                                                               rowFilter: { index.kind(at: $0).isCallable }))
         let hits = ranked.filter { !($0.path == file.path && $0.function.span == target.span) }
         return SimilarResult(target: target, targetPath: file.path, hits: Array(hits.prefix(request.limit)), update: summary)
     }
@@ -106,7 +108,7 @@ extension Workspace {
     /// The innermost function containing the line, or the one with that qualified
     /// name (or, failing that, the only one with that simple name).
     static func functionRow(in file: LiveFile, of index: IndexFile, at location: FunctionLocation) -> Int? {
-        let rows = Array(file.functions)
+        let rows = file.functions.filter { index.kind(at: $0).isCallable }
         switch location {
         case .line(_, let line):
             return rows.filter {

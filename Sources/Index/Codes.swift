@@ -3,7 +3,8 @@ import Scanning
 
 /// Stable numeric codes for enums stored on disk (never reorder).
 enum FunctionKindCode {
-    static let order: [FunctionSpan.Kind] = [.function, .method, .initializer, .deinitializer, .subscript, .operator]
+    static let order: [FunctionSpan.Kind] = [.function, .method, .initializer, .deinitializer, .subscript, .operator,
+                                              .class, .struct, .enum, .protocol, .actor, .extension, .interface, .module]
 
     static func code(_ kind: FunctionSpan.Kind) -> UInt8 { UInt8(order.firstIndex(of: kind) ?? 0) }
 

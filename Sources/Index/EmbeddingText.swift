@@ -1,15 +1,30 @@
 import Scanning
 import Hashing
 
-/// The text embedded for a function. It depends only on the blob's bytes,
+/// The text embedded for a unit. It depends only on the blob's bytes,
 /// never on the path, so one embedding serves every path and revision.
 ///
 /// The qualified name comes first and identifiers are split into words
 /// (`parseHTTPHeader` → parse http header) so the word-piece tokenizer sees
 /// English words; measured in `Benchmarks/RESULTS-quality.md`.
 public enum EmbeddingText {
+    /// A callable's text: its qualified name, then its source.
     public static func text(for span: FunctionSpan, in bytes: [UInt8]) -> String {
         IdentifierWords.splitIdentifiers(in: span.qualifiedName + "\n" + source(of: span, in: bytes))
+    }
+
+    /// The texts of all the units of one blob, in order. A type's or module's text
+    /// summarises the units around it (`UnitText`), so it needs them all; it still
+    /// depends only on the blob's bytes, since the units do.
+    public static func texts(for units: [FunctionSpan], in bytes: [UInt8]) -> [String] {
+        let lines = units.contains { !$0.kind.isCallable } ? LineTable(bytes) : nil
+        return units.map { unit in
+            guard let lines, !unit.kind.isCallable else { return text(for: unit, in: bytes) }
+            let raw = unit.kind == .module
+                ? UnitText.module(unit, units: units, lines: lines)
+                : UnitText.type(unit, units: units, lines: lines)
+            return IdentifierWords.splitIdentifiers(in: raw)
+        }
     }
 
     /// The function's source, bytes `byteStart..<byteEnd` (clamped), decoded as

@@ -5,8 +5,8 @@ import Scanning
 public protocol FunctionExtractor: Sendable {
     /// The language of a path (from its extension), or nil when it is not source code.
     func language(forPath path: String) -> String?
-    /// The functions in a file's bytes. Must not trap on any input.
-    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan]
+    /// The units in a file's bytes (functions, types, the module unit). Must not trap on any input.
+    func units(in bytes: [UInt8], language: String) -> [FunctionSpan]
     /// Changes whenever any grammar or the engine changes what it extracts.
     var grammarVersion: String { get }
 }

@@ -199,6 +199,12 @@ public final class IndexFile: @unchecked Sendable {
                               textHash: t.u64(at: at + 64))
     }
 
+    /// The kind of row `index`, without decoding the rest of its record.
+    public func kind(at index: Int) -> FunctionSpan.Kind {
+        precondition(index >= 0 && index < functionCount, "function index out of range")
+        return FunctionKindCode.kind(functionTable[index * IndexFormat.functionRecordSize + 28]) ?? .function
+    }
+
     /// The blob table row a function belongs to.
     public func blobIndex(ofFunction index: Int) -> Int {
         Int(functionTable.u32(at: index * IndexFormat.functionRecordSize + 24))

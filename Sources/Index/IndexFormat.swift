@@ -15,7 +15,7 @@
 ///             | first function u32 | function count u32 | last-seen generation u32
 ///             sorted by (id, language)
 ///   functions functionCount × 72: name, qualifiedName, signature (3 × off,len)
-///             | blob index u32 | kind u8 + 3 pad | firstLine | declarationLine
+///             | blob index u32 | kind u8 (`FunctionKindCode`) + 3 pad | firstLine | declarationLine
 ///             | declarationColumn | lastLine | byteStart | byteEnd
 ///             | docFirstLine | docLastLine (0 = none) (u32 each) | text xxh64 u64
 ///   vectors   functionCount × dimensions halves (fp16) or floats, row i for
@@ -44,7 +44,8 @@
 /// never pays for hashing tens of megabytes.
 enum IndexFormat {
     static let magic: [UInt8] = [0x43, 0x53, 0x49, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]
-    static let version: UInt32 = 3
+    /// 4: kind codes 6 and up (type and module units), which a version-3 reader rejects.
+    static let version: UInt32 = 4
     static let alignment = 64
     static let fixedHeaderSize = 32
     static let sectionEntrySize = 32

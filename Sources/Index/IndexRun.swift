@@ -125,14 +125,13 @@ struct IndexRun {
                 continue
             }
             summary.scannedBlobs += 1
-            let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.functions(in: bytes, language: item.key.language)
+            let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.units(in: bytes, language: item.key.language)
             var blob = PendingBlob(key: item.key, functions: [], rows: [])
             let salvaged = salvagedBlobs[item.key.id].flatMap { $0.count == spans.count ? $0.bytes : nil }
-            for (i, span) in spans.enumerated() {
-                let text = EmbeddingText.text(for: span, in: bytes)
+            for (i, (span, text)) in zip(spans, EmbeddingText.texts(for: spans, in: bytes)).enumerated() {
                 let textHash = EmbeddingText.hash(text)
                 blob.functions.append(StoredFunction(span: span, textHash: textHash,
-                                                     bag: LexicalTerms.bag(for: span, in: bytes)))
+                                                     bag: LexicalTerms.bag(for: span, text: text, in: bytes)))
                 if let vector = knownVector(textHash)
                     ?? salvaged.map({ Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }) {
                     blob.rows.append(vector)

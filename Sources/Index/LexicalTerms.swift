@@ -50,6 +50,19 @@ public enum LexicalTerms {
         for t in terms(EmbeddingText.source(of: span, in: bytes)) { counts[t, default: 0] += 1 }
         return LexicalBag(counts)
     }
+
+    /// Any unit's bag. A type or module unit counts the terms of its embedded `text`
+    /// (header, doc, member summary), not its whole source: its members are units of
+    /// their own, and a module's source would repeat every term of the file.
+    public static func bag(for span: FunctionSpan, text: String, in bytes: [UInt8]) -> LexicalBag {
+        if span.kind.isCallable { return bag(for: span, in: bytes) }
+        var counts: [String: Int] = [:]
+        if span.kind != .module {
+            for t in terms(span.qualifiedName) { counts[t, default: 0] += nameWeight - 1 }
+        }
+        for t in terms(text) { counts[t, default: 0] += 1 }
+        return LexicalBag(counts)
+    }
 }
 
 /// A function's terms with their counts, sorted by term.

@@ -23,8 +23,15 @@
 ///   part, Python f-strings), `prefix` (only strings with this prefix letter interpolate).
 /// - `definitions`: `keyword`, `kind` (a `FunctionSpan.Kind`; `function` becomes
 ///   `method` inside a type), `name` (`identifier`, `identifierOrOperator`, `keyword`:
-///   the keyword is the name), `receiver` (optional: Go's `func (r *T) name`).
-/// - `types`: `keyword`, `dottedName` (optional: `extension A.B`).
+///   the keyword is the name), `receiver` (optional: Go's `func (r *T) name`),
+///   `topLevel` (optional: a named definition only as the first token of a statement
+///   outside every scope, as Go's; elsewhere the keyword starts a literal, `func(x) {`).
+/// - `types`: `keyword`, `dottedName` (optional: `extension A.B`), `kind` (optional: the
+///   declaration is a unit of this `FunctionSpan.Kind`), `bodyKinds` (optional: the word
+///   right before the body chooses the kind, Go's `type T struct {`; without one of
+///   them, or with other words between the name and it, there is no unit),
+///   `grouped` (optional: `type ( A struct {...}; B interface {...} )` declares one
+///   type per statement of the group).
 /// - `modifiers`: words that may precede a definition keyword (`public`, `async`).
 /// - `attributes` (optional): `prefix` and `form`: `line` (a Python decorator takes
 ///   the whole logical line) or `token` (`@name` plus an optional `(...)`).
@@ -86,10 +93,14 @@ public struct Grammar: Codable, Sendable, Equatable {
         public var kind: FunctionSpan.Kind
         public var name: NameForm
         public var receiver: Bool?
+        public var topLevel: Bool?
     }
     public struct TypeIntroducer: Codable, Sendable, Equatable {
         public var keyword: String
         public var dottedName: Bool?
+        public var kind: FunctionSpan.Kind?
+        public var bodyKinds: [String: FunctionSpan.Kind]?
+        public var grouped: Bool?
     }
     public enum AttributeForm: String, Codable, Sendable { case line, token }
     public struct Attributes: Codable, Sendable, Equatable {

@@ -10,8 +10,9 @@ import Foundation
 public struct GrammarRegistry: Sendable {
     /// Language names, sorted.
     public let languages: [String]
-    /// A stable identity of every grammar's content and of the engine that reads them, for
-    /// cache keys: it changes whenever any grammar byte or `engineRevision` changes, and only then.
+    /// A stable identity of every grammar's content and of the engine that reads them
+    /// (`engineRevision`, `FunctionScanner.engineVersion`), for cache keys: it changes
+    /// whenever any grammar byte or either of those does, and only then.
     public let version: String
     /// Raised whenever the engine's results change for unchanged grammars, so that every
     /// index made by the old engine is scanned again. 2: lone CRs end lines; regex literals.
@@ -65,6 +66,7 @@ public struct GrammarRegistry: Sendable {
         let ordered = sources.keys.sorted().compactMap { sources[$0] }
         var hash = StableHash()
         hash.add(Array("engine-\(Self.engineRevision)".utf8))
+        hash.add(Array(FunctionScanner.engineVersion.utf8))
         var byName: [String: Int] = [:]
         var byExtension: [String: Int] = [:]
         for (i, source) in ordered.enumerated() {

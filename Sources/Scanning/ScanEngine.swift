@@ -23,7 +23,8 @@ struct ScanEngine {
         case typeDotted(expectName: Bool)
         case typeHeader
     }
-    enum ScopeKind { case function(span: Int), type, anonymous }
+    /// A type scope holds its unit's index when the declaration is a unit.
+    enum ScopeKind { case function(span: Int), type(span: Int?), anonymous }
     struct Scope {
         var kind: ScopeKind
         var name: String
@@ -59,6 +60,11 @@ struct ScanEngine {
     var signatureStart: Int?
     var pending: PendingDefinition?
     var pendingTypeName = ""
+    var pendingType: PendingType?
+    /// Inside `type ( ... )`: statements at this depth name types (see `TypeUnits.swift`).
+    var typeGroup: (depth: Int, rule: Int, scopes: Int)?
+    /// The first token and whether it is a string (a module docstring).
+    var firstToken: Token?
     var previous: Token?
     var previousEndLine = 0
     var logicalIndent = 0
@@ -99,6 +105,7 @@ struct ScanEngine {
     }
 
     mutating func process(_ t: Token) {
+        if firstToken == nil { firstToken = t }
         if g.indentation {
             let logicalStart = t.newlineBefore && t.depth == 0 && !t.closesJoin
             if let c = docstringCandidate {
@@ -112,7 +119,7 @@ struct ScanEngine {
             if logicalStart {
                 switch mode {
                 case .idle, .afterModifier: break
-                default: mode = .idle; pending = nil
+                default: mode = .idle; pending = nil; pendingType = nil
                 }
                 while let top = scopes.last, top.indent >= t.indent { pop(lastLine: previousEndLine) }
                 logicalIndent = t.indent
@@ -212,15 +219,7 @@ struct ScanEngine {
         case .typeName(let keyword):
             typeName(t, keyword: keyword)
         case .typeDotted(let expectName):
-            if expectName && t.kind == .word {
-                pendingTypeName += "." + text(t)
-                mode = .typeDotted(expectName: false)
-            } else if !expectName && t.word == g.dot && t.word >= 0 {
-                mode = .typeDotted(expectName: true)
-            } else {
-                mode = .typeHeader
-                typeHeader(t)
-            }
+            typeDotted(t, expectName: expectName)
         case .typeHeader:
             typeHeader(t)
         }
@@ -242,6 +241,7 @@ struct ScanEngine {
                 return
             }
         }
+        if typeGroup != nil, groupedTypeStatement(t) { return }
         guard let r = role(t), t.kind != .string else { resetPrefix(); return }
         if r.attributePrefix && (!g.attributeLineForm || t.newlineBefore && t.depth == 0) {
             notePrefix(t)
@@ -250,10 +250,10 @@ struct ScanEngine {
             return
         }
         if r.type >= 0 && keywordPosition(t) {
-            mode = .typeName(keyword: t)
+            startType(t, rule: Int(r.type))
             return
         }
-        if r.definition >= 0 && keywordPosition(t) {
+        if r.definition >= 0 && keywordPosition(t) && definitionAllowed(t, rule: r.definition) {
             startDefinition(t, rule: r.definition)
             return
         }
@@ -349,7 +349,8 @@ struct ScanEngine {
                 let prevContinues = p.lastHeaderWord >= 0 && g.roles[Int(p.lastHeaderWord)].continuesAfter
                 let nextContinues = r?.continuesBefore ?? false
                 if !prevContinues && !nextContinues { ends = true; reprocess = true }
-            } else if let r, r.definition >= 0 || r.type >= 0 {
+            } else if let r, r.definition >= 0 && definitionAllowed(t, rule: r.definition) || r.type >= 0 {
+                // Only a keyword that starts a definition here: Go's `func() T` return type does not.
                 ends = true; reprocess = true
             }
             if ends {
@@ -374,40 +375,6 @@ struct ScanEngine {
         p.lastHeaderWord = t.word
         pending = p
         if headerTokens.count < 512 { headerTokens.append((t.start, t.end)) }
-    }
-
-    mutating func typeName(_ t: Token, keyword: Token) {
-        if t.kind == .word, let r = role(t), r.reserved || r.definition >= 0 || r.type >= 0 || r.modifier {
-            // `class func`, `class var`: the type keyword was a modifier.
-            notePrefix(keyword)
-            if signatureStart == nil { signatureStart = keyword.start }
-            mode = .idle
-            idle(t)
-            return
-        }
-        resetPrefix()
-        if t.kind == .word && !t.newlineBefore {
-            pendingTypeName = text(t)
-            let dotted = g.grammar.types[Int(role(keyword)?.type ?? 0)].dottedName ?? false
-            mode = dotted ? .typeDotted(expectName: false) : .typeHeader
-            return
-        }
-        mode = .idle
-        idle(t)
-    }
-
-    mutating func typeHeader(_ t: Token) {
-        let r = role(t)
-        if t.depth <= baseDepth, let r, r.bodyOpen, t.kind != .string {
-            scopes.append(Scope(kind: .type, name: pendingTypeName, indent: logicalIndent, baseDepth: t.depth))
-            mode = .idle
-            return
-        }
-        if t.depth <= baseDepth, t.word >= 0,
-           t.word == g.semicolon || t.word == g.closeBrace || r?.definition ?? -1 >= 0 || r?.type ?? -1 >= 0 {
-            mode = .idle
-            idle(t)
-        }
     }
 
     func qualifiedName(_ name: String, receiver: String?) -> (String, Bool) {
@@ -442,30 +409,11 @@ struct ScanEngine {
         if kind == .function {
             if p.isOperator { kind = .operator } else if inType { kind = .method }
         }
-        var signature: [UInt8] = []
-        var last = -1
-        for (s, e) in headerTokens {
-            if last >= 0 && s > last { signature.append(32) }
-            for k in s..<e {
-                let c = lexer.b[k]
-                if c == 10 || c == 13 || c == 9 {
-                    if signature.last != 32 { signature.append(32) }
-                } else {
-                    signature.append(c)
-                }
-            }
-            last = e
-            if signature.count > 2000 { break }
-        }
-        if p.signatureStart < (headerTokens.first?.0 ?? p.signatureStart) {
-            let prefix = text(p.signatureStart, headerTokens[0].0)
-            let folded = prefix.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
-            signature = Array((folded + " ").utf8) + signature
-        }
+        let signature = foldedSignature(from: p.signatureStart)
         spans.append(FunctionSpan(
             name: p.name, qualifiedName: qualified, kind: kind, firstLine: p.firstLine,
             declarationLine: p.declarationLine, declarationColumn: p.declarationColumn,
-            lastLine: lastLine, signature: String(decoding: signature, as: UTF8.self),
+            lastLine: lastLine, signature: signature,
             docFirstLine: p.docFirstLine, docLastLine: p.docLastLine, byteStart: 0, byteEnd: 0))
         return spans.count - 1
     }
@@ -483,8 +431,11 @@ struct ScanEngine {
 
     mutating func pop(lastLine: Int) {
         guard let top = scopes.popLast() else { return }
-        if case .function(let index) = top.kind {
+        switch top.kind {
+        case .function(let index), .type(let index?):
             spans[index].lastLine = max(lastLine, spans[index].declarationLine)
+        default:
+            break
         }
     }
 
@@ -497,6 +448,7 @@ struct ScanEngine {
             closeBodyless(p)
         }
         while !scopes.isEmpty { pop(lastLine: previousEndLine) }
+        insertModuleUnit()
         let starts = lexer.lineStarts
         let n = lexer.n
         for k in spans.indices {

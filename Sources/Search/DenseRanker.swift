@@ -20,14 +20,17 @@ public struct RankOptions: Sendable {
     public var minScore: Float
     /// The weights of the lexical and hybrid ranking stack.
     public var weights: RankingWeights
+    /// Only index rows this accepts (nil: all); asked only of rows that would enter the top k.
+    public var rowFilter: (@Sendable (Int) -> Bool)?
 
     public init(limit: Int = 10, languages: Set<String>? = nil, pathFilter: (@Sendable (String) -> Bool)? = nil,
-                minScore: Float = -1, weights: RankingWeights = .default) {
+                minScore: Float = -1, rowFilter: (@Sendable (Int) -> Bool)? = nil, weights: RankingWeights = .default) {
         self.weights = weights
         self.limit = limit
         self.languages = languages
         self.pathFilter = pathFilter
         self.minScore = minScore
+        self.rowFilter = rowFilter
     }
 }
 
@@ -89,7 +92,7 @@ public struct DenseRanker: Sendable {
             ? DotProductKernel.prepareFloat16Query(query, scale: unit * HalfFloat.widenScale)
             : query.map { $0 * unit }
         let encoding = index.encoding
-        let limit = options.limit, minScore = options.minScore
+        let limit = options.limit, minScore = options.minScore, rowFilter = options.rowFilter
 
         // Split into at most two chunks of spans (two cores are common; more adds little: memory-bound).
         let chunks = total >= 32_768 ? 2 : 1
@@ -128,7 +131,9 @@ public struct DenseRanker: Sendable {
                                     // rank last, or NaN and not rank at all (one compare per 384 MACs).
                                     if !(abs(out[r]) <= Self.damagedScore) { damaged = true }
                                     // id packs (file, row): rows < 2^32.
-                                    if out[r] >= threshold { top.insert(score: out[r], id: s.file << 32 | (start + r)) }
+                                    if out[r] >= threshold && rowFilter?(start + r) != false {
+                                        top.insert(score: out[r], id: s.file << 32 | (start + r))
+                                    }
                                 }
                                 start = end
                             }

@@ -19,7 +19,8 @@ import Scanning
 ///      "signature":"def load(self, key):","docFirstLine":5,"docLastLine":5,
 ///      "byteStart":20,"byteEnd":160}}
 ///
-/// `kind` is one of function, method, initializer, deinitializer, subscript, operator;
+/// `kind` is one of function, method, initializer, deinitializer, subscript, operator,
+/// or (with `--kind`) class, struct, enum, protocol, actor, extension, interface, module;
 /// `docFirstLine`/`docLastLine` are null without a doc comment or docstring;
 /// `declarationColumn` is a 1-based byte column; `byteEnd` is exclusive. A path that is
 /// not valid UTF-8 has U+FFFD in `path` and its exact bytes in

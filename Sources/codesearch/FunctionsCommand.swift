@@ -1,12 +1,13 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
+import Scanning
 
 /// `codesearch functions`: the functions of a git snapshot, ctags-like.
 struct FunctionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "functions",
-        abstract: "List the functions and methods of a repository, ctags-like.",
+        abstract: "List the functions and methods of a repository (or its types and modules), ctags-like.",
         discussion: """
             Reads the working tree (tracked files as they are on disk, plus untracked \
             files that are not ignored), the staging area (--staged) or any revision \
@@ -17,7 +18,12 @@ struct FunctionsCommand: AsyncParsableCommand {
             Paths are relative to the repository root; lines are 1-based and inclusive; \
             firstLine is the first decorator or attribute line. --json prints JSON Lines \
             ({"type":"function","version":1,"data":{...}}) with every field of the span. \
-            Exits 0 when a function was listed, 1 when none was, 2 on error.
+            --kind chooses the units listed: function (the default: functions, methods, \
+            initializers and other callables), type (class, struct, enum, protocol, actor, \
+            extension, interface: the span runs from the first attribute line to the end \
+            of the body), module (one per file, named <module>: line 1 to the last line), \
+            or all; search ranks all of them. Exits 0 when a unit was listed, 1 when none \
+            was, 2 on error.
             """)
 
     @OptionGroup var repositoryOptions: RepositoryOptions
@@ -25,6 +31,10 @@ struct FunctionsCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print JSON Lines instead of path:first-last: name.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Which units to list: function, type, module or all.",
+                                            valueName: "kind"))
+    var kind: UnitFilter = .function
 
     @Argument(help: ArgumentHelp("Only these files or folders (relative to the current directory).",
                                  valueName: "path"))
@@ -39,7 +49,7 @@ struct FunctionsCommand: AsyncParsableCommand {
             return r
         }
         let snapshot = Workspace.restrict(try workspace.snapshot(selection.kind), to: relative)
-        let (files, failures) = workspace.functions(in: snapshot)
+        let (files, failures) = workspace.functions(in: snapshot, filter: kind)
         let printer = FunctionPrinter(format: json ? .json : .lines, escapeText: Output.isTerminal(1))
         var count = 0
         for file in files {
@@ -53,3 +63,5 @@ struct FunctionsCommand: AsyncParsableCommand {
         if count == 0 { throw ExitCode(1) }
     }
 }
+
+extension UnitFilter: ExpressibleByArgument {}

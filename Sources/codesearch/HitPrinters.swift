@@ -86,8 +86,9 @@ struct VimgrepHitPrinter: HitPrinter {
 /// - `hit`: `{"rank":1,"path":"a.py","line":12,"column":5,"endLine":30,"name":"load",
 ///   "qualifiedName":"Cache.load","kind":"method","language":"python",
 ///   "signature":"def load(self, key):","score":0.83,"blob":"<40 hex>"}`
-///   (`line` is the `def`/`func` line, `column` its 1-based byte column, both 1-based;
-///   a path that is not valid UTF-8 has U+FFFD in `path` and its exact bytes in
+///   (`line` is the `def`/`func`/`class` line, a module unit's first code line, `column`
+///   its 1-based byte column; `kind` is a callable's, a type's (`class`, `struct`, ...) or
+///   `module`; a path that is not valid UTF-8 has U+FFFD in `path` and its exact bytes in
 ///   `"pathBytes":{"bytes":"<base64>"}` right after it)
 /// - `summary`: `{"hits":10}`, last.
 struct JSONHitPrinter: HitPrinter {

@@ -17,6 +17,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON Lines instead of path:first-last: name.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Which units to list: function, type, module or all.",
+                                            valueName: "kind"))
+    var kind: UnitFilter = .function
+
     @Option(name: .long, help: ArgumentHelp("Scan every file with this grammar (e.g. python, swift, go).", valueName: "name"))
     var language: String?
 
@@ -39,7 +43,7 @@ struct ScanCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let printer = FunctionPrinter(format: json ? .json : .lines)
-        let failed = FileScan(registry: registry, language: language, printer: printer).run(files)
+        let failed = FileScan(registry: registry, language: language, filter: kind, printer: printer).run(files)
         if failed { throw ExitCode(2) }
     }
 }
@@ -49,6 +53,7 @@ extension ScanCommand {
 struct FileScan {
     let registry: GrammarRegistry
     let language: String?
+    let filter: UnitFilter
     let printer: FunctionPrinter
 
     func run(_ paths: [String]) -> Bool {
@@ -65,7 +70,7 @@ struct FileScan {
                 failed = true
                 continue
             }
-            let functions = data.withUnsafeBytes { scanner.functions(in: $0) }
+            let functions = data.withUnsafeBytes { filter.units(of: scanner, in: $0) }
             printer.append(path: path, language: scanner.grammar.name, functions: functions, to: &buffer)
             if buffer.count > 1 << 18 { write(&buffer) }
         }

@@ -134,6 +134,27 @@ import Testing
         #expect(result.stderr.contains("warning: .codesearch: 'model' refused"))
     }
 
+    @Test func kindListsTypesModulesOrAll() throws {
+        let repo = try makeRepository()
+        let types = try CodesearchBinary.run(["functions", "--kind", "type"], in: repo.path)
+        #expect(types.stdout == "Sources/Box.swift:1-9: Box\nstore.py:3-11: Store\n")
+        #expect(types.status == 0)
+        let modules = try CodesearchBinary.run(["functions", "--kind", "module"], in: repo.path)
+        #expect(modules.stdout == "Sources/Box.swift:1-9: <module>\nstore.py:1-14: <module>\n")
+        let all = try CodesearchBinary.run(["functions", "--kind", "all", "--json", "store.py"], in: repo.path)
+        let kinds = try all.stdout.split(separator: "\n").map { line -> String in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let data = try #require(object["data"] as? [String: Any])
+            return "\(data["kind"] as? String ?? "?") \(data["qualifiedName"] as? String ?? "?")"
+        }
+        #expect(kinds == ["module <module>", "class Store", "method Store.size", "method Store.fetch",
+                          "function Store.fetch.inner", "function top"])
+        let bad = try CodesearchBinary.run(["functions", "--kind", "variable"], in: repo.path)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("variable"))
+        #expect(bad.stdout == "")
+    }
+
     @Test func errorsExitTwo() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("no-repo-\(UUID())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

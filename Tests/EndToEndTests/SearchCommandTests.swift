@@ -61,8 +61,10 @@ import Testing
         let python = try search(["--vimgrep", "-n", "1", "parse a json string"], in: repo)
         #expect(python.stdout == "pkg/parser.py:5:1:def parse_json(text):\n")
         #expect(python.status == 0)
-        let swift = try search(["--vimgrep", "-n", "1", "euclidean distance between two points"], in: repo)
-        #expect(swift.stdout == "Sources/Geometry.swift:7:1:func distance(from a: Point, to b: Point) -> Double\n")
+        // The file's module unit may rank first; the function's hit is its `func` line all the same.
+        let swift = try search(["--vimgrep", "-n", "2", "euclidean distance between two points"], in: repo)
+        #expect(swift.stdout.contains("Sources/Geometry.swift:7:1:func distance(from a: Point, to b: Point) -> Double\n"))
+        #expect(!swift.stdout.contains("Geometry.swift:5:") && !swift.stdout.contains("Geometry.swift:6:"))
         // From a subdirectory, paths stay relative to the repository root.
         let nested = try CodesearchBinary.run(["search", "--vimgrep", "-n", "1", "retry a failed upload"],
                                               in: repo.path + "/lib")
@@ -111,7 +113,7 @@ import Testing
         let result = try search(["--json", "parse json"], in: repo)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5)  // four hits and the summary
+        #expect(lines.count == 9)  // eight units (three modules, a struct, four functions) and the summary
         var types: [String] = []
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -119,7 +121,7 @@ import Testing
             types.append(object?["type"] as? String ?? "")
             #expect(object?["data"] is [String: Any])
         }
-        #expect(types == ["hit", "hit", "hit", "hit", "summary"])
+        #expect(types == Array(repeating: "hit", count: 8) + ["summary"])
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
         let data = first?["data"] as? [String: Any]
         #expect(data?["path"] as? String == "pkg/parser.py")
@@ -127,16 +129,19 @@ import Testing
         #expect(data?["qualifiedName"] as? String == "parse_json")
         #expect(data?["language"] as? String == "python")
         #expect(data?["rank"] as? Int == 1)
-        let summary = try JSONSerialization.jsonObject(with: Data(lines[4].utf8)) as? [String: Any]
-        #expect((summary?["data"] as? [String: Any])?["hits"] as? Int == 4)
+        let summary = try JSONSerialization.jsonObject(with: Data(lines[8].utf8)) as? [String: Any]
+        #expect((summary?["data"] as? [String: Any])?["hits"] as? Int == 8)
     }
 
     @Test func languageAndPathFilters() throws {
         let repo = try makeRepository()
         let swift = try search(["--vimgrep", "--lang", "swift", "parse json"], in: repo)
-        #expect(swift.stdout == "Sources/Geometry.swift:7:1:func distance(from a: Point, to b: Point) -> Double\n")
+        // Every unit of the file: its module (at its first code line), the struct, the function.
+        #expect(swift.stdout.split(separator: "\n").sorted() == [
+            "Sources/Geometry.swift:1:1:import Foundation", "Sources/Geometry.swift:3:1:struct Point",
+            "Sources/Geometry.swift:7:1:func distance(from a: Point, to b: Point) -> Double"])
         let lib = try search(["--vimgrep", "--path", "lib/**", "parse json"], in: repo)
-        #expect(lib.stdout == "lib/words.py:1:1:def reverse_words(sentence):\n")
+        #expect(lib.stdout == String(repeating: "lib/words.py:1:1:def reverse_words(sentence):\n", count: 2))
         let noMatch = try search(["--path", "nowhere/**", "parse json"], in: repo)
         #expect(noMatch.status == 1)
         #expect(noMatch.stdout == "")

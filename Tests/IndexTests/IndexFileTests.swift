@@ -35,7 +35,7 @@ import Scanning
         #expect(live.map(\.language) == ["python", "python"])
 
         let bytes = Array(pythonSource(["alpha", "beta"]).utf8)
-        let spans = f.extractor.functions(in: bytes, language: "python")
+        let spans = f.extractor.units(in: bytes, language: "python")
         let a = live[0]
         #expect(a.functions.count == 2)
         for (row, span) in zip(a.functions, spans) {

@@ -69,7 +69,7 @@ struct LineExtractor: FunctionExtractor {
         return nil
     }
 
-    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+    func units(in bytes: [UInt8], language: String) -> [FunctionSpan] {
         counter.add("scans")
         var lineStarts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") && i + 1 < bytes.count { lineStarts.append(i + 1) }

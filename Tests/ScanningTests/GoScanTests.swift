@@ -34,6 +34,40 @@ struct GoScanTests {
             """, ["Server.Serve", "main", "asmStub", "Server.Name"])
     }
 
+    /// Regression: with `"receiver": true` a func literal inside a body
+    /// (`return func(next http.Handler) http.Handler {`) read as a method `Handler.http`
+    /// and cut the enclosing function short; a func-typed struct field read as a method
+    /// too. Named functions exist only at the top level (`"topLevel": true`).
+    @Test func funcLiteralsInBodiesAndFieldsAreNotMethods() {
+        expectFunctions("go", """
+            package middleware
+
+            import "net/http"
+
+            type Options struct {
+            	OnError func(err error) bool
+            	Name    string
+            }
+
+            // Logger logs each request.
+            ⟦func Logger(prefix string) func(http.Handler) http.Handler {
+            	return func(next http.Handler) http.Handler {
+            		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+            			next.ServeHTTP(w, r)
+            		})
+            	}
+            }⟧
+
+            var fallback = func(next http.Handler) http.Handler { return next }
+
+            ⟦func (o Options) Wrap(h http.Handler) http.Handler {
+            	f := func(x int) error { return nil }
+            	_ = f
+            	return h
+            }⟧
+            """, ["Logger", "Options.Wrap"])
+    }
+
     @Test func receiverMakesAMethodAndDocComesFromComments() throws {
         let found = scan("go", "// Add adds.\n// Twice.\nfunc (v Vec) Add(w Vec) Vec {\n\treturn v\n}\n")
         let add = try #require(found.first)

@@ -41,7 +41,7 @@ struct DefExtractor: FunctionExtractor {
     func language(forPath path: String) -> String? {
         path.hasSuffix(".py") ? "python" : path.hasSuffix(".go") ? "go" : nil
     }
-    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+    func units(in bytes: [UInt8], language: String) -> [FunctionSpan] {
         var spans: [FunctionSpan] = []
         var start = 0, line = 1
         for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
