@@ -108,28 +108,26 @@ public struct OpenAIEmbedder: Embedder {
                       onBatch: (OpenAIEmbeddingBatch) async throws -> Void) async throws
     {
         let plan = OpenAIBatchPlan.make(documents, configuration: configuration, tokenCounter: tokenCounter)
-        let client = self.client
-        var failure: Error?
-        var stopDelivering = false
-        await withTaskGroup(of: (Range<Int>, Result<OpenAIClient.Reply, Error>).self) { group in
-            var next = 0
-            func startNext() {
-                let batch = plan[next]
+        let client = self.client, concurrent = configuration.maxConcurrentRequests
+        // Everything the loop changes lives inside the group's body and leaves it as its
+        // result: release builds have miscompiled `var`s (and a nested function capturing
+        // the group) shared between this body and the caller across a suspension, handing
+        // `onBatch` garbage ranges (issue 12). A child reports its batch by index.
+        let failure: Error? = await withTaskGroup(of: BatchOutcome.self) { group in
+            var next = 0, failure: Error?, stopDelivering = false
+            while next < plan.count && next < concurrent {
+                Self.start(plan[next], index: next, client: client, in: &group)
                 next += 1
-                group.addTask {
-                    do { return (batch.range, .success(try await client.embed(batch.inputs))) }
-                    catch { return (batch.range, .failure(error)) }
-                }
             }
-            while next < plan.count && next < configuration.maxConcurrentRequests { startNext() }
-            while let (range, result) = await group.next() {
-                switch result {
+            while let outcome = await group.next() {
+                switch outcome.result {
                 case .success(let reply):
                     guard !stopDelivering else { break }
-                    let vectors = reply.vectors.map(Self.normalized)
+                    let batch = OpenAIEmbeddingBatch(range: plan[outcome.index].range,
+                                                     vectors: reply.vectors.map(Self.normalized),
+                                                     promptTokens: reply.promptTokens)
                     do {
-                        try await onBatch(OpenAIEmbeddingBatch(range: range, vectors: vectors,
-                                                               promptTokens: reply.promptTokens))
+                        try await onBatch(batch)
                     } catch {
                         failure = failure ?? error
                         stopDelivering = true
@@ -138,11 +136,30 @@ public struct OpenAIEmbedder: Embedder {
                 case .failure(let error):
                     failure = failure ?? error
                 }
-                if failure == nil && next < plan.count && !Task.isCancelled { startNext() }
+                if failure == nil && next < plan.count && !Task.isCancelled {
+                    Self.start(plan[next], index: next, client: client, in: &group)
+                    next += 1
+                }
             }
+            return failure
         }
         if let failure { throw failure }
         try Task.checkCancellation()
+    }
+
+    /// What one request came back with; `index` is its batch's place in the plan.
+    struct BatchOutcome: Sendable {
+        let index: Int
+        let result: Result<OpenAIClient.Reply, Error>
+    }
+
+    private static func start(_ batch: OpenAIPlannedBatch, index: Int, client: OpenAIClient,
+                              in group: inout TaskGroup<BatchOutcome>) {
+        let inputs = batch.inputs
+        group.addTask {
+            do { return BatchOutcome(index: index, result: .success(try await client.embed(inputs))) }
+            catch { return BatchOutcome(index: index, result: .failure(error)) }
+        }
     }
 
     static func normalized(_ vector: [Float]) -> [Float] {
