@@ -40,7 +40,7 @@ import Testing
 
         let index = try CodesearchBinary.run(["index"] + api, in: repo.path, environment: env)
         #expect(index.status == 0, "\(index.stderr)")
-        #expect(index.stdout.hasPrefix("indexed 3 files, 3 functions: 3 new blobs, 3 functions embedded"))
+        #expect(index.stdout.hasPrefix("indexed 3 files, 7 functions: 3 new blobs, 7 functions embedded"))
         let remote = try CodesearchBinary.run(["search", "--vimgrep", "retry a failed upload"] + api,
                                               in: repo.path, environment: env)
         #expect(remote.status == 0, "\(remote.stderr)")
@@ -76,7 +76,7 @@ import Testing
             #expect(result.stderr.contains(".codesearch: '\(key)' refused"), "\(key)")
         }
         // The narrowing key is honoured; the index is the native model's.
-        #expect(result.stdout.hasPrefix("indexed 2 files, 2 functions"))
+        #expect(result.stdout.hasPrefix("indexed 2 files, 5 functions"))
         let status = try CodesearchBinary.run(["status"], in: repo.path)
         #expect(status.stdout.contains("embedder: native all-MiniLM-L6-v2"))
     }
@@ -108,7 +108,7 @@ import Testing
              "--model", "text-embedding-3-small"], in: repo.path, environment: ["OPENAI_API_KEY": "sk-x"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.requests.isEmpty)
-        #expect(result.stdout.contains("3 functions to embed"))
+        #expect(result.stdout.contains("7 functions to embed"))
         #expect(result.stdout.contains("in 1 requests to text-embedding-3-small, about $0.0000 at $0.00002 per 1K tokens"))
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/codesearch/index"))
     }

@@ -101,7 +101,7 @@ import Hashing
                     }
                 }
                 let source = MemoryBlobSource(counter: Counter())
-                let span = LineExtractor(counter: Counter()).functions(in: Array("def f():\n".utf8), language: "python")[0]
+                let span = LineExtractor(counter: Counter()).units(in: Array("def f():\n".utf8), language: "python")[0]
                 let blob = StoredBlob(key: BlobKey(id: source.add("def f():\n"), language: "python"),
                                       functions: [StoredFunction(span: span, textHash: 1, bag: LexicalBag(sorted: []))],
                                       vectorBytes: bytes, lastSeen: 0)

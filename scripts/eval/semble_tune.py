@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def run(a, i, setting):
-    label = f"tune{i}"
+    label = f"{a.prefix}{i}"
     env = dict(os.environ, CODESEARCH_RANKING=setting)
     cmd = [os.path.join(HERE, "..", "eval-semble"), "--no-index", "--label", label, "--mode", a.mode,
            "--bin", a.bin, "--work", a.work]
@@ -32,6 +32,7 @@ def main():
     ap.add_argument("--bin", default=".build/release/codesearch")
     ap.add_argument("--work", default="/work/semble-work")
     ap.add_argument("--mode", default="hybrid")
+    ap.add_argument("--prefix", default=f"tune{os.getpid()}-", help="labels of the runs (distinct per concurrent sweep)")
     ap.add_argument("settings", nargs="+")
     a = ap.parse_args()
     rows = []
