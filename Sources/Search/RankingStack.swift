@@ -37,6 +37,7 @@ public struct RankingStack: Sendable {
     }
 
     public func rank(_ pool: [RankCandidate], limit: Int, minScore: Float = -1) -> [SearchHit] {
+        let pool = RankingStack.oneHitPerLine(pool)
         guard !pool.isEmpty, limit > 0 else { return [] }
         var scores = fused(pool)
         let unit = max(scores.max() ?? 0, 1e-6)
@@ -51,13 +52,34 @@ public struct RankingStack: Sendable {
         }
         let chosen = DiverseSelection.select(paths: pool.map(\.hit.path), scores: scores, limit: limit,
                                              free: weights.diversityFree, decay: weights.diversityDecay)
-        guard let top = chosen.first?.score, top > 0 else { return [] }
+        let top = chosen.first?.score ?? 0
         let anchor = pool.compactMap(\.dense).max() ?? 1
         return chosen.compactMap { choice -> SearchHit? in
             var hit = pool[choice.index].hit
-            hit.score = choice.score / top * anchor
+            // All tied at nothing (no word matched, every cosine equal): still an order.
+            hit.score = top > 0 ? choice.score / top * anchor : anchor
             return hit.score >= minScore ? hit : nil
         }
+    }
+
+    /// The pool without a second unit at a line already held by a better one (a module
+    /// unit starts on its file's first code line, which may be a function's line): one
+    /// result per `path:line`, as an editor's list shows them.
+    static func oneHitPerLine(_ pool: [RankCandidate]) -> [RankCandidate] {
+        var best: [String: Int] = [:]
+        for (i, c) in pool.enumerated() {
+            let key = "\(c.hit.function.span.declarationLine):\(c.hit.path)"
+            if let j = best[key], RankingStack.prefer(pool[j], over: c) { continue }
+            best[key] = i
+        }
+        return best.count == pool.count ? pool : best.values.sorted().map { pool[$0] }
+    }
+
+    /// The better of two units at one line: the higher cosine (or BM25), then the callable.
+    static func prefer(_ a: RankCandidate, over b: RankCandidate) -> Bool {
+        let x = a.dense ?? a.lexical, y = b.dense ?? b.lexical
+        if x != y { return x > y }
+        return a.hit.function.span.kind.isCallable && !b.hit.function.span.kind.isCallable
     }
 
     /// α × normalised cosine + (1 − α) × normalised BM25; α by the question's kind, 0 without cosines.
@@ -66,10 +88,11 @@ public struct RankingStack: Sendable {
         let alpha: Float = cosines.count == pool.count
             ? (analysis.kind == .symbol ? weights.alphaSymbol : weights.alphaLanguage) : 0
         let low = cosines.min() ?? 0, high = cosines.max() ?? 0
-        let span = high - low > 1e-6 ? high - low : 1
+        // Equal cosines are equally good: all 1, not all 0.
+        let flat = high - low <= 1e-6, span = flat ? 1 : high - low
         let best = max(pool.map(\.lexical).max() ?? 0, 1e-6)
         return pool.map { c in
-            let dense = c.dense.map { ($0 - low) / span } ?? 0
+            let dense = c.dense.map { flat ? 1 : ($0 - low) / span } ?? 0
             return alpha * dense + (1 - alpha) * c.lexical / best
         }
     }

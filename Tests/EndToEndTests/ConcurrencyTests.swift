@@ -59,7 +59,7 @@ import Testing
         let env = ["CODESEARCH_MODEL": try IndexTestSupport.tinyModel()]
         try runTogether(repo, env)
         let status = try CodesearchBinary.run(["status"], in: repo.path, environment: env)
-        #expect(status.stdout.contains("\nfunctions: \(Self.filesCount * 4) live"))
+        #expect(status.stdout.contains("\nfunctions: \(Self.filesCount * 5) live"))
     }
 
     @Test func indexersAndSearchesWhileTheWorkingTreeChanges() throws {
@@ -72,6 +72,6 @@ import Testing
         try runTogether(repo, env)
         let (again, _) = try IndexTestSupport.index(repo.path, environment: env)
         #expect(again.upToDate)
-        #expect(again.functions == Self.filesCount * 4 + 40)
+        #expect(again.functions == Self.filesCount * 5 + 80)  // a module unit per file
     }
 }

@@ -29,7 +29,9 @@ import Testing
     @Test func killedIndexerLosesNothingAndNeverCorruptsTheIndex() throws {
         let repo = try Self.makeRepository()
         let env = ["CODESEARCH_MODEL": try IndexTestSupport.tinyModel()]
-        let total = Self.filesCount * Self.functionsPerFile
+        // Each file is its functions plus one module unit.
+        let unitsPerFile = Self.functionsPerFile + 1
+        let total = Self.filesCount * unitsPerFile
         let scratch = repo.path + "-indexes"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -76,7 +78,7 @@ import Testing
             #expect(finalResult.status == 0, "round \(round): \(finalResult.stderr)")
             #expect(final.functions == total, "round \(round): \(finalResult.stdout)")
             // Nothing a killed run saved is embedded again, and nothing is missing.
-            #expect(final.embedded == total - liveBefore - Self.functionsPerFile * final.recoveredBlobs,
+            #expect(final.embedded == total - liveBefore - unitsPerFile * final.recoveredBlobs,
                     "round \(round): \(finalResult.stdout) after \(before.stdout)")
             let verified = try CodesearchBinary.run(["status", "--verify", "--index", directory], in: repo.path, environment: env)
             #expect(verified.status == 0)

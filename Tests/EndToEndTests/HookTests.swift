@@ -82,7 +82,7 @@ import Testing
         try repo.write("mailer.py", Self.mailer)
         try repo.commitAll("add mailer")
         #expect(try waitUntilCurrent(repo))
-        #expect(try indexedFunctions(repo).hasPrefix("functions: 2 live"))
+        #expect(try indexedFunctions(repo).hasPrefix("functions: 4 live"))  // two functions, two module units
         let log = try String(contentsOfFile: repo.path + "/.git/codesearch/hooks.log", encoding: .utf8)
         #expect(log.contains("post-commit: indexed 2 files"))
     }
@@ -97,14 +97,14 @@ import Testing
 
         try repo.git(["checkout", "-q", "main"])
         #expect(try waitUntilCurrent(repo))
-        #expect(try indexedFunctions(repo).hasPrefix("functions: 1 live"))
+        #expect(try indexedFunctions(repo).hasPrefix("functions: 2 live"))  // with module units
 
         try repo.write("more.py", "def more():\n    return 2\n")
         try repo.commitAll("more on main")
         #expect(try waitUntilCurrent(repo))
         try repo.git(["merge", "-q", "--no-edit", "side"])
         #expect(try waitUntilCurrent(repo))
-        #expect(try indexedFunctions(repo).hasPrefix("functions: 3 live"))
+        #expect(try indexedFunctions(repo).hasPrefix("functions: 6 live"))
 
         // Rebase a branch with two commits onto main: post-checkout at the start,
         // post-rewrite at the end.
@@ -115,7 +115,7 @@ import Testing
         try repo.commitAll("topic two")
         try repo.git(["rebase", "-q", "main"])
         #expect(try waitUntilCurrent(repo))
-        #expect(try indexedFunctions(repo).hasPrefix("functions: 5 live"))
+        #expect(try indexedFunctions(repo).hasPrefix("functions: 10 live"))
     }
 
     @Test func earlierHookStillRunsAndUninstallRestoresIt() throws {

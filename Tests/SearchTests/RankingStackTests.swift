@@ -8,9 +8,10 @@ import Scanning
 @Suite struct RankingStackTests {
     /// A candidate named `name` in `path` with the given cosine and BM25.
     func candidate(_ path: String, _ name: String, dense: Float?, lexical: Float, row: Int,
-                   qualified: String? = nil) -> RankCandidate {
-        let span = FunctionSpan(name: name, qualifiedName: qualified ?? name, kind: .function, firstLine: 1,
-                                declarationLine: 1, declarationColumn: 1, lastLine: 2, signature: "def \(name)()",
+                   qualified: String? = nil, kind: FunctionSpan.Kind = .function, line: Int? = nil) -> RankCandidate {
+        let line = line ?? row + 1
+        let span = FunctionSpan(name: name, qualifiedName: qualified ?? name, kind: kind, firstLine: line,
+                                declarationLine: line, declarationColumn: 1, lastLine: line + 1, signature: "def \(name)()",
                                 docFirstLine: nil, docLastLine: nil, byteStart: 0, byteEnd: 10)
         let record = FunctionRecord(blobID: blobID(Array(path.utf8)), language: "python", span: span, textHash: UInt64(row))
         return RankCandidate(hit: SearchHit(path: path, function: record, score: 0, row: row), dense: dense, lexical: lexical)
@@ -115,6 +116,15 @@ import Scanning
         #expect(RankingStack(query: "words", weights: plain).rank(pool, limit: 2, minScore: 0.5).isEmpty)
         let lexicalOnly = pool.map { RankCandidate(hit: $0.hit, dense: nil, lexical: $0.lexical) }
         #expect(RankingStack(query: "words", weights: plain).rank(lexicalOnly, limit: 2).first?.score == 1)
+    }
+
+    @Test func oneResultPerLine() {
+        // A module unit starting on a function's line: the better of the two stays.
+        let pool = [candidate("a.py", "<module>", dense: 0.5, lexical: 1, row: 0, kind: .module, line: 1),
+                    candidate("a.py", "alpha", dense: 0.6, lexical: 1, row: 1, line: 1),
+                    candidate("b.py", "beta", dense: 0.4, lexical: 1, row: 2, line: 1)]
+        let hits = RankingStack(query: "words", weights: plain).rank(pool, limit: 3)
+        #expect(hits.map(\.function.span.name) == ["alpha", "beta"])
     }
 
     @Test func weightsParseAndRejectNonsense() throws {
