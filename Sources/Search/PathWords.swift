@@ -54,7 +54,8 @@ enum DiverseSelection {
         var score: Float
     }
 
-    static func select(paths: [String], scores: [Float], limit: Int, free: Int, decay: Float) -> [Choice] {
+    /// `keys[i]` is what unit i counts toward (its path), nil for a unit exempt from the decay.
+    static func select(paths: [String], keys: [String?], scores: [Float], limit: Int, free: Int, decay: Float) -> [Choice] {
         let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : paths[$0] < paths[$1] }
         var taken: [String: Int] = [:]
         var chosen: [Choice] = []
@@ -62,10 +63,12 @@ enum DiverseSelection {
         for i in order {
             // Decay only lowers scores: once the k-th best beats the next raw score, stop.
             if chosen.count >= limit && scores[i] <= floor { break }
-            let seen = taken[paths[i], default: 0]
             var score = scores[i]
-            if seen >= free { score *= pow(decay, Float(seen - free + 1)) }
-            taken[paths[i]] = seen + 1
+            if let key = keys[i] {
+                let seen = taken[key, default: 0]
+                if seen >= free { score *= pow(decay, Float(seen - free + 1)) }
+                taken[key] = seen + 1
+            }
             chosen.append(Choice(index: i, score: score))
             if chosen.count >= limit {
                 chosen.sort { $0.score != $1.score ? $0.score > $1.score : paths[$0.index] < paths[$1.index] }

@@ -45,12 +45,21 @@ public struct RankingStack: Sendable {
             scores[i] += unit * (definitionBoost(candidate.hit) + pathBoost(candidate.hit.path))
         }
         addCoherence(pool, &scores, unit: unit)
+        for (i, candidate) in pool.enumerated() {
+            let kind = candidate.hit.function.span.kind
+            if kind == .module { scores[i] *= weights.moduleUnit } else if kind.isType { scores[i] *= weights.typeUnit }
+        }
         if !analysis.asksForSecondaryCode {
             for (i, candidate) in pool.enumerated() {
                 if let role = PathPrior.role(of: candidate.hit.path) { scores[i] *= weights.priors[role] ?? 1 }
             }
         }
-        let chosen = DiverseSelection.select(paths: pool.map(\.hit.path), scores: scores, limit: limit,
+        // A container unit may be left out of its file's diversity count (it shares the file
+        // with the units inside it); the key `nil` exempts it.
+        let keys = pool.map { c -> String? in
+            weights.diversityContainers == 0 && !c.hit.function.span.kind.isCallable ? nil : c.hit.path
+        }
+        let chosen = DiverseSelection.select(paths: pool.map(\.hit.path), keys: keys, scores: scores, limit: limit,
                                              free: weights.diversityFree, decay: weights.diversityDecay)
         let top = chosen.first?.score ?? 0
         let anchor = pool.compactMap(\.dense).max() ?? 1

@@ -25,6 +25,13 @@ public struct RankingWeights: Sendable, Equatable {
     /// first results cover more files.
     public var diversityDecay: Float = 0.5
     public var diversityFree: Int = 1
+    /// Factors on the fused score of a type unit and of a module unit: a container
+    /// matches the words of everything inside it, so it steps back for a unit that
+    /// matches as well on its own.
+    public var typeUnit: Float = 1
+    public var moduleUnit: Float = 1
+    /// Whether type and module units count toward (and lose) a file's diversity decay.
+    public var diversityContainers: Float = 1
     /// Candidates taken from each of the dense and the lexical ranking.
     public var candidates: Int = 200
     /// Factors on the fused score by the role of the file (1: no prior).
@@ -38,7 +45,7 @@ public struct RankingWeights: Sendable, Equatable {
 
     /// Weights from `name=value` pairs separated by commas, over the defaults. Names:
     /// `alphaSymbol alphaLanguage definition definitionFileName path coherence
-    /// diversityDecay diversityFree candidates` and the roles `test example docs
+    /// diversityDecay diversityFree typeUnit moduleUnit diversityContainers candidates` and the roles `test example docs
     /// benchmark vendored reexport`. Throws on an unknown name or a bad value.
     public static func parse(_ text: String) throws(RankingWeightsError) -> RankingWeights {
         var weights = RankingWeights()
@@ -66,6 +73,9 @@ public struct RankingWeights: Sendable, Equatable {
         case "coherence": coherence = value
         case "diversityDecay": diversityDecay = min(1, value)
         case "diversityFree": diversityFree = max(1, Int(value))
+        case "typeUnit": typeUnit = value
+        case "moduleUnit": moduleUnit = value
+        case "diversityContainers": diversityContainers = value > 0 ? 1 : 0
         case "candidates": candidates = max(10, min(10_000, Int(value)))
         default: throw RankingWeightsError.unknownName(name)
         }
