@@ -10,14 +10,21 @@ import Search
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Find the functions that best answer a question.",
+        abstract: "Find the functions, types and files that best answer a question.",
         discussion: """
             Brings the index up to date with the working tree first (a fast no-op when \
             nothing changed; --no-update skips it), embeds the question, ranks every \
-            function and prints the best, best first. --mode hybrid (the default) adds \
-            BM25 over identifier words and path components to cosine similarity and \
-            ranks tests and generated or vendored code a little lower; dense is cosine \
-            only; lexical is BM25 only (no embedding):
+            unit (functions, types, and one module unit per file) and prints the best, \
+            best first. --mode hybrid (the default) fuses cosine similarity with BM25 over \
+            identifier words and path components, weighted by whether the question is one \
+            identifier or words, then: a unit named what the question names comes first; \
+            question words in a file's or folder's name lift its units; a file with many \
+            matches lifts its best unit; tests, examples, docs, benchmarks and vendored code \
+            step back unless the question asks for them; a file's later units decay so the \
+            first results cover more files. dense is cosine only; lexical is BM25 with the \
+            same rules (no embedding, no model needed). A hit's score is scaled so the best \
+            carries the best cosine, so --min-score means the same for every question. \
+            CODESEARCH_RANKING="name=value,..." changes the weights (see RankingWeights):
 
               path:line: QualifiedName  score      (then a few lines of the function)
 
