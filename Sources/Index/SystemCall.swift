@@ -83,26 +83,18 @@ enum SystemCall {
         defer { close(fd) }
         var st = stat()
         try check(fstat(fd, &st), "stat", path)
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        try out.withUnsafeMutableBytes { buffer in
-            while done < buffer.count {
-                let n = read(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IndexError.io(operation: "read", path: path, errno: errno)
-                }
-                if n == 0 { break }
-                done += n
-            }
-        }
-        return Array(out[0..<done])
+        return try readBytes(fd, count: Int(st.st_size), path: path)
     }
 
     /// The first `count` bytes of a file (fewer when it is shorter).
     static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY | O_CLOEXEC)
         defer { close(fd) }
+        return try readBytes(fd, count: count, path: path)
+    }
+
+    /// Up to `count` bytes from `fd`, fewer at end of file; retried on EINTR.
+    private static func readBytes(_ fd: Int32, count: Int, path: String) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         try out.withUnsafeMutableBytes { buffer in
