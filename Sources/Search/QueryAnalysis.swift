@@ -22,6 +22,13 @@ public struct QueryAnalysis: Sendable, Equatable {
     public let pathWords: [String]
     /// The question asks for tests, examples or benchmarks: path priors are switched off.
     public let asksForSecondaryCode: Bool
+    /// The question reads like the documentation of one unit: it opens with a verb saying
+    /// what the code does ("return the size of a file", "parses the header"), or it is a
+    /// whole sentence of four or more words ending in a full stop ("The count of words a
+    /// table needs."). It asks for that unit, so the rules that lift types, modules and
+    /// files step back (`RankingWeights.description…`). A topic ("multipart form
+    /// handling") or a question ("how are routes registered?") is not a description.
+    public let isDescription: Bool
 
     public init(_ query: String) {
         let text = query.trimmingSpaces()
@@ -38,6 +45,8 @@ public struct QueryAnalysis: Sendable, Equatable {
         pathWords = Array(Set(words.flatMap { IdentifierWords.split(Array($0.utf8)[...]) }
             .map { $0.lowercased() }
             .filter { $0.utf8.count > 2 && !QueryAnalysis.stopWords.contains($0) })).sorted()
+        isDescription = kind == .language && words.count > 1
+            && (ActionVerbs.contains(words[0].lowercased()) || (text.hasSuffix(".") && words.count >= 4))
         asksForSecondaryCode = words.contains { word in
             let w = word.lowercased()
             return QueryAnalysis.secondaryWords.contains(w)

@@ -1,3 +1,4 @@
+import Scanning
 /// One unit in the pool the stack ranks: its cosine to the question (nil without
 /// an embedding) and its BM25 (0 when no word matched).
 public struct RankCandidate: Sendable {
@@ -19,10 +20,16 @@ public struct RankCandidate: Sendable {
 /// 1. fusion: min-max normalised cosine and BM25, weighted by the question's kind;
 /// 2. definition: a unit named what the question names comes first;
 /// 3. path: question words in the file's or its folder's name lift its units;
-/// 4. coherence: a file with many matching units lifts its best one;
-/// 5. priors: tests, examples, docs, benchmarks and vendored code step back,
+/// 4. step-back: a type or module unit goes below its own unit that matches nearly
+///    as well (`ContainerStepBack`);
+/// 5. coherence: a file with many matching units lifts its best one;
+/// 6. priors: tests, examples, docs, benchmarks and vendored code step back,
 ///    unless the question asks for them;
-/// 6. diversity: a file's later units decay, so the first results cover more files.
+/// 7. diversity: a file's later units decay, so the first results cover more files.
+///
+/// A question that reads like one unit's documentation (`QueryAnalysis.isDescription`)
+/// is ranked with `RankingWeights.forDescription`: containers, path, coherence and
+/// diversity, the rules that favour files, step back for it.
 ///
 /// The score given back is the stack's score scaled so the best hit carries the best
 /// cosine of the pool: comparable across questions, so `--min-score` means the same
@@ -32,26 +39,28 @@ public struct RankingStack: Sendable {
     public let analysis: QueryAnalysis
 
     public init(query: String, weights: RankingWeights = .default) {
-        self.weights = weights
         analysis = QueryAnalysis(query)
+        self.weights = analysis.isDescription ? weights.forDescription : weights
     }
 
     public func rank(_ pool: [RankCandidate], limit: Int, minScore: Float = -1) -> [SearchHit] {
-        let pool = RankingStack.oneHitPerLine(pool)
+        let pool = oneHitPerLine(pool)
         guard !pool.isEmpty, limit > 0 else { return [] }
         var scores = fused(pool)
         let unit = max(scores.max() ?? 0, 1e-6)
         for (i, candidate) in pool.enumerated() {
             scores[i] += unit * (definitionBoost(candidate.hit) + pathBoost(candidate.hit.path))
         }
+        ContainerStepBack.apply(pool, &scores, ratio: weights.stepBack)
         addCoherence(pool, &scores, unit: unit)
-        for (i, candidate) in pool.enumerated() {
-            let kind = candidate.hit.function.span.kind
-            if kind == .module { scores[i] *= weights.moduleUnit } else if kind.isType { scores[i] *= weights.typeUnit }
-        }
+        for (i, candidate) in pool.enumerated() { scores[i] *= kindFactor(candidate.hit.function.span.kind) }
         if !analysis.asksForSecondaryCode {
             for (i, candidate) in pool.enumerated() {
-                if let role = PathPrior.role(of: candidate.hit.path) { scores[i] *= weights.priors[role] ?? 1 }
+                guard let role = PathPrior.role(of: candidate.hit.path) else { continue }
+                // A function defined in `__init__.py` is real code; what re-exports is the
+                // file's import list, which its module unit (or a type) carries.
+                if role == .reexport && candidate.hit.function.span.kind.isCallable { continue }
+                scores[i] *= weights.priors[role] ?? 1
             }
         }
         // A container unit may be left out of its file's diversity count (it shares the file
@@ -71,22 +80,35 @@ public struct RankingStack: Sendable {
         }
     }
 
+    /// A unit's cosine (or BM25) times its kind factor; a kind set aside (factor 0) loses to any.
+    private func weighed(_ c: RankCandidate) -> Float {
+        let factor = kindFactor(c.hit.function.span.kind)
+        return factor > 0 ? (c.dense ?? c.lexical) * factor : -.infinity
+    }
+
+    /// The factor on a unit's score for its kind: `moduleUnit`, `typeUnit` or 1.
+    func kindFactor(_ kind: FunctionSpan.Kind) -> Float {
+        kind == .module ? weights.moduleUnit : kind.isType ? weights.typeUnit : 1
+    }
+
     /// The pool without a second unit at a line already held by a better one (a module
     /// unit starts on its file's first code line, which may be a function's line): one
-    /// result per `path:line`, as an editor's list shows them.
-    static func oneHitPerLine(_ pool: [RankCandidate]) -> [RankCandidate] {
+    /// result per `path:line`, as an editor's list shows them. Better is judged with the
+    /// kind factors applied, so a container these weights set aside never hides a function.
+    func oneHitPerLine(_ pool: [RankCandidate]) -> [RankCandidate] {
         var best: [String: Int] = [:]
         for (i, c) in pool.enumerated() {
             let key = "\(c.hit.function.span.declarationLine):\(c.hit.path)"
-            if let j = best[key], RankingStack.prefer(pool[j], over: c) { continue }
+            if let j = best[key], prefer(pool[j], over: c) { continue }
             best[key] = i
         }
         return best.count == pool.count ? pool : best.values.sorted().map { pool[$0] }
     }
 
-    /// The better of two units at one line: the higher cosine (or BM25), then the callable.
-    static func prefer(_ a: RankCandidate, over b: RankCandidate) -> Bool {
-        let x = a.dense ?? a.lexical, y = b.dense ?? b.lexical
+    /// The better of two units at one line: the higher cosine (or BM25) times the kind
+    /// factor, then the callable.
+    func prefer(_ a: RankCandidate, over b: RankCandidate) -> Bool {
+        let x = weighed(a), y = weighed(b)
         if x != y { return x > y }
         return a.hit.function.span.kind.isCallable && !b.hit.function.span.kind.isCallable
     }
@@ -107,12 +129,12 @@ public struct RankingStack: Sendable {
     }
 
     /// In units of the best fused score: `definition` when the unit's name (or qualified
-    /// name) is one the question names, half for a name inside a sentence, times
+    /// name) is one the question names, `definitionInSentence` of that for a name inside a sentence, times
     /// `definitionFileName` when the file is named after it too.
     func definitionBoost(_ hit: SearchHit) -> Float {
         let span = hit.function.span
         for name in analysis.names where RankingStack.names(span.name, span.qualifiedName, match: name) {
-            var boost = weights.definition * (analysis.kind == .symbol ? 1 : 0.5)
+            var boost = weights.definition * (analysis.kind == .symbol ? 1 : weights.definitionInSentence)
             if PathWords.stemMatches(path: hit.path, name: name) { boost *= weights.definitionFileName }
             return boost
         }

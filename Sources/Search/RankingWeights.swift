@@ -11,8 +11,10 @@ public struct RankingWeights: Sendable, Equatable {
     /// The dense share for a question in words.
     public var alphaLanguage: Float = 0.6
     /// Added, in units of the best fused score, to a unit whose name is the identifier
-    /// the question names (half for an identifier inside a sentence).
+    /// the question names (`definitionInSentence` of it for an identifier inside a sentence).
     public var definition: Float = 3
+    /// The share of `definition` for an identifier named inside a sentence.
+    public var definitionInSentence: Float = 0.5
     /// Extra factor on the definition boost when the file is named after the identifier too.
     public var definitionFileName: Float = 1.5
     /// Added, in units of the best fused score, times the share of the question's words
@@ -30,6 +32,17 @@ public struct RankingWeights: Sendable, Equatable {
     /// matches as well on its own.
     public var typeUnit: Float = 1
     public var moduleUnit: Float = 1
+    /// A type or module unit steps back below its own best unit when that unit scores
+    /// at least this share of the container's score (`ContainerStepBack`); 0: never.
+    public var stepBack: Float = 0.8
+    /// For a question that reads like one unit's documentation (`QueryAnalysis.isDescription`):
+    /// a factor on type and module units, and the diversity decay in place of `diversityDecay`.
+    /// Such a question asks for one function, and its own file's neighbours are its
+    /// likeliest rivals, so neither the container nor the file-spread should bury it.
+    public var descriptionContainers: Float = 0
+    public var descriptionDiversityDecay: Float = 1
+    /// For such a question, a factor on the file-level lifts (`path` and `coherence`).
+    public var descriptionFileRules: Float = 0
     /// Whether type and module units count toward (and lose) a file's diversity decay.
     public var diversityContainers: Float = 1
     /// Candidates taken from each of the dense and the lexical ranking.
@@ -41,11 +54,24 @@ public struct RankingWeights: Sendable, Equatable {
 
     public init() {}
 
+    /// The weights for a question that reads like documentation: the `description…` weights in
+    /// place of the container, diversity and file-level ones.
+    public var forDescription: RankingWeights {
+        var w = self
+        w.typeUnit *= descriptionContainers
+        w.moduleUnit *= descriptionContainers
+        w.diversityDecay = descriptionDiversityDecay
+        w.path *= descriptionFileRules
+        w.coherence *= descriptionFileRules
+        return w
+    }
+
     public static let `default` = RankingWeights()
 
     /// Weights from `name=value` pairs separated by commas, over the defaults. Names:
-    /// `alphaSymbol alphaLanguage definition definitionFileName path coherence
-    /// diversityDecay diversityFree typeUnit moduleUnit diversityContainers candidates` and the roles `test example docs
+    /// `alphaSymbol alphaLanguage definition definitionInSentence definitionFileName path coherence
+    /// diversityDecay diversityFree typeUnit moduleUnit stepBack descriptionContainers
+    /// descriptionDiversityDecay descriptionFileRules diversityContainers candidates` and the roles `test example docs
     /// benchmark vendored reexport`. Throws on an unknown name or a bad value.
     public static func parse(_ text: String) throws(RankingWeightsError) -> RankingWeights {
         var weights = RankingWeights()
@@ -68,6 +94,7 @@ public struct RankingWeights: Sendable, Equatable {
         case "alphaSymbol": alphaSymbol = min(1, value)
         case "alphaLanguage": alphaLanguage = min(1, value)
         case "definition": definition = value
+        case "definitionInSentence": definitionInSentence = value
         case "definitionFileName": definitionFileName = value
         case "path": path = value
         case "coherence": coherence = value
@@ -76,6 +103,10 @@ public struct RankingWeights: Sendable, Equatable {
         case "typeUnit": typeUnit = value
         case "moduleUnit": moduleUnit = value
         case "diversityContainers": diversityContainers = value > 0 ? 1 : 0
+        case "stepBack": stepBack = value
+        case "descriptionContainers": descriptionContainers = value
+        case "descriptionDiversityDecay": descriptionDiversityDecay = min(1, value)
+        case "descriptionFileRules": descriptionFileRules = value
         case "candidates": candidates = max(10, min(10_000, Int(value)))
         default: throw RankingWeightsError.unknownName(name)
         }

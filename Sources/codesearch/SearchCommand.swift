@@ -21,7 +21,11 @@ struct SearchCommand: AsyncParsableCommand {
             question words in a file's or folder's name lift its units; a file with many \
             matches lifts its best unit; tests, examples, docs, benchmarks and vendored code \
             step back unless the question asks for them; a file's later units decay so the \
-            first results cover more files. dense is cosine only; lexical is BM25 with the \
+            first results cover more files; a type or module unit steps back for its own \
+            unit that matches nearly as well. A question that reads like one function's \
+            documentation ("return the size of a file", or a whole sentence ending in a \
+            full stop) asks for that function: types, modules and the file-level rules \
+            step back for it. dense is cosine only; lexical is BM25 with the \
             same rules (no embedding, no model needed). A hit's score is scaled so the best \
             carries the best cosine, so --min-score means the same for every question. \
             CODESEARCH_RANKING="name=value,..." changes the weights (see RankingWeights):

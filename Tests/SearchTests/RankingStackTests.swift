@@ -125,6 +125,12 @@ import Scanning
                     candidate("b.py", "beta", dense: 0.4, lexical: 1, row: 2, line: 1)]
         let hits = RankingStack(query: "words", weights: plain).rank(pool, limit: 3)
         #expect(hits.map(\.function.span.name) == ["alpha", "beta"])
+        // A module unit these weights set aside (a description) never hides the function at its line.
+        var ahead = pool
+        ahead[0].dense = 0.7
+        #expect(RankingStack(query: "words", weights: plain).rank(ahead, limit: 3).map(\.function.span.name) == ["<module>", "beta"])
+        #expect(RankingStack(query: "Return the alpha value", weights: plain).rank(ahead, limit: 3)
+            .map(\.function.span.name) == ["alpha", "beta"])
     }
 
     @Test func weightsParseAndRejectNonsense() throws {
@@ -133,5 +139,73 @@ import Scanning
         #expect(throws: RankingWeightsError.unknownName("bogus")) { try RankingWeights.parse("bogus=1") }
         #expect(throws: RankingWeightsError.badPair("test=-1")) { try RankingWeights.parse("test=-1") }
         #expect(throws: RankingWeightsError.badPair("path")) { try RankingWeights.parse("path") }
+    }
+
+    @Test func questionsThatReadLikeDocumentationAreDescriptions() {
+        for text in ["Return the size of a file", "parses the header and retries", "Creates a new buffer",
+                     "The count of words a hash table of this scale needs.", "copies the bytes"] {
+            #expect(QueryAnalysis(text).isDescription, "\(text)")
+        }
+        for text in ["multipart form and file upload handling", "how are routes registered?", "request throttling",
+                     "generating model cards for publication", "distill", "HTTPAdapter", "format of the log",
+                     "where do we retry failed uploads", "the retry policy"] {
+            #expect(!QueryAnalysis(text).isDescription, "\(text)")
+        }
+        #expect(ActionVerbs.contains("returns") && ActionVerbs.contains("copies") && ActionVerbs.contains("pushes"))
+        #expect(!ActionVerbs.contains("requests") && !ActionVerbs.contains("returning"))
+    }
+
+    @Test func aContainerStepsBackForItsOwnUnitThatMatchesNearlyAsWell() {
+        let type = candidate("a.py", "Runner", dense: 0.8, lexical: 5, row: 0, kind: .class, line: 1)
+        func member(_ dense: Float) -> RankCandidate {
+            var c = candidate("a.py", "run", dense: dense, lexical: 4.5, row: 1, qualified: "Runner.run", kind: .method, line: 1)
+            c.hit.function.span.firstLine = 3; c.hit.function.span.declarationLine = 3; c.hit.function.span.lastLine = 4
+            return c
+        }
+        var typeSpan = type
+        typeSpan.hit.function.span.lastLine = 20
+        let other = candidate("b.py", "noise", dense: 0.3, lexical: 0.5, row: 2)
+        var w = plain
+        w.stepBack = 0
+        #expect(RankingStack(query: "some words", weights: w).rank([typeSpan, member(0.75), other], limit: 3)
+            .map(\.function.span.name) == ["Runner", "run", "noise"])
+        w.stepBack = 0.8
+        #expect(RankingStack(query: "some words", weights: w).rank([typeSpan, member(0.75), other], limit: 3)
+            .map(\.function.span.name) == ["run", "Runner", "noise"])
+        // A member that matches much worse leaves the container where it was.
+        #expect(RankingStack(query: "some words", weights: w).rank([typeSpan, member(0.35), other], limit: 3)
+            .first?.function.span.name == "Runner")
+    }
+
+    @Test func aDescriptionAsksForOneUnitNotItsFile() {
+        var module = candidate("a.py", "<module>", dense: 0.95, lexical: 9, row: 0, kind: .module, line: 1)
+        module.hit.function.span.lastLine = 100
+        let pool = [module,
+                    candidate("a.py", "first", dense: 0.9, lexical: 6, row: 1, line: 10),
+                    candidate("a.py", "second", dense: 0.88, lexical: 6, row: 2, line: 20),
+                    candidate("b.py", "elsewhere", dense: 0.6, lexical: 3, row: 3, line: 1),
+                    candidate("c.py", "noise", dense: 0.2, lexical: 0.5, row: 4, line: 1)]
+        var w = plain
+        w.diversityDecay = 0.5
+        // A topic: the file's later units decay, so another file shows second.
+        #expect(RankingStack(query: "first second handling", weights: w).rank(pool, limit: 3).map(\.path)
+            == ["a.py", "b.py", "a.py"])
+        // A description: the file's own units, no module unit, no decay.
+        #expect(RankingStack(query: "Return the second value", weights: w).rank(pool, limit: 2)
+            .map(\.function.span.name) == ["first", "second"])
+    }
+
+    @Test func aFunctionDefinedInInitPyIsRealCode() {
+        var module = candidate("pkg/__init__.py", "<module>", dense: 0.85, lexical: 6, row: 0, kind: .module, line: 1)
+        module.hit.function.span.lastLine = 40
+        let pool = [module,
+                    candidate("pkg/__init__.py", "dumps", dense: 0.8, lexical: 6, row: 1, line: 10),
+                    candidate("pkg/encoder.py", "encode", dense: 0.75, lexical: 6, row: 2, line: 1),
+                    candidate("pkg/other.py", "noise", dense: 0.2, lexical: 0.5, row: 3, line: 1)]
+        var w = plain
+        w.priors[.reexport] = 0.5
+        w.stepBack = 0
+        let names = RankingStack(query: "text serialization", weights: w).rank(pool, limit: 3).map(\.function.span.name)
+        #expect(names == ["dumps", "encode", "<module>"])
     }
 }
