@@ -37,7 +37,7 @@ struct SyntheticCode: FunctionExtractor, BlobSource {
         }
         return Array(text.utf8)
     }
-    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+    func units(in bytes: [UInt8], language: String) -> [FunctionSpan] {
         var spans: [FunctionSpan] = [], start = 0, line = 1
         for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") {
             let name = String(decoding: bytes[(start + 4)..<(start + 20)], as: UTF8.self)

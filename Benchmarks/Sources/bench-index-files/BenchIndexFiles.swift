@@ -14,7 +14,7 @@ import Search
 struct TenFunctions: FunctionExtractor {
     let grammarVersion = "bench"
     func language(forPath path: String) -> String? { path.hasSuffix(".go") ? "go" : "python" }
-    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+    func units(in bytes: [UInt8], language: String) -> [FunctionSpan] {
         let step = max(1, bytes.count / 10)
         return (0..<10).map { i in
             FunctionSpan(name: "handler\(i)", qualifiedName: "Service.handler\(i)", kind: .method, firstLine: i * 5 + 1,

@@ -28,7 +28,7 @@ struct SyntheticExtractor: FunctionExtractor {
     let perFile: Int
     var grammarVersion: String { real.grammarVersion }
     func language(forPath path: String) -> String? { real.language(forPath: path) }
-    func functions(in bytes: [UInt8], language: String) -> [FunctionSpan] {
+    func units(in bytes: [UInt8], language: String) -> [FunctionSpan] {
         let starts = max(1, bytes.count - 64)
         return (0..<perFile).map { i in
             let start = i % starts, length = 16 + (i / starts) % 48
