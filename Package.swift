@@ -40,6 +40,8 @@ let package = Package(
         // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
         // per-embedder helper thread that splits them over two cores.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
+        // Process scheduling calls for the background filler (ioprio_set; posix_spawn's setsid flag).
+        .target(name: "CProcess"),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
         .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding", "Hashing"]),
@@ -52,7 +54,7 @@ let package = Package(
 
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
-            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search",
+            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -64,7 +64,9 @@ extension Workspace {
                         : "the index holds revision \(rev) (index --rev), not the working tree"
         }
         if meta.grammarVersion != grammars.version { return "the grammars have changed since the index was made" }
-        if !meta.snapshot.complete { return "the last index run did not finish, or some files could not be read" }
+        if !meta.snapshot.complete {
+            return "the last index run did not finish, some files could not be read, or some units wait for their vectors"
+        }
         if meta.snapshot.hash == currentHash { return nil }
         let selection = FileSelection(settings: settings)
         if let recorded = meta.fileSelection, recorded != selection.text {

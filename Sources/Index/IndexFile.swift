@@ -196,7 +196,31 @@ public final class IndexFile: @unchecked Sendable {
                                 docLastLine: docLast == 0 ? nil : docLast,
                                 byteStart: int(4), byteEnd: int(5))
         return FunctionRecord(blobID: id, language: string(blobTable, blobAt + 20), span: span,
-                              textHash: t.u64(at: at + 64))
+                              textHash: t.u64(at: at + 64), hasVector: hasVector(at: index))
+    }
+
+    /// Whether row `index` holds its unit's vector (false: the unit waits for one, and
+    /// its row is zeros).
+    public func hasVector(at index: Int) -> Bool {
+        precondition(index >= 0 && index < functionCount, "function index out of range")
+        return functionTable[index * IndexFormat.functionRecordSize + IndexFormat.flagsOffset] & IndexFormat.noVectorFlag == 0
+    }
+
+    /// Units of the live snapshot with their vector, of all its units (a blob at two
+    /// paths counts twice, as in `liveFunctionCount`).
+    public func liveVectorCoverage() -> (withVector: Int, total: Int) {
+        var perBlob: [Int: Int] = [:]
+        var with = 0
+        for i in 0..<liveFileCount {
+            let blobIndex = Int(snapshotTable.u32(at: i * IndexFormat.snapshotRecordSize + 8))
+            if let known = perBlob[blobIndex] { with += known; continue }
+            let at = blobIndex * IndexFormat.blobRecordSize
+            let start = Int(blobTable.u32(at: at + 28)), count = Int(blobTable.u32(at: at + 32))
+            let n = (start..<(start + count)).reduce(0) { $0 + (hasVector(at: $1) ? 1 : 0) }
+            perBlob[blobIndex] = n
+            with += n
+        }
+        return (with, liveFunctionCount)
     }
 
     /// The kind of row `index`, without decoding the rest of its record.
@@ -261,7 +285,8 @@ public final class IndexFile: @unchecked Sendable {
             let functions = record.functions.map { i -> StoredFunction in
                 let f = function(at: i)
                 return StoredFunction(span: f.span, textHash: f.textHash,
-                                      bag: i < bags.count ? LexicalBag(sorted: bags[i]) : LexicalBag(sorted: []))
+                                      bag: i < bags.count ? LexicalBag(sorted: bags[i]) : LexicalBag(sorted: []),
+                                      hasVector: f.hasVector)
             }
             let bytes = Array(UnsafeRawBufferPointer(rebasing: vectors[(record.functions.lowerBound * rowBytes)..<(record.functions.upperBound * rowBytes)]))
             return StoredBlob(key: record.key, functions: functions, vectorBytes: bytes, lastSeen: record.lastSeen)

@@ -48,7 +48,8 @@ enum IndexFileWriter {
                 pool.write(s.signature, into: &functions)
                 functions.u32(index)
                 functions.u8(FunctionKindCode.code(s.kind))
-                functions.u8(0); functions.u8(0); functions.u8(0)
+                functions.u8(f.hasVector ? 0 : IndexFormat.noVectorFlag)
+                functions.u8(0); functions.u8(0)
                 for v in [s.firstLine, s.declarationLine, s.declarationColumn, s.lastLine,
                           s.byteStart, s.byteEnd, s.docFirstLine ?? 0, s.docLastLine ?? 0] {
                     functions.u32(max(0, v))

@@ -15,7 +15,8 @@
 ///             | first function u32 | function count u32 | last-seen generation u32
 ///             sorted by (id, language)
 ///   functions functionCount × 72: name, qualifiedName, signature (3 × off,len)
-///             | blob index u32 | kind u8 (`FunctionKindCode`) + 3 pad | firstLine | declarationLine
+///             | blob index u32 | kind u8 (`FunctionKindCode`) | flags u8 (bit 0: no vector
+///               yet, its row is zeros; older writers left 0) + 2 pad | firstLine | declarationLine
 ///             | declarationColumn | lastLine | byteStart | byteEnd
 ///             | docFirstLine | docLastLine (0 = none) (u32 each) | text xxh64 u64
 ///   vectors   functionCount × dimensions halves (fp16) or floats, row i for
@@ -52,6 +53,9 @@ enum IndexFormat {
     static let blobRecordSize = 40
     static let functionRecordSize = 72
     static let snapshotRecordSize = 12
+    /// In a function record's flags byte (offset 29): the unit waits for its vector.
+    static let noVectorFlag: UInt8 = 1
+    static let flagsOffset = 29
 
     enum Section: UInt32, CaseIterable {
         case meta = 1, strings, blobs, functions, vectors, snapshot, lexicon

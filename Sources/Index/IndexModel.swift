@@ -25,12 +25,15 @@ public struct FunctionRecord: Sendable, Equatable {
     public var span: FunctionSpan
     /// xxh64 of `EmbeddingText.text(...)`; equal hashes share one vector.
     public var textHash: UInt64
+    /// False while the unit waits for its vector (its row is zeros; rank it by words).
+    public var hasVector: Bool
 
-    public init(blobID: BlobID, language: String, span: FunctionSpan, textHash: UInt64) {
+    public init(blobID: BlobID, language: String, span: FunctionSpan, textHash: UInt64, hasVector: Bool = true) {
         self.blobID = blobID
         self.language = language
         self.span = span
         self.textHash = textHash
+        self.hasVector = hasVector
     }
 }
 
@@ -65,9 +68,13 @@ public struct LiveSnapshotInfo: Sendable, Equatable {
 struct StoredBlob {
     var key: BlobKey
     var functions: [StoredFunction]
-    /// functions.count × dimensions components in the index's encoding.
+    /// functions.count × dimensions components in the index's encoding; a unit without
+    /// a vector yet has a row of zeros here.
     var vectorBytes: [UInt8]
     var lastSeen: UInt32
+
+    /// Every unit has its vector (nothing is left for a later run to embed).
+    var isComplete: Bool { functions.allSatisfy(\.hasVector) }
 }
 
 struct StoredFunction: Equatable {
@@ -75,6 +82,9 @@ struct StoredFunction: Equatable {
     var textHash: UInt64
     /// The function's lexical terms (BM25), from the blob's bytes like the text.
     var bag = LexicalBag(sorted: [])
+    /// False while the unit waits for its vector (the lexical tier is written first;
+    /// `IndexerOptions.embedBudget`): its row holds zeros and no ranking reads it.
+    var hasVector = true
 }
 
 /// Everything needed to write an index file.

@@ -39,7 +39,7 @@ struct IndexRun {
                 ? "made with another grammar version; vectors are reused"
                 : "made by an older codesearch (index format \(index.metadata.formatVersion)); vectors are reused"
             for blob in index.contents() {
-                for (row, f) in blob.functions.enumerated() {
+                for (row, f) in blob.functions.enumerated() where f.hasVector {
                     foreignVectors[f.textHash] = Array(blob.vectorBytes[(row * rowBytes)..<((row + 1) * rowBytes)])
                 }
             }
@@ -56,13 +56,32 @@ struct IndexRun {
         if salvage.grammarVersion == indexer.extractor.grammarVersion { salvagedBlobs = salvage.byBlob }
     }
 
+    /// Keeps `blob`, unless one with its key is kept already; a blob whose units wait for
+    /// vectors gives way to the same blob completed by a later run.
     mutating func add(_ blob: StoredBlob) {
-        guard blobIndex[blob.key] == nil else { return }
-        blobIndex[blob.key] = blobs.count
-        for (row, f) in blob.functions.enumerated() where knownTexts[f.textHash] == nil {
-            knownTexts[f.textHash] = (blobs.count, row)
+        let at: Int
+        if let known = blobIndex[blob.key] {
+            guard !blobs[known].isComplete, blob.functions.count == blobs[known].functions.count else { return }
+            blobs[known] = blob
+            at = known
+        } else {
+            at = blobs.count
+            blobIndex[blob.key] = at
+            blobs.append(blob)
         }
-        blobs.append(blob)
+        for (row, f) in blob.functions.enumerated() where f.hasVector && knownTexts[f.textHash] == nil {
+            knownTexts[f.textHash] = (at, row)
+        }
+    }
+
+    /// The live entries whose blob is not stored yet, or stored with units still waiting
+    /// for their vectors, each once.
+    func unfinished() -> [Indexer.SourceEntry] {
+        var seen = Set<BlobKey>()
+        return entries.filter { entry in
+            let stored = blobIndex[entry.key].map { blobs[$0].isComplete } ?? false
+            return !stored && seen.insert(entry.key).inserted
+        }
     }
 
     func knownVector(_ hash: UInt64) -> [UInt8]? {
@@ -93,14 +112,15 @@ struct IndexRun {
             summary.recoveredBlobs += 1
         }
 
-        var seen = Set<BlobKey>()
-        let missing = entries.filter { blobIndex[$0.key] == nil && seen.insert($0.key).inserted }
-        summary.newBlobs = missing.count
+        let missing = unfinished()
+        summary.newBlobs = missing.filter { blobIndex[$0.key] == nil }.count
         // Opened only when there is something to embed: a rename or a checkout writes no journal.
         let journal = missing.isEmpty || dryRun ? nil
             : try IndexJournal(path: location.journalPath, cacheKey: cacheKey, validLength: replay.validLength)
         let clock = ContinuousClock()
         var lastSync = clock.now
+        // Past the budget, units are written without vectors (the lexical tier) for a later run.
+        let deadline = options.embedBudget.map { clock.now + $0 }
         var failed = Set<BlobKey>()
 
         var pending: [PendingBlob] = []
@@ -153,7 +173,8 @@ struct IndexRun {
                 if options.shouldCancel?() == true { cancelled = true; break }
                 report(.embedding, done + 1)
                 do {
-                    try await embed(&queue, &pending, journal: journal, summary: &summary)
+                    try await embed(&queue, &pending, journal: journal, summary: &summary,
+                                    deferring: deadline.map { clock.now >= $0 } ?? false)
                 } catch {
                     try? journal?.sync()  // keep what earlier batches embedded
                     throw error
@@ -167,7 +188,8 @@ struct IndexRun {
         }
         if dryRun { return }
         if !cancelled && !pending.isEmpty {
-            try await embed(&queue, &pending, journal: journal, summary: &summary)
+            try await embed(&queue, &pending, journal: journal, summary: &summary,
+                            deferring: deadline.map { clock.now >= $0 } ?? false)
         }
         try journal?.sync()
         if cancelled {
@@ -176,15 +198,22 @@ struct IndexRun {
         }
 
         report(.writing, missing.count)
-        try compact(snapshot: snapshot, hash: hash, complete: failed.isEmpty, summary: &summary)
+        // Units left waiting for vectors make the snapshot incomplete: the next run is no no-op.
+        try compact(snapshot: snapshot, hash: hash, complete: failed.isEmpty && summary.deferredFunctions == 0,
+                    summary: &summary)
         try SystemCall.remove(location.journalPath)
     }
 
     /// Embeds the queued texts, completes pending blobs and checkpoints them to the journal.
+    /// With `deferring`, the queue is not embedded: its units are kept with rows of zeros and
+    /// `hasVector` false, for a later run to fill in.
     mutating func embed(_ queue: inout [(hash: UInt64, text: String)], _ pending: inout [PendingBlob],
-                        journal: IndexJournal?, summary: inout IndexSummary) async throws {
+                        journal: IndexJournal?, summary: inout IndexSummary, deferring: Bool = false) async throws {
         var fresh: [UInt64: [UInt8]] = [:]
-        if !queue.isEmpty {
+        if deferring {
+            summary.deferredFunctions += queue.count
+            queue.removeAll(keepingCapacity: true)
+        } else if !queue.isEmpty {
             let vectors = try await indexer.embedder.embed(documents: queue.map(\.text))
             guard vectors.count == queue.count else {
                 throw IndexError.badEmbedding("\(vectors.count) vectors for \(queue.count) texts")
@@ -195,17 +224,25 @@ struct IndexRun {
             summary.embeddedFunctions += queue.count
             queue.removeAll(keepingCapacity: true)
         }
+        let zeros = [UInt8](repeating: 0, count: rowBytes)
         for blob in pending {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(blob.functions.count * rowBytes)
-            for (row, f) in zip(blob.rows, blob.functions) {
-                guard let vector = row ?? fresh[f.textHash] ?? knownVector(f.textHash) else {
+            var functions = blob.functions
+            for (i, (row, f)) in zip(blob.rows, blob.functions).enumerated() {
+                if let vector = row ?? fresh[f.textHash] ?? knownVector(f.textHash) {
+                    bytes += vector
+                } else if deferring {
+                    // Every text without a vector is in this call's queue: deferred, it waits.
+                    functions[i].hasVector = false
+                    bytes += zeros
+                } else {
                     throw IndexError.badEmbedding("no vector for a queued text")
                 }
-                bytes += vector
             }
-            let stored = StoredBlob(key: blob.key, functions: blob.functions, vectorBytes: bytes, lastSeen: generation)
-            try journal?.append(stored)
+            let stored = StoredBlob(key: blob.key, functions: functions, vectorBytes: bytes, lastSeen: generation)
+            // The journal keeps embedding work for a resumed run; a deferred unit holds none.
+            if stored.isComplete { try journal?.append(stored) }
             add(stored)
         }
         pending.removeAll(keepingCapacity: true)

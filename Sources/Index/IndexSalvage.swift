@@ -38,9 +38,13 @@ struct IndexSalvage {
         guard vectors.count == meta.functionCount * rowBytes else { return }
         grammarVersion = meta.grammarVersion
         func row(_ i: Int) -> [UInt8] { Array(UnsafeRawBufferPointer(rebasing: vectors[(i * rowBytes)..<((i + 1) * rowBytes)])) }
+        // A row of a unit that waits for its vector holds zeros, not a vector: never salvaged.
+        var waiting = Set<Int>()
         if let functions = section(.functions), functions.count == meta.functionCount * IndexFormat.functionRecordSize {
             for i in 0..<meta.functionCount {
-                byText[functions.u64(at: i * IndexFormat.functionRecordSize + 64)] = row(i)
+                let at = i * IndexFormat.functionRecordSize
+                if functions[at + IndexFormat.flagsOffset] & IndexFormat.noVectorFlag != 0 { waiting.insert(i); continue }
+                byText[functions.u64(at: at + 64)] = row(i)
             }
         }
         if let blobs = section(.blobs), blobs.count == meta.blobCount * IndexFormat.blobRecordSize {
@@ -48,7 +52,8 @@ struct IndexSalvage {
                 let at = b * IndexFormat.blobRecordSize
                 let start = Int(blobs.u32(at: at + 28)), count = Int(blobs.u32(at: at + 32))
                 guard let id = BlobID(bytes: Array(UnsafeRawBufferPointer(rebasing: blobs[at..<(at + 20)]))),
-                      start <= meta.functionCount, count <= meta.functionCount - start else { continue }
+                      start <= meta.functionCount, count <= meta.functionCount - start,
+                      !(start..<(start + count)).contains(where: waiting.contains) else { continue }
                 byBlob[id] = (count, Array(UnsafeRawBufferPointer(rebasing: vectors[(start * rowBytes)..<((start + count) * rowBytes)])))
             }
         }

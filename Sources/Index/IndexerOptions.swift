@@ -43,6 +43,9 @@ public struct IndexerOptions: Sendable {
     public var checkpointInterval: Duration
     /// Return `.busy` at once instead of waiting for another writer.
     public var ifIdle: Bool
+    /// How long this run may spend embedding (nil: until done). Past it, the remaining
+    /// units are written without vectors, ranked by words until a later run fills them in.
+    public var embedBudget: Duration? = nil
     public var encoding: VectorEncoding
     public var garbageCollection: GarbageCollectionPolicy
     public var progress: (@Sendable (IndexProgress) -> Void)?
@@ -100,6 +103,8 @@ public struct IndexSummary: Sendable {
     public var scannedBlobs = 0
     /// Function texts sent to the embedder.
     public var embeddedFunctions = 0
+    /// Units written without a vector because the run's embedding budget ran out.
+    public var deferredFunctions = 0
     /// Functions whose text was already embedded (in another blob or a journal).
     public var reusedVectors = 0
     /// Blobs recovered from the journal of an interrupted run.

@@ -131,7 +131,8 @@ public struct DenseRanker: Sendable {
                                     // rank last, or NaN and not rank at all (one compare per 384 MACs).
                                     if !(abs(out[r]) <= Self.damagedScore) { damaged = true }
                                     // id packs (file, row): rows < 2^32.
-                                    if out[r] >= threshold && rowFilter?(start + r) != false {
+                                    // A unit waiting for its vector has a row of zeros: it has no cosine.
+                                    if out[r] >= threshold && index.hasVector(at: start + r) && rowFilter?(start + r) != false {
                                         top.insert(score: out[r], id: s.file << 32 | (start + r))
                                     }
                                 }

@@ -68,7 +68,8 @@ public struct HybridRanker: Sendable {
         for var hit in lexicalHits + named where seen.insert("\(hit.row) \(hit.path)").inserted {
             let bm25 = hit.row < all.count ? all[hit.row] : 0
             hit.score = 0
-            let cosine = unit.map { self.cosine($0, row: hit.row) }
+            // A unit waiting for its vector has no cosine: the stack ranks it by its words.
+            let cosine = index.hasVector(at: hit.row) ? unit.map { self.cosine($0, row: hit.row) } : nil
             if let cosine { try dense.check(cosine) }
             pool.append(RankCandidate(hit: hit, dense: cosine, lexical: bm25))
         }

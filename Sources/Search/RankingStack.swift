@@ -113,17 +113,19 @@ public struct RankingStack: Sendable {
         return a.hit.function.span.kind.isCallable && !b.hit.function.span.kind.isCallable
     }
 
-    /// α × normalised cosine + (1 − α) × normalised BM25; α by the question's kind, 0 without cosines.
+    /// α × normalised cosine + (1 − α) × normalised BM25, α by the question's kind; a unit
+    /// without a cosine (lexical mode, or a unit still waiting for its vector) scores its
+    /// normalised BM25 alone, on the same 0…1 scale, so lacking a vector does not bury it.
     func fused(_ pool: [RankCandidate]) -> [Float] {
         let cosines = pool.compactMap(\.dense)
-        let alpha: Float = cosines.count == pool.count
-            ? (analysis.kind == .symbol ? weights.alphaSymbol : weights.alphaLanguage) : 0
+        let alpha: Float = analysis.kind == .symbol ? weights.alphaSymbol : weights.alphaLanguage
         let low = cosines.min() ?? 0, high = cosines.max() ?? 0
         // Equal cosines are equally good: all 1, not all 0.
         let flat = high - low <= 1e-6, span = flat ? 1 : high - low
         let best = max(pool.map(\.lexical).max() ?? 0, 1e-6)
         return pool.map { c in
-            let dense = c.dense.map { flat ? 1 : ($0 - low) / span } ?? 0
+            guard let cosine = c.dense else { return c.lexical / best }
+            let dense = flat ? 1 : (cosine - low) / span
             return alpha * dense + (1 - alpha) * c.lexical / best
         }
     }

@@ -195,6 +195,13 @@ enum UpdateNotes {
         }
     }
 
+    /// One line while some units wait for their vectors: what the ranking rests on.
+    static func printCoverage(_ index: IndexFile?) {
+        guard let coverage = index?.liveVectorCoverage(), coverage.withVector < coverage.total else { return }
+        Output.diagnostic("codesearch: note: vectors for \(VectorCoverage.text(coverage)); the rest ranked by words; "
+                          + "`codesearch index` embeds them")
+    }
+
     /// Says why a search found nothing when the index holds no file at all (exit 1 alone
     /// would leave the user guessing): `codesearch: no Python, Swift or Go files in /repo`.
     static func printNothingToSearch(_ index: IndexFile?, in workspace: Workspace) {

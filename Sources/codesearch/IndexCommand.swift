@@ -32,6 +32,11 @@ struct IndexCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .customLong("background"), help: ArgumentHelp(
+        "Fill in the vectors an earlier run left waiting, at the lowest CPU and I/O priority, in rounds that each write the index; exit when none wait or another indexer runs (what a search starts after CODESEARCH_EMBED_BUDGET ran out).",
+        visibility: .default))
+    var background = false
+
     @Flag(name: .customLong("dry-run"), help: ArgumentHelp(
         "Report how many functions and tokens would be embedded (and, for API models, the estimated cost); send and write nothing."))
     var dryRun = false
@@ -52,6 +57,7 @@ struct IndexRequest: Equatable {
     var ifIdle = false
     var quiet = false
     var dryRun = false
+    var background = false
 
     /// A configuration entry that can be compared (`ConfigurationLoader.Entry` is a tuple).
     struct ConfigurationFlag: Equatable {
@@ -70,10 +76,11 @@ struct IndexRequest: Equatable {
         ifIdle = command.ifIdle
         quiet = command.quiet
         dryRun = command.dryRun
+        background = command.background
     }
 
     /// The arguments after `index` when they are only the flags scripts and hooks pass
-    /// (`--quiet`, `--if-idle`, `--dry-run`, `--staged`, `--repo`, `--rev`, `--index`), each
+    /// (`--quiet`, `--if-idle`, `--dry-run`, `--background`, `--staged`, `--repo`, `--rev`, `--index`), each
     /// at most once and well formed; nil for anything else, which ArgumentParser then
     /// parses (and explains). ArgumentParser reflects on the command's types to parse
     /// them, 2–3 ms of a no-op run that takes about 20.
@@ -103,6 +110,7 @@ struct IndexRequest: Equatable {
             case "-q", "--quiet": request.quiet = true
             case "--if-idle": request.ifIdle = true
             case "--dry-run": request.dryRun = true
+            case "--background": request.background = true
             case "--staged": request.kind = .staged
             case "--repo": request.repository = value
             case "--rev": request.kind = .revision(value!)
@@ -113,6 +121,23 @@ struct IndexRequest: Equatable {
         // --staged with --rev is a usage error: ArgumentParser reports it.
         if seen.contains("--staged") && seen.contains("--rev") { return nil }
         return request
+    }
+
+    /// `--background`: rounds of `BackgroundFiller.round`, each written, until no unit
+    /// waits, another indexer holds the lock, or the run is interrupted.
+    private func fill(workspace: Workspace, embedder: Embedder, location: IndexLocation,
+                      options: IndexerOptions) async throws {
+        Output.standard.line("filler: pid \(getpid()), \(BackgroundFiller.lowerPriority()), started \(Date())")
+        var options = options
+        options.ifIdle = true
+        options.progress = nil
+        options.embedBudget = BackgroundFiller.round
+        while true {
+            let summary = try await workspace.updateIndex(kind, embedder: embedder, location: location, options: options)
+            IndexSummaryReport.print(summary, quiet: false)
+            if summary.outcome != .updated || summary.deferredFunctions == 0 { break }
+        }
+        Output.standard.line("filler: pid \(getpid()) done \(Date())")
     }
 
     func run() async throws {
@@ -129,6 +154,11 @@ struct IndexRequest: Equatable {
         // An API embeds in large requests; the index checkpoints after each batch either way.
         if embedder is OpenAIEmbedder { options.batchSize = 512 }
         options.dryRun = dryRun
+        options.embedBudget = try EmbedBudget.fromEnvironment()
+        if background {
+            try await fill(workspace: workspace, embedder: embedder, location: location, options: options)
+            return
+        }
         let summary = try await workspace.updateIndex(kind, embedder: embedder, location: location, options: options)
         progress.finish()
         if dryRun {
@@ -172,6 +202,7 @@ enum IndexSummaryReport {
             text += "\(s.embeddedFunctions) functions embedded"
             if s.reusedVectors > 0 { text += ", \(s.reusedVectors) reused" }
             if s.recoveredBlobs > 0 { text += ", \(s.recoveredBlobs) blobs recovered from an interrupted run" }
+            if s.deferredFunctions > 0 { text += ", \(s.deferredFunctions) waiting for vectors" }
             return text + " (\(seconds))"
         }
     }

@@ -28,7 +28,12 @@ struct SearchCommand: AsyncParsableCommand {
             step back for it. dense is cosine only; lexical is BM25 with the \
             same rules (no embedding, no model needed). A hit's score is scaled so the best \
             carries the best cosine, so --min-score means the same for every question. \
-            CODESEARCH_RANKING="name=value,..." changes the weights (see RankingWeights):
+            CODESEARCH_RANKING="name=value,..." changes the weights (see RankingWeights). \
+            CODESEARCH_EMBED_BUDGET=SECONDS caps the embedding the update may do before \
+            answering: the units left without vectors are ranked by their words (a note \
+            says how many) and a background `codesearch index --background` fills them in \
+            at the lowest priority (never in CI or with CODESEARCH_BACKGROUND=0). \
+            Each hit prints as:
 
               path:line: QualifiedName  score      (then a few lines of the function)
 
@@ -114,7 +119,10 @@ struct SearchCommand: AsyncParsableCommand {
                           languages: languageSet, pathFilter: pathFilter, minScore: output.minScore,
                           update: mayUpdate && !output.noUpdate, mode: searchMode, weights: weights)
         }
-        let results = try await workspace.search(batch: requests, embedder: embedder, location: location)
+        var indexerOptions = IndexerOptions()
+        indexerOptions.embedBudget = try EmbedBudget.fromEnvironment()
+        let results = try await workspace.search(batch: requests, embedder: embedder, location: location,
+                                                 indexerOptions: indexerOptions)
         ProcessLifetime.keep(results)
         if queries != nil {
             for result in results {
@@ -125,6 +133,8 @@ struct SearchCommand: AsyncParsableCommand {
             return
         }
         UpdateNotes.print(results[0].update)
+        if searchMode != .lexical { UpdateNotes.printCoverage(results[0].index) }
+        startFillerIfNeeded(results[0], workspace: workspace, location: location)
         if results[0].hits.isEmpty { UpdateNotes.printNothingToSearch(results[0].index, in: workspace) }
         if filesWithMatches {
             let files = FileList.bestPerFile(results[0].hits, limit: output.limit)
@@ -152,5 +162,17 @@ struct SearchCommand: AsyncParsableCommand {
             throw ValidationError("cannot read --queries file \(path)")
         }
         return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+}
+
+extension SearchCommand {
+    /// Starts the background filler when this search's update left units waiting for
+    /// vectors (`BackgroundFiller` says when it may not).
+    func startFillerIfNeeded(_ result: SearchResult, workspace: Workspace, location: IndexLocation) {
+        guard let update = result.update, update.deferredFunctions > 0, BackgroundFiller.allowed() else { return }
+        // Settings given as flags would not reach the filler, which would index other files.
+        guard repositoryOptions.configurationFlags.isEmpty, embedderOptions.configurationFlags.isEmpty else { return }
+        let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
+        BackgroundFiller.launch(repository: root, indexDirectory: location.directory)
     }
 }

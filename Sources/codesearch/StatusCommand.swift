@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
+import Index
 
 /// `codesearch status`: what the index holds and whether it is current.
 struct StatusCommand: AsyncParsableCommand {
@@ -47,7 +48,12 @@ struct StatusCommand: AsyncParsableCommand {
         lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens")
         lines.append("files: \(meta.liveFileCount)")
         lines.append("functions: \(meta.liveFunctionCount) live, \(meta.functionCount) stored in \(meta.blobCount) blobs")
-        lines.append("vectors: \(meta.encoding)")
+        if let coverage = (try? IndexFile.open(path: location.indexPath))?.liveVectorCoverage(),
+           coverage.withVector < coverage.total {
+            lines.append("vectors: \(meta.encoding), \(VectorCoverage.text(coverage)) (the rest are ranked by words until `codesearch index` embeds them)")
+        } else {
+            lines.append("vectors: \(meta.encoding)")
+        }
         lines.append(String(format: "size: %.1f MB (%d bytes per function)", Double(meta.fileSize) / 1e6,
                             meta.functionCount > 0 ? meta.fileSize / meta.functionCount : 0))
         if status.pendingJournal { lines.append("pending: an interrupted run left work that the next run will use") }

@@ -8,6 +8,7 @@ import Testing
 @Suite struct QuickIndexParseTests {
     static let accepted: [[String]] = [
         [], ["--quiet"], ["-q"], ["--if-idle"], ["--dry-run"], ["--if-idle", "--quiet"],
+        ["--background"], ["--background", "--repo", "/r", "--index", "/r/.git/codesearch"],
         ["--repo", "/tmp/some repo"], ["--repo=/tmp/x", "-q"], ["--staged"], ["--staged", "--quiet", "--if-idle"],
         ["--rev", "HEAD~1"], ["--rev=main", "--index", "/tmp/i"], ["--index=/tmp/i", "--dry-run", "--repo", "r"],
         ["--repo", "a=b"], ["--rev", "v1.0"],
@@ -35,7 +36,7 @@ import Testing
     /// The flags ArgumentParser knows for `index` that the quick parser takes are the
     /// ones it names: a new flag added to the command is not silently taken as unknown.
     @Test func everyQuickFlagIsAnIndexFlag() throws {
-        for flag in ["--quiet", "-q", "--if-idle", "--dry-run", "--staged"] {
+        for flag in ["--quiet", "-q", "--if-idle", "--dry-run", "--staged", "--background"] {
             #expect(throws: Never.self) { try IndexCommand.parseAsRoot([flag]) }
         }
         for option in ["--repo", "--rev", "--index"] {

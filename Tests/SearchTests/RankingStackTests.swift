@@ -208,4 +208,19 @@ import Scanning
         let names = RankingStack(query: "text serialization", weights: w).rank(pool, limit: 3).map(\.function.span.name)
         #expect(names == ["dumps", "encode", "<module>"])
     }
+
+    @Test func aUnitWaitingForItsVectorIsRankedByItsWordsNotBuried() {
+        // Units with cosines, and one without (its vector not embedded yet) whose words match best.
+        let pool = [candidate("a.py", "alpha", dense: 0.6, lexical: 2, row: 0),
+                    candidate("b.py", "beta", dense: 0.5, lexical: 1, row: 1),
+                    candidate("c.py", "waiting", dense: nil, lexical: 9, row: 2),
+                    candidate("d.py", "noise", dense: 0.1, lexical: 0.5, row: 3)]
+        let hits = RankingStack(query: "some words", weights: plain).rank(pool, limit: 4)
+        #expect(hits.first?.function.span.name == "waiting")
+        // A waiting unit that matches no word stays below those that match.
+        let weak = [candidate("a.py", "alpha", dense: 0.6, lexical: 2, row: 0),
+                    candidate("c.py", "waiting", dense: nil, lexical: 0, row: 2)]
+        #expect(RankingStack(query: "some words", weights: plain).rank(weak, limit: 2).last?.function.span.name == "waiting")
+    }
 }
+

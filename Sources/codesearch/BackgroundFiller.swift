@@ -1,0 +1,67 @@
+import CProcess
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The background filler (issue 14): when a search's update left units waiting for their
+/// vectors (`CODESEARCH_EMBED_BUDGET`), a detached `codesearch index --background` embeds
+/// them behind the user's back, as `git gc --auto` does its work.
+///
+/// Must hold: at most one filler writes at a time (each round takes the writer lock with
+/// `--if-idle`, so a second filler, a hook or a busy `index` makes it stop); it runs at
+/// the lowest CPU and I/O priority; it never starts in CI (`CI` set), when switched off
+/// (`CODESEARCH_BACKGROUND=0`), or for a search that named settings on its command line
+/// (the filler reads only the environment and the configuration files, and would index
+/// another file selection). Each round embeds for `round` and then writes the index, so
+/// searches see the coverage grow and a `kill -9` loses at most one round's work (the
+/// journal keeps even that for the next run).
+enum BackgroundFiller {
+    static let logName = "filler.log"
+    static let round: Duration = .seconds(30)
+
+    static func allowed(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        let off = ["0", "false", "no", "off"]
+        if let ci = environment["CI"], !ci.isEmpty, !off.contains(ci.lowercased()) { return false }
+        if let value = environment["CODESEARCH_BACKGROUND"], off.contains(value.lowercased()) { return false }
+        return true
+    }
+
+    /// Starts `codesearch index --background` for this repository and index folder in a
+    /// session of its own, standard output and error appended to `filler.log` in the index
+    /// folder. False when it could not be started (the search has answered either way).
+    @discardableResult
+    static func launch(repository: String, indexDirectory: String) -> Bool {
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return false }
+        let log = open(indexDirectory + "/" + logName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else { return false }
+        defer { close(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
+        posix_spawn_file_actions_adddup2(&actions, log, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(codesearch_spawn_setsid_flag()))
+        let arguments = [executable, "index", "--background", "--repo", repository, "--index", indexDirectory]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        return posix_spawn(&pid, executable, &actions, &attributes, argv, environ) == 0
+    }
+
+    /// Drops this process to the lowest CPU priority (nice 19) and the idle I/O class;
+    /// returns what took effect, for the log.
+    static func lowerPriority() -> String {
+        errno = 0
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        _ = codesearch_set_io_idle()
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let io = codesearch_io_class()
+        return "nice \(nice), io class \(io == 3 ? "idle" : String(io))"
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Index
+
+/// `CODESEARCH_EMBED_BUDGET=SECONDS`: how long an index run (a search's update, or
+/// `codesearch index`) may spend embedding before it writes the remaining units without
+/// vectors, the lexical tier, for a later run to fill in. Unset: no limit.
+enum EmbedBudget {
+    static let variable = "CODESEARCH_EMBED_BUDGET"
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Duration? {
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+            throw ValidationError("\(variable)=\(text): not a number of seconds (0 or more)")
+        }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+}
+
+/// "35% of 51,272 units", for `status` and the search note.
+enum VectorCoverage {
+    static func text(_ coverage: (withVector: Int, total: Int)) -> String {
+        let percent = coverage.total > 0 ? coverage.withVector * 100 / coverage.total : 100
+        return "\(percent)% of \(coverage.total) units"
+    }
+}
