@@ -18,11 +18,12 @@ public enum EmbeddingText {
     /// depends only on the blob's bytes, since the units do.
     public static func texts(for units: [FunctionSpan], in bytes: [UInt8]) -> [String] {
         let lines = units.contains { !$0.kind.isCallable } ? LineTable(bytes) : nil
-        return units.map { unit in
+        let index = units.contains { $0.kind.isType } ? UnitText.Index(units) : nil
+        return units.enumerated().map { position, unit in
             guard let lines, !unit.kind.isCallable else { return text(for: unit, in: bytes) }
-            let raw = unit.kind == .module
+            let raw = unit.kind == .module || index == nil
                 ? UnitText.module(unit, units: units, lines: lines)
-                : UnitText.type(unit, units: units, lines: lines)
+                : UnitText.type(unit, at: position, units: units, index: index!, lines: lines)
             return IdentifierWords.splitIdentifiers(in: raw)
         }
     }

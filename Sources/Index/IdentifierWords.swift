@@ -4,9 +4,30 @@
 public enum IdentifierWords {
     /// The words of one identifier, lower-cased; `_` and other separators dropped.
     public static func split<C: Collection>(_ identifier: C) -> [String] where C.Element == UInt8 {
-        let c = Array(identifier)
         var words: [String] = []
-        var i = 0
+        Array(identifier).withUnsafeBufferPointer { c in
+            forEachWord(c) { words.append(String(decoding: $0, as: UTF8.self)) }
+        }
+        return words
+    }
+
+    /// Calls `body` with each word of the identifier `c`, lower-cased, in order, without
+    /// allocating: the word's bytes are valid only during the call. The words `split`
+    /// returns, which depends on it.
+    @inline(__always)
+    static func forEachWord(_ c: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, c.count)) { scratch in
+            var i = 0
+            while let (start, end) = nextWord(c, from: &i) {
+                for k in start..<end { scratch[k - start] = lower(c[k]) }
+                body(UnsafeBufferPointer(rebasing: scratch[0..<(end - start)]))
+            }
+        }
+    }
+
+    /// The next word's bounds in `c` at or after `i` (moved past it), or nil at the end.
+    @inline(__always)
+    static func nextWord(_ c: UnsafeBufferPointer<UInt8>, from i: inout Int) -> (Int, Int)? {
         while i < c.count {
             let start = i
             if isUpper(c[i]) {
@@ -31,9 +52,9 @@ public enum IdentifierWords {
                 i += 1
                 continue
             }
-            words.append(String(decoding: c[start..<i].map(lower), as: UTF8.self))
+            return (start, i)
         }
-        return words
+        return nil
     }
 
     /// The text with every identifier of two or more words replaced by its
@@ -51,10 +72,18 @@ public enum IdentifierWords {
             }
             let start = i
             while i < bytes.count && isIdentifierPart(bytes[i]) { i += 1 }
-            let words = split(bytes[start..<i])
-            if words.count > 1 {
-                out += Array(words.joined(separator: " ").utf8)
-            } else {
+            // Two or more words: the words joined by spaces; else the bytes as they are.
+            let mark = out.count
+            var count = 0
+            bytes.withUnsafeBufferPointer { all in
+                IdentifierWords.forEachWord(UnsafeBufferPointer(rebasing: all[start..<i])) { word in
+                    if count > 0 { out.append(32) }
+                    out.append(contentsOf: word)
+                    count += 1
+                }
+            }
+            if count <= 1 {
+                out.removeSubrange(mark...)
                 out += bytes[start..<i]
             }
         }

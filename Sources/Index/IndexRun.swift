@@ -133,25 +133,26 @@ struct IndexRun {
         }
 
         var cancelled = false
+        var scanned: [BlobScan] = []
         for (done, item) in missing.enumerated() {
             if options.shouldCancel?() == true { cancelled = true; break }
             report(.scanning, done)
-            let bytes: [UInt8]
-            do {
-                bytes = try source.contents(of: item.entry)
-            } catch {
-                summary.failures.append((item.entry.path, "\(error)"))
+            if done % BlobScan.chunk == 0 {
+                scanned = BlobScan.scan(missing[done..<min(missing.count, done + BlobScan.chunk)],
+                                        source: source, extractor: indexer.extractor)
+            }
+            let scan = scanned[done % BlobScan.chunk]
+            if let failure = scan.failure {
+                summary.failures.append((item.entry.path, failure))
                 failed.insert(item.key)
                 continue
             }
             summary.scannedBlobs += 1
-            let spans = IndexRun.looksBinary(bytes) ? [] : indexer.extractor.units(in: bytes, language: item.key.language)
             var blob = PendingBlob(key: item.key, functions: [], rows: [])
-            let salvaged = salvagedBlobs[item.key.id].flatMap { $0.count == spans.count ? $0.bytes : nil }
-            for (i, (span, text)) in zip(spans, EmbeddingText.texts(for: spans, in: bytes)).enumerated() {
-                let textHash = EmbeddingText.hash(text)
-                blob.functions.append(StoredFunction(span: span, textHash: textHash,
-                                                     bag: LexicalTerms.bag(for: span, text: text, in: bytes)))
+            let salvaged = salvagedBlobs[item.key.id].flatMap { $0.count == scan.units.count ? $0.bytes : nil }
+            for (i, unit) in scan.units.enumerated() {
+                let textHash = unit.textHash, text = unit.text
+                blob.functions.append(StoredFunction(span: unit.span, textHash: textHash, bag: unit.bag))
                 if let vector = knownVector(textHash)
                     ?? salvaged.map({ Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }) {
                     blob.rows.append(vector)

@@ -29,8 +29,11 @@ public enum LexicalTerms {
                 i += 1
                 continue
             }
-            for word in IdentifierWords.split(bytes[start..<i]) {
-                if let term = normalise(word) { out.append(term) }
+            bytes.withUnsafeBufferPointer { all in
+                IdentifierWords.forEachWord(UnsafeBufferPointer(rebasing: all[start..<i])) { word in
+                    guard word.count >= 2 else { return }
+                    if let term = normalise(String(decoding: word, as: UTF8.self)) { out.append(term) }
+                }
             }
         }
         return out

@@ -18,20 +18,50 @@ enum UnitText {
     static let namesLimit = 400
     static let topLevelLimit = 500
 
-    static func type(_ unit: FunctionSpan, units: [FunctionSpan], lines: LineTable) -> String {
+    /// The units of one blob, indexed once for all its type units' summaries: a file
+    /// with thousands of types and members (generated code) costs linear time, not
+    /// types × units.
+    struct Index {
+        /// Unit indexes by the qualified name of what they are a member of (`A.b` under `A`).
+        var membersByParent: [String: [Int]] = [:]
+        /// Non-module unit indexes by first line, for the units nested in a type's lines.
+        var byFirstLine: [Int] = []
+
+        init(_ units: [FunctionSpan]) {
+            for (i, u) in units.enumerated() where u.kind != .module {
+                // `u` is a member of P when its qualified name is P + "." + its name.
+                let q = Array(u.qualifiedName.utf8), n = Array(u.name.utf8)
+                if q.count > n.count, q[q.count - n.count - 1] == UInt8(ascii: "."), q.suffix(n.count).elementsEqual(n) {
+                    membersByParent[String(decoding: q.prefix(q.count - n.count - 1), as: UTF8.self), default: []].append(i)
+                }
+                byFirstLine.append(i)
+            }
+            byFirstLine.sort { units[$0].firstLine < units[$1].firstLine }
+        }
+    }
+
+    static func type(_ unit: FunctionSpan, at position: Int, units: [FunctionSpan], index: Index,
+                     lines: LineTable) -> String {
         var out = unit.qualifiedName + "\n"
         if let first = unit.docFirstLine, let last = unit.docLastLine {
             out += lines.folded(first...last, limit: docLimit) + "\n"
         }
         out += unit.signature + "\n"
         var members: [(line: Int, text: String)] = []
-        let prefix = unit.qualifiedName + "."
+        for i in index.membersByParent[unit.qualifiedName] ?? [] where i != position {
+            members.append((units[i].declarationLine, String(units[i].signature.prefix(memberLineLimit))))
+        }
+        // Units starting after the declaration line and ending within the type (first
+        // lines are sorted: a binary search finds where they begin).
         var nested: [ClosedRange<Int>] = []
-        for u in units where u.kind != .module && u != unit {
-            if u.qualifiedName == prefix + u.name {
-                members.append((u.declarationLine, String(u.signature.prefix(memberLineLimit))))
-            }
-            if u.firstLine > unit.declarationLine && u.lastLine <= unit.lastLine { nested.append(u.firstLine...u.lastLine) }
+        var low = 0, high = index.byFirstLine.count
+        while low < high {
+            let mid = (low + high) / 2
+            if units[index.byFirstLine[mid]].firstLine <= unit.declarationLine { low = mid + 1 } else { high = mid }
+        }
+        for i in index.byFirstLine[low...] where i != position {
+            if units[i].firstLine > unit.lastLine { break }
+            if units[i].lastLine <= unit.lastLine { nested.append(units[i].firstLine...units[i].lastLine) }
         }
         members += memberLines(of: unit, skipping: nested, lines: lines)
         members.sort { $0.line < $1.line }
@@ -49,10 +79,16 @@ enum UnitText {
     static func memberLines(of unit: FunctionSpan, skipping nested: [ClosedRange<Int>],
                             lines: LineTable) -> [(line: Int, text: String)] {
         guard unit.lastLine > unit.declarationLine else { return [] }
+        // Lines inside nested units, marked once (not one search per line).
+        let base = unit.declarationLine + 1
+        var inside = [Bool](repeating: false, count: unit.lastLine - base + 1)
+        for range in nested {
+            for k in range where k >= base && k <= unit.lastLine { inside[k - base] = true }
+        }
         var candidates: [(line: Int, indent: Int)] = []
-        for k in (unit.declarationLine + 1)...unit.lastLine {
+        for k in base...unit.lastLine {
             if let first = unit.docFirstLine, let last = unit.docLastLine, first <= k && k <= last { continue }
-            if nested.contains(where: { $0.contains(k) }) { continue }
+            if inside[k - base] { continue }
             guard let (indent, byte) = lines.firstByte(of: k) else { continue }
             let isWord = byte == UInt8(ascii: "_") || byte == UInt8(ascii: "@") || byte >= 0x80
                 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))

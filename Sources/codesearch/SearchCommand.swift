@@ -29,10 +29,11 @@ struct SearchCommand: AsyncParsableCommand {
             same rules (no embedding, no model needed). A hit's score is scaled so the best \
             carries the best cosine, so --min-score means the same for every question. \
             CODESEARCH_RANKING="name=value,..." changes the weights (see RankingWeights). \
-            CODESEARCH_EMBED_BUDGET=SECONDS caps the embedding the update may do before \
-            answering: the units left without vectors are ranked by their words (a note \
-            says how many) and a background `codesearch index --background` fills them in \
-            at the lowest priority (never in CI or with CODESEARCH_BACKGROUND=0). \
+            The update embeds for at most 0.2 s before answering \
+            (CODESEARCH_EMBED_BUDGET=SECONDS, or none to wait for every vector): units \
+            left without vectors are ranked by their words (a note says how many) and a \
+            background `codesearch index --background` fills them in at the lowest \
+            priority (never in CI or with CODESEARCH_BACKGROUND=0). \
             Each hit prints as:
 
               path:line: QualifiedName  score      (then a few lines of the function)
@@ -120,7 +121,7 @@ struct SearchCommand: AsyncParsableCommand {
                           update: mayUpdate && !output.noUpdate, mode: searchMode, weights: weights)
         }
         var indexerOptions = IndexerOptions()
-        indexerOptions.embedBudget = try EmbedBudget.fromEnvironment()
+        indexerOptions.embedBudget = try EmbedBudget.fromEnvironment(default: EmbedBudget.searchDefault)
         let results = try await workspace.search(batch: requests, embedder: embedder, location: location,
                                                  indexerOptions: indexerOptions)
         ProcessLifetime.keep(results)

@@ -51,7 +51,7 @@ import Testing
         let binDir = URL(fileURLWithPath: CodesearchBinary.path).deletingLastPathComponent().path
         let path = binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         return try TemporaryRepository.runCapturing(executable, arguments, in: repo.path, environment: [
-            "PATH": path, "HOME": CodesearchBinary.isolatedHome, "NO_COLOR": "1",
+            "PATH": path, "HOME": CodesearchBinary.isolatedHome, "NO_COLOR": "1", "CODESEARCH_EMBED_BUDGET": "none",
             "XDG_CACHE_HOME": ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
                 ?? (ProcessInfo.processInfo.environment["HOME"] ?? "/root") + "/.cache",
             "XDG_CONFIG_HOME": CodesearchBinary.isolatedHome + "/.config",

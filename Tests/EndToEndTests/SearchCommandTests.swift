@@ -168,7 +168,7 @@ import Testing
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         return ["HOME": CodesearchBinary.isolatedHome, "XDG_CONFIG_HOME": CodesearchBinary.isolatedHome + "/.config",
                 "XDG_CACHE_HOME": ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? home + "/.cache",
-                "NO_COLOR": "1"]
+                "NO_COLOR": "1", "CODESEARCH_EMBED_BUDGET": "none"]
     }
 
     @Test func closedPipeExitsQuietly() throws {

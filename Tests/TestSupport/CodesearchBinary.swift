@@ -44,6 +44,9 @@ public enum CodesearchBinary {
         if env["HOME"] == nil { env["HOME"] = isolatedHome }
         if env["XDG_CONFIG_HOME"] == nil { env["XDG_CONFIG_HOME"] = isolatedHome + "/.config" }
         env["NO_COLOR"] = env["NO_COLOR"] ?? "1"
+        // A test's search embeds everything unless it sets a budget: no result may depend
+        // on how fast the machine embedded within a second.
+        env["CODESEARCH_EMBED_BUDGET"] = env["CODESEARCH_EMBED_BUDGET"] ?? "none"
         return env
     }
 
