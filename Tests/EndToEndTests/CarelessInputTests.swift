@@ -5,9 +5,8 @@ import Testing
 /// Input a hurried user gives: a misspelt language, a negative count, a score that is not
 /// a number, a repository with nothing to search. Each gets a clear message instead of
 /// an empty result or a parser's puzzle (issue 12, items 11 and 17).
-@Suite struct CarelessInputTests {
+@Suite struct CarelessInputTests: TinyModelSuite {
     let model: String
-    var env: [String: String] { ["CODESEARCH_MODEL": model] }
 
     init() throws {
         model = try IndexTestSupport.tinyModel()

@@ -5,7 +5,7 @@ import Testing
 /// `codesearch index` and `status`, run as a user runs them: the embedder is called only
 /// for blobs the index has never seen (DESIGN.md decision 3). Counting uses the summary
 /// line's `N functions embedded`, with a tiny generated model so a run takes milliseconds.
-@Suite struct IndexCommandTests {
+@Suite struct IndexCommandTests: TinyModelSuite {
     static let store = """
         def load(path):
             return open(path).read()
@@ -28,7 +28,6 @@ import Testing
         """
 
     let model: String
-    var env: [String: String] { ["CODESEARCH_MODEL": model] }
 
     init() throws {
         model = try IndexTestSupport.tinyModel()

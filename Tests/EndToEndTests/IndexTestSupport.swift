@@ -201,3 +201,13 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A suite that runs the binary with the tiny generated model (`IndexTestSupport.tinyModel`):
+/// `env` names it for every run.
+protocol TinyModelSuite {
+    var model: String { get }
+}
+
+extension TinyModelSuite {
+    var env: [String: String] { ["CODESEARCH_MODEL": model] }
+}

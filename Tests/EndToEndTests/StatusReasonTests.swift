@@ -5,9 +5,8 @@ import Testing
 /// `codesearch status` names the real reason an index is stale: settings that narrow the
 /// index, another revision, or a bare repository's moved HEAD are not "the working tree
 /// has changed" (issue 12, item 15). A tiny generated model keeps each run fast.
-@Suite struct StatusReasonTests {
+@Suite struct StatusReasonTests: TinyModelSuite {
     let model: String
-    var env: [String: String] { ["CODESEARCH_MODEL": model] }
 
     init() throws {
         model = try IndexTestSupport.tinyModel()

@@ -5,9 +5,8 @@ import Testing
 /// The two tiers of one index file (issue 14): past its embedding budget a run writes the
 /// remaining units without vectors, searches rank them by words, and a later run fills
 /// them in, embedding each exactly once and never taking a waiting row for a vector.
-@Suite struct VectorTierTests {
+@Suite struct VectorTierTests: TinyModelSuite {
     let model: String
-    var env: [String: String] { ["CODESEARCH_MODEL": model] }
 
     init() throws {
         model = try IndexTestSupport.tinyModel()

@@ -62,7 +62,7 @@ def search(a, repo, queries, mode, limit):
         if message["type"] == "hit":
             d = message["data"]
             hits.append({"path": d["path"], "start_line": d["line"], "end_line": d["endLine"],
-                         "name": d["qualifiedName"], "kind": d.get("kind", "")})
+                         "name": d["qualifiedName"], "kind": d.get("kind", ""), "score": d["score"]})
         elif message["type"] == "summary":
             per_query.append(hits)
             hits = []

@@ -47,7 +47,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -179,28 +178,8 @@ def encoder_rate(a, texts, n=200):
 # ---------------------------------------------------------------- the product
 
 def search_scored(product, repo, queries, mode, limit):
-    """As semble_run.search (same binary, flags and scope), keeping each hit's score."""
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.writelines(q["query"] + "\n" for q in queries)
-    try:
-        run = subprocess.run([product.bin, "search", "--no-update", "--json", "-n", str(limit), "--mode", mode,
-                              "--queries", f.name] + scope(product, repo), capture_output=True, text=True)
-    finally:
-        os.unlink(f.name)
-    if run.returncode not in (0, 1):
-        sys.exit(f"static_tier: search in {repo['name']} failed:\n{run.stderr}")
-    per_query, hits = [], []
-    for line in run.stdout.splitlines():
-        m = json.loads(line)
-        if m["type"] == "hit":
-            d = m["data"]
-            hits.append({"path": d["path"], "start_line": d["line"], "end_line": d["endLine"], "score": d["score"],
-                         "name": d["qualifiedName"]})
-        elif m["type"] == "summary":
-            per_query.append(hits)
-            hits = []
-    assert len(per_query) == len(queries)
-    return per_query
+    """semble_run.search (same binary, flags and scope); each hit carries its score."""
+    return search(product, repo, queries, mode, limit)
 
 
 def units_of(a, repo):
