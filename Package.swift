@@ -66,7 +66,7 @@ let package = Package(
         // Shared by the test targets: real temporary git repositories.
         .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-        .testTarget(name: "ScanningTests", dependencies: ["Scanning"],
+        .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -8,17 +8,26 @@ import Glibc
 /// vectors (`CODESEARCH_EMBED_BUDGET`), a detached `codesearch index --background` embeds
 /// them behind the user's back, as `git gc --auto` does its work.
 ///
-/// Must hold: at most one filler writes at a time (each round takes the writer lock with
-/// `--if-idle`, so a second filler, a hook or a busy `index` makes it stop); it runs at
+/// Must hold: one filler per index (`filler.lock`, held for its whole run; a second one
+/// exits at once), and it writes only under the writer lock, taken per round with
+/// `--if-idle` (a hook or an `index` that holds it makes the filler stop); it runs at
 /// the lowest CPU and I/O priority; it never starts in CI (`CI` set), when switched off
 /// (`CODESEARCH_BACKGROUND=0`), or for a search that named settings on its command line
 /// (the filler reads only the environment and the configuration files, and would index
-/// another file selection). Each round embeds for `round` and then writes the index, so
+/// another file selection). Each round embeds for `round()` and then writes the index, so
 /// searches see the coverage grow and a `kill -9` loses at most one round's work (the
 /// journal keeps even that for the next run).
 enum BackgroundFiller {
     static let logName = "filler.log"
-    static let round: Duration = .seconds(30)
+    /// Held by a filler for its whole run, so a second one exits at once.
+    static let lockName = "filler.lock"
+    /// How long a round embeds before it writes the index: 30 s, or
+    /// `CODESEARCH_FILL_ROUND` seconds (tests make rounds short to land kills in every phase).
+    static func round(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration {
+        guard let text = environment["CODESEARCH_FILL_ROUND"], let seconds = Double(text),
+              seconds.isFinite, seconds > 0 else { return .seconds(30) }
+        return .milliseconds(Int64(seconds * 1000))
+    }
 
     static func allowed(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         let off = ["0", "false", "no", "off"]

@@ -111,6 +111,8 @@ struct HooksCommand: AsyncParsableCommand {
         @OptionGroup var embedderOptions: EmbedderOptions
 
         func run() async throws {
+            // Behind the user's back, as the background filler: the lowest CPU and I/O priority.
+            _ = BackgroundFiller.lowerPriority()
             let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
             let hook = ProcessInfo.processInfo.environment["CODESEARCH_HOOK"] ?? "hooks run"
             let choice = embedderOptions.choice

@@ -127,11 +127,18 @@ struct IndexRequest: Equatable {
     /// waits, another indexer holds the lock, or the run is interrupted.
     private func fill(workspace: Workspace, embedder: Embedder, location: IndexLocation,
                       options: IndexerOptions) async throws {
+        // One filler per index, for its whole life (the writer lock is taken per round);
+        // it follows a run that wrote the index, so the folder is there.
+        guard let held = try IndexLock.tryAcquire(path: location.directory + "/" + BackgroundFiller.lockName) else {
+            Output.standard.line("filler: pid \(getpid()): another filler is running; nothing done")
+            return
+        }
+        defer { withExtendedLifetime(held) {} }
         Output.standard.line("filler: pid \(getpid()), \(BackgroundFiller.lowerPriority()), started \(Date())")
         var options = options
         options.ifIdle = true
         options.progress = nil
-        options.embedBudget = BackgroundFiller.round
+        options.embedBudget = BackgroundFiller.round()
         while true {
             let summary = try await workspace.updateIndex(kind, embedder: embedder, location: location, options: options)
             IndexSummaryReport.print(summary, quiet: false)

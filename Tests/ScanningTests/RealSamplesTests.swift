@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Scanning
 
@@ -49,7 +50,7 @@ struct RealSamplesTests {
 
     @Test(arguments: [("python", "colorsys.py.txt"), ("swift", "Flag.swift.txt"), ("go", "socket.go.txt")])
     func mutatedRealFiles(language: String, file: String) throws {
-        var rng = RobustnessTests.SplitMix(state: 99)
+        var rng = SplitMix(state: 99)
         let original = try Self.fixture(file)
         let s = scanner(language)
         for round in 0..<100 {

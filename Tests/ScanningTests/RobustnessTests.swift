@@ -1,21 +1,10 @@
+import TestSupport
 import Testing
 @testable import Scanning
 
 /// Random and mutated inputs: never crash, never hang, always well-formed spans.
 @Suite("Robustness")
 struct RobustnessTests {
-    /// Deterministic so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let samples: [String: String] = [
         "python": #"""
             @dec(1)

@@ -6,11 +6,13 @@ public final class BackgroundProcess: @unchecked Sendable {
     public let process = Process()
     private let errURL: URL
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                directory: String? = nil) throws {
         errURL = FileManager.default.temporaryDirectory.appendingPathComponent("bg-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
