@@ -142,8 +142,8 @@ struct IndexRun {
                                         source: source, extractor: indexer.extractor)
             }
             let scan = scanned[done % BlobScan.chunk]
-            if let failure = scan.failure {
-                summary.failures.append((item.entry.path, failure))
+            if let failure: String = scan.failure {
+                summary.failures.append((path: item.entry.path, message: failure))
                 failed.insert(item.key)
                 continue
             }
@@ -153,8 +153,8 @@ struct IndexRun {
             for (i, unit) in scan.units.enumerated() {
                 let textHash = unit.textHash, text = unit.text
                 blob.functions.append(StoredFunction(span: unit.span, textHash: textHash, bag: unit.bag))
-                if let vector = knownVector(textHash)
-                    ?? salvaged.map({ Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }) {
+                let salvagedRow: [UInt8]? = salvaged.map { Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }
+                if let vector = knownVector(textHash) ?? salvagedRow {
                     blob.rows.append(vector)
                     summary.reusedVectors += 1
                 } else {

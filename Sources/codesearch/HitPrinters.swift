@@ -197,7 +197,10 @@ enum UpdateNotes {
 
     /// One line while some units wait for their vectors: what the ranking rests on.
     static func printCoverage(_ index: IndexFile?) {
-        guard let coverage = index?.liveVectorCoverage(), coverage.withVector < coverage.total else { return }
+        // Units wait only in an incomplete snapshot: a complete one costs no walk of its rows.
+        guard let index, !index.snapshot.complete else { return }
+        let coverage = index.liveVectorCoverage()
+        guard coverage.withVector < coverage.total else { return }
         Output.diagnostic("codesearch: note: vectors for \(VectorCoverage.text(coverage)); the rest ranked by words; "
                           + "`codesearch index` embeds them")
     }
