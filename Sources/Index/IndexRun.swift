@@ -121,6 +121,7 @@ struct IndexRun {
         var lastSync = clock.now
         // Past the budget, units are written without vectors (the lexical tier) for a later run.
         let deadline = options.embedBudget.map { clock.now + $0 }
+        func pastBudget() -> Bool { deadline.map { clock.now >= $0 } ?? false }
         var failed = Set<BlobKey>()
 
         var pending: [PendingBlob] = []
@@ -175,7 +176,7 @@ struct IndexRun {
                 report(.embedding, done + 1)
                 do {
                     try await embed(&queue, &pending, journal: journal, summary: &summary,
-                                    deferring: deadline.map { clock.now >= $0 } ?? false)
+                                    deferring: pastBudget())
                 } catch {
                     try? journal?.sync()  // keep what earlier batches embedded
                     throw error
@@ -190,7 +191,7 @@ struct IndexRun {
         if dryRun { return }
         if !cancelled && !pending.isEmpty {
             try await embed(&queue, &pending, journal: journal, summary: &summary,
-                            deferring: deadline.map { clock.now >= $0 } ?? false)
+                            deferring: pastBudget())
         }
         try journal?.sync()
         if cancelled {
