@@ -35,7 +35,8 @@ public struct HybridRanker: Sendable {
 
     public func lexicalCandidates(text: String, mode: SearchMode, options: RankOptions = RankOptions()) -> LexicalCandidates? {
         guard options.limit > 0, mode != .dense else { return nil }
-        let top = lexicalTop(text: text, options: options, count: Self.candidates(options))
+        let admits = admitting(RankingStack(query: text, weights: options.weights), nil)
+        let top = lexicalTop(text: text, options: options, count: Self.candidates(options), admits: admits)
         return LexicalCandidates(text: text, hits: top.hits, all: top.all)
     }
 
@@ -47,8 +48,8 @@ public struct HybridRanker: Sendable {
         if mode == .dense { return try dense.rank(query: query ?? [], options: options) }
         let lexical = lexical.flatMap { $0.text == text ? $0 : nil }
             ?? lexicalCandidates(text: text, mode: mode, options: options)
-        let lexicalHits = lexical?.hits ?? [], all = lexical?.all ?? []
         let stack = RankingStack(query: text, weights: options.weights)
+        let lexicalHits = lexical?.hits ?? [], all = lexical?.all ?? []
         var pool: [RankCandidate] = []
         var seen = Set<String>()
         let unit: [Float]?
@@ -58,6 +59,7 @@ public struct HybridRanker: Sendable {
             var wide = options
             wide.limit = Self.candidates(options)
             wide.minScore = -1
+            wide.rowFilter = admitting(stack, options.rowFilter)
             for hit in try dense.rank(query: query, options: wide) where seen.insert("\(hit.row) \(hit.path)").inserted {
                 pool.append(RankCandidate(hit: hit, dense: hit.score, lexical: hit.row < all.count ? all[hit.row] : 0))
             }
@@ -76,19 +78,34 @@ public struct HybridRanker: Sendable {
         return stack.rank(pool, limit: options.limit, minScore: options.minScore)
     }
 
+    /// `filter`, and for a question whose weights set a kind aside (factor 0), rows not of that
+    /// kind: such a unit cannot win, so it should not hold one of the dense half's candidate slots.
+    private func admitting(_ stack: RankingStack, _ filter: (@Sendable (Int) -> Bool)?) -> (@Sendable (Int) -> Bool)? {
+        let types = stack.kindFactor(.class) > 0, modules = stack.kindFactor(.module) > 0
+        if types && modules { return filter }
+        let index = self.index
+        return { row in
+            let kind = index.kind(at: row)
+            if kind == .module ? !modules : (kind.isType && !types) { return false }
+            return filter?(row) ?? true
+        }
+    }
+
     /// How many candidates each half gives the stack: the weights' count, or more when more hits are asked for.
     private static func candidates(_ options: RankOptions) -> Int { max(options.weights.candidates, options.limit) }
 
     /// The `count` best live functions by BM25, the best BM25 among them, and all rows' scores.
-    private func lexicalTop(text: String, options: RankOptions, count: Int) -> (hits: [SearchHit], all: [Float]) {
+    private func lexicalTop(text: String, options: RankOptions, count: Int,
+                            admits: (@Sendable (Int) -> Bool)?) -> (hits: [SearchHit], all: [Float]) {
         let files = dense.files
-        let scores = lexical.scores(query: text, files: files)
+        // A ranking that sets type or module units aside (`admits` is not nil) is among callables.
+        let scores = lexical.scores(query: text, files: files, callablesOnly: admits != nil)
         guard !scores.isEmpty else { return ([], []) }
         var top = TopK(k: count)
         for (i, file) in files.enumerated() where !file.functions.isEmpty {
             if let languages = options.languages, !languages.contains(file.language) { continue }
             if let accept = options.pathFilter, !accept(file.path) { continue }
-            for row in file.functions where row < scores.count && scores[row] > 0 {
+            for row in file.functions where row < scores.count && scores[row] > 0 && admits?(row) ?? true {
                 top.insert(score: scores[row], id: i << 32 | row)
             }
         }

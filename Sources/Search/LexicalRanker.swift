@@ -13,19 +13,34 @@ public struct LexicalRanker: Sendable {
     public static let b: Float = 0.75
 
     public let index: IndexFile
+    /// How many units are callables, and their summed length: a ranking among callables only
+    /// counts its documents and their average length among them.
+    let callableCount: Int, callableLength: Int
 
     public init(index: IndexFile) {
         self.index = index
+        (callableCount, callableLength) = index.withLexicon { lexicon in
+            var count = 0, length = 0
+            guard let lexicon else { return (0, 0) }
+            for row in 0..<min(index.functionCount, lexicon.functionCount) where index.kind(at: row).isCallable {
+                count += 1
+                length += lexicon.length(ofFunction: row)
+            }
+            return (count, length)
+        }
     }
 
     /// BM25 of every function row of the index (0 where no query term occurs),
     /// the path field added for the live files' functions. Empty when the index has no lexicon.
-    public func scores(query: String, files: [LiveFile]) -> [Float] {
+    /// `callablesOnly`: the ranking is among callables (type and module units are set aside),
+    /// so a term's rarity is judged among them too; a container restates its members' names,
+    /// and counting it would make each member's name look twice as common as it is.
+    public func scores(query: String, files: [LiveFile], callablesOnly: Bool = false) -> [Float] {
         let terms = Array(Set(LexicalTerms.terms(query)))
         return index.withLexicon { lexicon -> [Float] in
             guard let lexicon, !terms.isEmpty, lexicon.functionCount > 0 else { return [] }
-            let n = Float(lexicon.functionCount)
-            let average = max(1, Float(lexicon.totalLength) / n)
+            let n = Float(callablesOnly ? max(callableCount, 1) : lexicon.functionCount)
+            let average = max(1, Float(callablesOnly ? UInt64(callableLength) : lexicon.totalLength) / n)
             var tf = [Float](repeating: 0, count: lexicon.functionCount)
             var scores = [Float](repeating: 0, count: lexicon.functionCount)
             // Path terms per live file, only for files whose path can contain a query term.
@@ -39,18 +54,21 @@ public struct LexicalRanker: Sendable {
             }
             for (q, term) in terms.enumerated() {
                 let postings = lexicon.postings(of: term)
-                let df = Float(postings?.count ?? 0)
-                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+                var df = Float(postings?.count ?? 0)
                 var touched: [Int] = []
                 // A term in most functions (idf < log 2) barely moves the ranking but would
                 // cost a pass over most rows: only its path occurrences count.
                 if let postings, postings.count * 2 <= lexicon.functionCount {
                     touched.reserveCapacity(postings.count)
+                    var callables = 0
                     for (row, count) in postings where row < tf.count {
                         if tf[row] == 0 { touched.append(row) }
                         tf[row] += Float(count)
+                        if callablesOnly && index.kind(at: row).isCallable { callables += 1 }
                     }
+                    if callablesOnly { df = Float(callables) }
                 }
+                let idf = log(1 + max(0, n - df + 0.5) / (df + 0.5))
                 for (functions, counts) in pathCounts where counts[q] > 0 {
                     for row in functions where row < tf.count {
                         if tf[row] == 0 { touched.append(row) }

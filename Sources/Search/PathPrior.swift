@@ -5,12 +5,12 @@
 /// measured in `Benchmarks/RESULTS-quality.md`, and none applies when the question
 /// asks for tests or examples itself.
 public enum PathRole: String, CaseIterable, Sendable {
-    case test, example, docs, benchmark, vendored, reexport
+    case test, example, docs, benchmark, vendored, generated, reexport
 }
 
 public enum PathPrior {
     /// The role of the code at `path`, or nil for ordinary code. The first match wins,
-    /// in the order tests, vendored, examples, docs, benchmarks, re-export files.
+    /// in the order tests, vendored, generated, examples, docs, benchmarks, re-export files.
     public static func role(of path: String) -> PathRole? {
         let components = path.split(separator: "/")
         guard let file = components.last else { return nil }
@@ -19,7 +19,8 @@ public enum PathPrior {
             || components.dropLast().contains(where: { $0.hasSuffix("Tests") }) {
             return .test
         }
-        if dirs.contains(where: vendoredFolders.contains) || isGenerated(String(file)) { return .vendored }
+        if dirs.contains(where: vendoredFolders.contains) { return .vendored }
+        if isGenerated(String(file)) { return .generated }
         if dirs.contains(where: { exampleFolders.contains($0) }) { return .example }
         if dirs.contains(where: { docsFolders.contains($0) }) { return .docs }
         if dirs.contains(where: { benchmarkFolders.contains($0) }) || file.hasSuffix("_bench.go") { return .benchmark }
@@ -30,7 +31,7 @@ public enum PathPrior {
     /// Tests, fixtures, generated and vendored code (the roles `check` and `similar` skip).
     public static func isSecondary(_ path: String) -> Bool {
         switch role(of: path) {
-        case .test?, .vendored?: return true
+        case .test?, .vendored?, .generated?: return true
         default: return false
         }
     }

@@ -23,12 +23,16 @@ public struct QueryAnalysis: Sendable, Equatable {
     /// The question asks for tests, examples or benchmarks: path priors are switched off.
     public let asksForSecondaryCode: Bool
     /// The question reads like the documentation of one unit: it opens with a verb saying
-    /// what the code does ("return the size of a file", "parses the header"), or it is a
+    /// what the code does ("return the size of a file", "parses the header", "lazily
+    /// creates the pool"), or it is a
     /// whole sentence of four or more words ending in a full stop ("The count of words a
     /// table needs."). It asks for that unit, so the rules that lift types, modules and
     /// files step back (`RankingWeights.description…`). A topic ("multipart form
     /// handling") or a question ("how are routes registered?") is not a description.
     public let isDescription: Bool
+    /// The unit a question that opens with a call names (`openingCall`): the definition boost
+    /// for it holds even in a description, whose other names usually point elsewhere.
+    public let calledName: String?
 
     public init(_ query: String) {
         let text = query.trimmingSpaces()
@@ -45,13 +49,41 @@ public struct QueryAnalysis: Sendable, Equatable {
         pathWords = Array(Set(words.flatMap { IdentifierWords.split(Array($0.utf8)[...]) }
             .map { $0.lowercased() }
             .filter { $0.utf8.count > 2 && !QueryAnalysis.stopWords.contains($0) })).sorted()
+        calledName = kind == .language ? QueryAnalysis.openingCall(text) : nil
         isDescription = kind == .language && words.count > 1
-            && (ActionVerbs.contains(words[0].lowercased()) || (text.hasSuffix(".") && words.count >= 4))
+            && (QueryAnalysis.opensWithVerb(words) || (text.hasSuffix(".") && words.count >= 4))
         asksForSecondaryCode = words.contains { word in
             let w = word.lowercased()
             return QueryAnalysis.secondaryWords.contains(w)
                 || QueryAnalysis.secondaryWords.contains(String(w.dropLast()))  // tests, examples
         }
+    }
+
+    /// Whether the words open with an action verb, maybe after an adverb ("returns the
+    /// size", "explicitly set the offset", "lazily creates the pool").
+    static func opensWithVerb(_ words: [String]) -> Bool {
+        let first = words[0].lowercased()
+        if ActionVerbs.contains(first) { return true }
+        return first.hasSuffix("ly") && first.utf8.count > 4 && words.count > 2 && ActionVerbs.contains(words[1].lowercased())
+    }
+
+    /// The identifier called when the question opens with a call or a signature
+    /// (`slave_open(tty_name) -> fd ...`, `a, b = encode(value) ...`, `>>> read(...)`): code
+    /// naming the unit it is about. The identifier (maybe qualified) must touch the first
+    /// `(`, and what comes before it must be nothing, an assignment's targets (`a, b =`) or
+    /// a prompt (`>>>`): a name inside prose ("by calling pkgutil.get_data(...)") is not one.
+    static func openingCall(_ text: String) -> String? {
+        guard let open = text.firstIndex(of: "(") else { return nil }
+        let head = text[..<open]
+        let start = head.lastIndex { !($0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber))) }
+            .map { head.index(after: $0) } ?? head.startIndex
+        guard let name = head[start...].split(separator: ".").last, isIdentifier(name),
+              !head[start...].hasSuffix(".") else { return nil }
+        let before = String(head[..<start]).trimmingSpaces()
+        if before.isEmpty || before.hasSuffix(">>>") { return String(name) }
+        guard before.hasSuffix("=") else { return nil }
+        let targets = before.dropLast().split(separator: ",").map { String($0).trimmingSpaces() }
+        return targets.allSatisfy({ isIdentifier($0[...]) }) ? String(name) : nil
     }
 
     /// Common English words that say nothing about a file's name.

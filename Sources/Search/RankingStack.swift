@@ -17,7 +17,8 @@ public struct RankCandidate: Sendable {
 /// Each step is one rule with one weight (`RankingWeights`), measured alone and
 /// together in `Benchmarks/RESULTS-quality.md`:
 ///
-/// 1. fusion: min-max normalised cosine and BM25, weighted by the question's kind;
+/// 1. fusion: min-max normalised cosine and BM25, weighted by the question's kind (a
+///    description: the raw cosine plus a share of BM25);
 /// 2. definition: a unit named what the question names comes first;
 /// 3. path: question words in the file's or its folder's name lift its units;
 /// 4. step-back: a type or module unit goes below its own unit that matches nearly
@@ -113,16 +114,24 @@ public struct RankingStack: Sendable {
         return a.hit.function.span.kind.isCallable && !b.hit.function.span.kind.isCallable
     }
 
-    /// α × normalised cosine + (1 − α) × normalised BM25, α by the question's kind; a unit
-    /// without a cosine (lexical mode, or a unit still waiting for its vector) scores its
-    /// normalised BM25 alone, on the same 0…1 scale, so lacking a vector does not bury it.
+    /// α × normalised cosine + (1 − α) × normalised BM25, α by the question's kind (or, for
+    /// `FusionScale.raw`, the cosine plus `rawLexicalShare` × normalised BM25). A unit without
+    /// a cosine (lexical mode, or a unit still waiting for its vector) takes its normalised
+    /// BM25 in place of its normalised cosine, so lacking a vector does not bury it.
     func fused(_ pool: [RankCandidate]) -> [Float] {
         let cosines = pool.compactMap(\.dense)
-        let alpha: Float = analysis.kind == .symbol ? weights.alphaSymbol : weights.alphaLanguage
         let low = cosines.min() ?? 0, high = cosines.max() ?? 0
         // Equal cosines are equally good: all 1, not all 0.
         let flat = high - low <= 1e-6, span = flat ? 1 : high - low
         let best = max(pool.map(\.lexical).max() ?? 0, 1e-6)
+        if weights.fusion == .raw && !cosines.isEmpty {
+            let share = weights.rawLexicalShare
+            return pool.map { c in
+                let words = c.lexical / best
+                return (c.dense ?? low + (flat ? 0 : span) * words) + share * words
+            }
+        }
+        let alpha: Float = analysis.kind == .symbol ? weights.alphaSymbol : weights.alphaLanguage
         return pool.map { c in
             guard let cosine = c.dense else { return c.lexical / best }
             let dense = flat ? 1 : (cosine - low) / span
@@ -136,7 +145,10 @@ public struct RankingStack: Sendable {
     func definitionBoost(_ hit: SearchHit) -> Float {
         let span = hit.function.span
         for name in analysis.names where RankingStack.names(span.name, span.qualifiedName, match: name) {
-            var boost = weights.definition * (analysis.kind == .symbol ? 1 : weights.definitionInSentence)
+            let share = analysis.kind == .symbol ? 1
+                : name == analysis.calledName ? max(weights.definitionInSentence, weights.definitionCalled)
+                : weights.definitionInSentence
+            var boost = weights.definition * share
             if PathWords.stemMatches(path: hit.path, name: name) { boost *= weights.definitionFileName }
             return boost
         }

@@ -15,6 +15,9 @@ public struct RankingWeights: Sendable, Equatable {
     public var definition: Float = 3
     /// The share of `definition` for an identifier named inside a sentence.
     public var definitionInSentence: Float = 0.5
+    /// The share of `definition` for the identifier a question opens by calling
+    /// (`QueryAnalysis.calledName`), kept for a description too.
+    public var definitionCalled: Float = 0.5
     /// Extra factor on the definition boost when the file is named after the identifier too.
     public var definitionFileName: Float = 1.5
     /// Added, in units of the best fused score, times the share of the question's words
@@ -43,13 +46,28 @@ public struct RankingWeights: Sendable, Equatable {
     public var descriptionDiversityDecay: Float = 1
     /// For such a question, a factor on the file-level lifts (`path` and `coherence`).
     public var descriptionFileRules: Float = 0
+    /// For such a question, a factor on `definitionInSentence`: an identifier inside a
+    /// unit's documentation usually names another unit ("use format_string instead",
+    /// "like readOutbound but waits"), not the one described.
+    public var descriptionNames: Float = 0
+    /// For such a question, 1: fuse the raw cosine with `rawLexicalShare` × BM25 over the
+    /// pool's best (`FusionScale.raw`) in place of min-max normalised scores; 0: min-max.
+    /// A description asks for one unit among close neighbours, whose cosines differ by
+    /// little: min-max stretches those small gaps over the whole 0…1 range, so a slight
+    /// preference of the embedding outweighs a clear word match; the raw cosine keeps the
+    /// gaps as small as they are, and the words settle a near tie.
+    public var descriptionRawFusion: Float = 1
+    /// The BM25 share of a raw fusion (the cosine counts fully).
+    public var rawLexicalShare: Float = 0.2
+    /// How the cosine and BM25 are put on one scale (set by the question's kind).
+    public var fusion: FusionScale = .minMax
     /// Whether type and module units count toward (and lose) a file's diversity decay.
     public var diversityContainers: Float = 1
     /// Candidates taken from each of the dense and the lexical ranking.
     public var candidates: Int = 200
     /// Factors on the fused score by the role of the file (1: no prior).
     public var priors: [PathRole: Float] = [
-        .test: 0.3, .example: 0.3, .docs: 0.5, .benchmark: 0.3, .vendored: 0.3, .reexport: 0.5,
+        .test: 0.3, .example: 0.3, .docs: 0.5, .benchmark: 0.3, .vendored: 0.3, .generated: 0.85, .reexport: 0.5,
     ]
 
     public init() {}
@@ -63,16 +81,19 @@ public struct RankingWeights: Sendable, Equatable {
         w.diversityDecay = descriptionDiversityDecay
         w.path *= descriptionFileRules
         w.coherence *= descriptionFileRules
+        w.definitionInSentence *= descriptionNames
+        if descriptionRawFusion > 0 { w.fusion = .raw }
         return w
     }
 
     public static let `default` = RankingWeights()
 
     /// Weights from `name=value` pairs separated by commas, over the defaults. Names:
-    /// `alphaSymbol alphaLanguage definition definitionInSentence definitionFileName path coherence
+    /// `alphaSymbol alphaLanguage definition definitionInSentence definitionCalled definitionFileName path coherence
     /// diversityDecay diversityFree typeUnit moduleUnit stepBack descriptionContainers
-    /// descriptionDiversityDecay descriptionFileRules diversityContainers candidates` and the roles `test example docs
-    /// benchmark vendored reexport`. Throws on an unknown name or a bad value.
+    /// descriptionDiversityDecay descriptionFileRules descriptionNames descriptionRawFusion rawLexicalShare diversityContainers
+    /// candidates` and the roles `test example docs
+    /// benchmark vendored generated reexport`. Throws on an unknown name or a bad value.
     public static func parse(_ text: String) throws(RankingWeightsError) -> RankingWeights {
         var weights = RankingWeights()
         for pair in text.split(separator: ",") {
@@ -95,6 +116,7 @@ public struct RankingWeights: Sendable, Equatable {
         case "alphaLanguage": alphaLanguage = min(1, value)
         case "definition": definition = value
         case "definitionInSentence": definitionInSentence = value
+        case "definitionCalled": definitionCalled = value
         case "definitionFileName": definitionFileName = value
         case "path": path = value
         case "coherence": coherence = value
@@ -107,10 +129,21 @@ public struct RankingWeights: Sendable, Equatable {
         case "descriptionContainers": descriptionContainers = value
         case "descriptionDiversityDecay": descriptionDiversityDecay = min(1, value)
         case "descriptionFileRules": descriptionFileRules = value
+        case "descriptionNames": descriptionNames = value
+        case "descriptionRawFusion": descriptionRawFusion = value > 0 ? 1 : 0
+        case "rawLexicalShare": rawLexicalShare = value
         case "candidates": candidates = max(10, min(10_000, Int(value)))
         default: throw RankingWeightsError.unknownName(name)
         }
     }
+}
+
+/// How fusion puts a cosine and a BM25 score on one scale.
+public enum FusionScale: Sendable, Equatable {
+    /// Both min-max normalised over the pool, mixed by α.
+    case minMax
+    /// The cosine as it is, plus `rawLexicalShare` × BM25 over the pool's best.
+    case raw
 }
 
 public enum RankingWeightsError: Error, Equatable, CustomStringConvertible {

@@ -47,7 +47,9 @@ struct DefExtractor: FunctionExtractor {
         for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
             if i > start {
                 let text = String(decoding: bytes[start..<i], as: UTF8.self)
-                spans.append(FunctionSpan(name: text, qualifiedName: text, kind: .function, firstLine: line,
+                // A line `class …` is a type unit.
+                let kind: FunctionSpan.Kind = text.hasPrefix("class ") ? .class : .function
+                spans.append(FunctionSpan(name: text, qualifiedName: text, kind: kind, firstLine: line,
                                           declarationLine: line, declarationColumn: 1, lastLine: line, signature: text,
                                           docFirstLine: nil, docLastLine: nil, byteStart: start, byteEnd: i))
             }
