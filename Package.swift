@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),

@@ -83,6 +83,11 @@ extension Workspace {
             throw CodesearchError.usage("no function at \(request.location)")
         }
         let target = index.function(at: row)
+        // A unit past an embedding budget has no vector yet: its row holds zeros, no query.
+        guard index.hasVector(at: row) else {
+            throw CodesearchError.usage("\(request.location) has no vector yet (vectors for \(VectorCoverage.text(of: index))); "
+                + "run `codesearch index` to embed the rest, or search it by words with `codesearch search`")
+        }
         // Types and modules are units too, but similar code is a matter of callables.
         let ranked = try DenseRanker(index: index).rank(
             query: index.vector(at: row), options: RankOptions(limit: request.limit + 1, minScore: request.minScore,

@@ -45,6 +45,7 @@ public struct ConfigurationLoader: Sendable {
         "price-per-1k": "CODESEARCH_PRICE_PER_1K",
         "max-input-tokens": "CODESEARCH_MAX_INPUT_TOKENS",
         "request-timeout": "CODESEARCH_REQUEST_TIMEOUT",
+        "background": "CODESEARCH_BACKGROUND",
     ]
 
     public init() {}
@@ -123,6 +124,10 @@ public struct ConfigurationLoader: Sendable {
             if let seconds = Double(value), seconds.isFinite, seconds > 0 { settings.requestTimeout = seconds } else if !value.isEmpty {
                 warnings.append("\(layer.rawValue) config: request-timeout '\(value)' is not a positive number of seconds; ignored")
             }
+        case "background":
+            if let flag = Self.parseBool(value) { settings.background = flag } else {
+                warnings.append("\(layer.rawValue) config: background '\(value)' is not true or false; keeping \(settings.background)")
+            }
         case "azure-deployment":
             settings.azureDeployment = value.isEmpty ? nil : value
         case "azure-api-version":
@@ -178,6 +183,15 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// `1048576`, `512k`, `2m`, `1g` (binary units, case-insensitive).
+    /// git's spellings of a boolean: true/yes/on/1 and false/no/off/0, any case.
+    public static func parseBool(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: return nil
+        }
+    }
+
     public static func parseSize(_ text: String) -> Int? {
         let lower = text.lowercased()
         let multipliers: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]

@@ -36,6 +36,8 @@ public struct Settings: Sendable, Equatable {
     public var maxInputTokens: Int? = nil
     /// Seconds one API request may take before it is retried (default 60).
     public var requestTimeout: Double? = nil
+    /// Whether a search that left units without vectors may start the background filler.
+    public var background: Bool = true
 
     public init() {}
 

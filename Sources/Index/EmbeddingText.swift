@@ -10,7 +10,14 @@ import Hashing
 public enum EmbeddingText {
     /// A callable's text: its qualified name, then its source.
     public static func text(for span: FunctionSpan, in bytes: [UInt8]) -> String {
-        IdentifierWords.splitIdentifiers(in: span.qualifiedName + "\n" + source(of: span, in: bytes))
+        // Split from the bytes, decoded once at the end (`IdentifierWords.appendSplitting`).
+        var out: [UInt8] = [], name = span.qualifiedName
+        name.withUTF8 { IdentifierWords.appendSplitting($0, to: &out) }
+        out.append(10)
+        let start = min(max(0, span.byteStart), bytes.count)
+        let end = min(max(start, span.byteEnd), bytes.count)
+        bytes.withUnsafeBufferPointer { IdentifierWords.appendSplitting(UnsafeBufferPointer(rebasing: $0[start..<end]), to: &out) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The texts of all the units of one blob, in order. A type's or module's text

@@ -60,9 +60,16 @@ public enum IdentifierWords {
     /// The text with every identifier of two or more words replaced by its
     /// words joined with spaces; everything else is kept byte for byte.
     public static func splitIdentifiers(in text: String) -> String {
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var text = text, out: [UInt8] = []
+        text.withUTF8 { appendSplitting($0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `splitIdentifiers` of raw bytes, appended to `out`. Only ASCII identifier runs change,
+    /// so splitting bytes that are not valid UTF-8 and decoding afterwards gives what
+    /// decoding first and splitting gives.
+    static func appendSplitting(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count + bytes.count / 8)
         var i = 0
         while i < bytes.count {
             guard isIdentifierStart(bytes[i]) else {
@@ -75,19 +82,16 @@ public enum IdentifierWords {
             // Two or more words: the words joined by spaces; else the bytes as they are.
             let mark = out.count
             var count = 0
-            bytes.withUnsafeBufferPointer { all in
-                IdentifierWords.forEachWord(UnsafeBufferPointer(rebasing: all[start..<i])) { word in
-                    if count > 0 { out.append(32) }
-                    out.append(contentsOf: word)
-                    count += 1
-                }
+            IdentifierWords.forEachWord(UnsafeBufferPointer(rebasing: bytes[start..<i])) { word in
+                if count > 0 { out.append(32) }
+                out.append(contentsOf: word)
+                count += 1
             }
             if count <= 1 {
                 out.removeSubrange(mark...)
-                out += bytes[start..<i]
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }

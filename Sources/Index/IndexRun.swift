@@ -120,8 +120,7 @@ struct IndexRun {
         let clock = ContinuousClock()
         var lastSync = clock.now
         // Past the budget, units are written without vectors (the lexical tier) for a later run.
-        let deadline = options.embedBudget.map { clock.now + $0 }
-        func pastBudget() -> Bool { deadline.map { clock.now >= $0 } ?? false }
+        var budget = EmbeddingBudget(limit: options.embedBudget, batchSize: options.batchSize)
         var failed = Set<BlobKey>()
 
         var pending: [PendingBlob] = []
@@ -175,8 +174,7 @@ struct IndexRun {
                 if options.shouldCancel?() == true { cancelled = true; break }
                 report(.embedding, done + 1)
                 do {
-                    try await embed(&queue, &pending, journal: journal, summary: &summary,
-                                    deferring: pastBudget())
+                    try await embed(&queue, &pending, journal: journal, summary: &summary, budget: &budget)
                 } catch {
                     try? journal?.sync()  // keep what earlier batches embedded
                     throw error
@@ -190,8 +188,7 @@ struct IndexRun {
         }
         if dryRun { return }
         if !cancelled && !pending.isEmpty {
-            try await embed(&queue, &pending, journal: journal, summary: &summary,
-                            deferring: pastBudget())
+            try await embed(&queue, &pending, journal: journal, summary: &summary, budget: &budget)
         }
         try journal?.sync()
         if cancelled {
@@ -206,26 +203,32 @@ struct IndexRun {
         try SystemCall.remove(location.journalPath)
     }
 
-    /// Embeds the queued texts, completes pending blobs and checkpoints them to the journal.
-    /// With `deferring`, the queue is not embedded: its units are kept with rows of zeros and
-    /// `hasVector` false, for a later run to fill in.
+    /// Embeds the queued texts (as many as `budget` allows), completes pending blobs and
+    /// checkpoints them to the journal. A text the budget leaves out is not embedded: its
+    /// unit is kept with a row of zeros and `hasVector` false, for a later run to fill in.
     mutating func embed(_ queue: inout [(hash: UInt64, text: String)], _ pending: inout [PendingBlob],
-                        journal: IndexJournal?, summary: inout IndexSummary, deferring: Bool = false) async throws {
+                        journal: IndexJournal?, summary: inout IndexSummary,
+                        budget: inout EmbeddingBudget) async throws {
         var fresh: [UInt64: [UInt8]] = [:]
-        if deferring {
-            summary.deferredFunctions += queue.count
-            queue.removeAll(keepingCapacity: true)
-        } else if !queue.isEmpty {
-            let vectors = try await indexer.embedder.embed(documents: queue.map(\.text))
-            guard vectors.count == queue.count else {
-                throw IndexError.badEmbedding("\(vectors.count) vectors for \(queue.count) texts")
+        var start = 0
+        let clock = ContinuousClock()
+        while let count = budget.next(of: queue.count - start) {
+            let began = clock.now
+            let batch = queue[start..<(start + count)]
+            let vectors = try await indexer.embedder.embed(documents: batch.map(\.text))
+            guard vectors.count == count else {
+                throw IndexError.badEmbedding("\(vectors.count) vectors for \(count) texts")
             }
-            for (item, vector) in zip(queue, vectors) {
+            for (item, vector) in zip(batch, vectors) {
                 fresh[item.hash] = try VectorCodec.encode(vector, dimensions: dimensions, encoding: indexer.options.encoding)
             }
-            summary.embeddedFunctions += queue.count
-            queue.removeAll(keepingCapacity: true)
+            budget.record(count, took: began.duration(to: clock.now))
+            start += count
         }
+        summary.embeddedFunctions += start
+        summary.deferredFunctions += queue.count - start
+        let deferring = start < queue.count
+        queue.removeAll(keepingCapacity: true)
         let zeros = [UInt8](repeating: 0, count: rowBytes)
         for blob in pending {
             var bytes: [UInt8] = []

@@ -15,8 +15,14 @@ public enum LexicalTerms {
     /// Words of identifiers and numbers, lower-cased, split at case and `_`;
     /// one-letter words and stop words dropped; a trailing plural `s` folded.
     public static func terms(_ text: String) -> [String] {
-        let bytes = Array(text.utf8)
-        var out: [String] = []
+        var text = text, out: [String] = []
+        text.withUTF8 { forEachTerm(in: $0) { out.append($0) } }
+        return out
+    }
+
+    /// `terms` of raw bytes, one by one: words are ASCII, so bytes that are not valid UTF-8
+    /// give the same terms as their decoded text (the replacement character is no word).
+    static func forEachTerm(in bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
@@ -29,28 +35,49 @@ public enum LexicalTerms {
                 i += 1
                 continue
             }
-            bytes.withUnsafeBufferPointer { all in
-                IdentifierWords.forEachWord(UnsafeBufferPointer(rebasing: all[start..<i])) { word in
-                    guard word.count >= 2 else { return }
-                    if let term = normalise(String(decoding: word, as: UTF8.self)) { out.append(term) }
-                }
+            IdentifierWords.forEachWord(UnsafeBufferPointer(rebasing: bytes[start..<i])) { word in
+                guard word.count >= 2 else { return }
+                if let term = normalise(word) { body(term) }
             }
         }
-        return out
     }
 
     static func normalise(_ word: String) -> String? {
-        let n = word.utf8.count
-        if n < 2 || stopWords.contains(word) { return nil }
-        if n > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") { return String(word.dropLast()) }
-        return word
+        var word = word
+        return word.withUTF8 { normalise($0) }
     }
+
+    /// A lower-case word's term, judged on its bytes so the common case builds one small
+    /// string and hashes none (`stopWords` hold at most eight bytes: packed, one integer each).
+    static func normalise(_ word: UnsafeBufferPointer<UInt8>) -> String? {
+        let n = word.count
+        if n < 2 || (n <= 8 && packedStopWords.contains(pack(word))) { return nil }
+        let plural = n > 3 && word[n - 1] == UInt8(ascii: "s") && word[n - 2] != UInt8(ascii: "s")
+        return String(decoding: plural ? UnsafeBufferPointer(rebasing: word[..<(n - 1)]) : word, as: UTF8.self)
+    }
+
+    /// Up to eight bytes as one integer, the first byte lowest.
+    @inline(__always) static func pack(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<min(8, word.count) { value |= UInt64(word[i]) << (8 * UInt64(i)) }
+        return value
+    }
+
+    static let packedStopWords: Set<UInt64> = Set(stopWords.map { word in
+        precondition(word.utf8.count <= 8, "a stop word longer than eight bytes: \(word)")
+        var word = word
+        return word.withUTF8 { pack($0) }
+    })
 
     /// A function's bag: its qualified name's terms `nameWeight` times, then the terms of its source.
     public static func bag(for span: FunctionSpan, in bytes: [UInt8]) -> LexicalBag {
         var counts: [String: Int] = [:]
         for t in terms(span.qualifiedName) { counts[t, default: 0] += nameWeight }
-        for t in terms(EmbeddingText.source(of: span, in: bytes)) { counts[t, default: 0] += 1 }
+        let start = min(max(0, span.byteStart), bytes.count)
+        let end = min(max(start, span.byteEnd), bytes.count)
+        bytes.withUnsafeBufferPointer { all in
+            forEachTerm(in: UnsafeBufferPointer(rebasing: all[start..<end])) { counts[$0, default: 0] += 1 }
+        }
         return LexicalBag(counts)
     }
 

@@ -52,13 +52,17 @@ public struct LexicalRanker: Sendable {
                 let counts = terms.map { t in words.reduce(0) { $0 + ($1 == t ? 1 : 0) } }
                 if counts.contains(where: { $0 > 0 }) { pathCounts.append((file.functions, counts)) }
             }
-            for (q, term) in terms.enumerated() {
-                let postings = lexicon.postings(of: term)
+            let postingsOfTerms = terms.map { lexicon.postings(of: $0) }
+            // A term in most functions (idf < log 2) barely moves the ranking but would cost a
+            // pass over most rows: only its path occurrences count, unless every term of the
+            // question is that common (then nothing else would rank anything).
+            let common = { (postings: LexiconView.Postings?) in (postings?.count ?? 0) * 2 > lexicon.functionCount }
+            let skipCommon = postingsOfTerms.contains { $0 != nil && !common($0) }
+            for q in terms.indices {
+                let postings = postingsOfTerms[q]
                 var df = Float(postings?.count ?? 0)
                 var touched: [Int] = []
-                // A term in most functions (idf < log 2) barely moves the ranking but would
-                // cost a pass over most rows: only its path occurrences count.
-                if let postings, postings.count * 2 <= lexicon.functionCount {
+                if let postings, !(skipCommon && common(postings)) {
                     touched.reserveCapacity(postings.count)
                     var callables = 0
                     for (row, count) in postings where row < tf.count {

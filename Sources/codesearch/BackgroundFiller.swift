@@ -1,4 +1,5 @@
 import CProcess
+import Configuration
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +13,7 @@ import Glibc
 /// exits at once), and it writes only under the writer lock, taken per round with
 /// `--if-idle` (a hook or an `index` that holds it makes the filler stop); it runs at
 /// the lowest CPU and I/O priority; it never starts in CI (`CI` set), when switched off
-/// (`CODESEARCH_BACKGROUND=0`), or for a search that named settings on its command line
+/// (`codesearch.background = false`, `CODESEARCH_BACKGROUND=0`), or for a search that named settings on its command line
 /// (the filler reads only the environment and the configuration files, and would index
 /// another file selection). Each round embeds for `round()` and then writes the index, so
 /// searches see the coverage grow and a `kill -9` loses at most one round's work (the
@@ -29,11 +30,11 @@ enum BackgroundFiller {
         return .milliseconds(Int64(seconds * 1000))
     }
 
-    static func allowed(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        let off = ["0", "false", "no", "off"]
-        if let ci = environment["CI"], !ci.isEmpty, !off.contains(ci.lowercased()) { return false }
-        if let value = environment["CODESEARCH_BACKGROUND"], off.contains(value.lowercased()) { return false }
-        return true
+    /// Whether a filler may start: `background` (the `background` setting: git config
+    /// `codesearch.background`, the XDG file or `CODESEARCH_BACKGROUND`) and not in CI.
+    static func allowed(background: Bool, _ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let ci = environment["CI"], !ci.isEmpty, ConfigurationLoader.parseBool(ci) != false { return false }
+        return background
     }
 
     /// Starts `codesearch index --background` for this repository and index folder in a

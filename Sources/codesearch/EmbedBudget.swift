@@ -23,11 +23,3 @@ enum EmbedBudget {
         return .milliseconds(Int64(seconds * 1000))
     }
 }
-
-/// "35% of 51,272 units", for `status` and the search note.
-enum VectorCoverage {
-    static func text(_ coverage: (withVector: Int, total: Int)) -> String {
-        let percent = coverage.total > 0 ? coverage.withVector * 100 / coverage.total : 100
-        return "\(percent)% of \(coverage.total) units"
-    }
-}

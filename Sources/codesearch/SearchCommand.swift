@@ -33,7 +33,7 @@ struct SearchCommand: AsyncParsableCommand {
             (CODESEARCH_EMBED_BUDGET=SECONDS, or none to wait for every vector): units \
             left without vectors are ranked by their words (a note says how many) and a \
             background `codesearch index --background` fills them in at the lowest \
-            priority (never in CI or with CODESEARCH_BACKGROUND=0). \
+            priority (never in CI, with codesearch.background = false or CODESEARCH_BACKGROUND=0). \
             Each hit prints as:
 
               path:line: QualifiedName  score      (then a few lines of the function)
@@ -170,7 +170,8 @@ extension SearchCommand {
     /// Starts the background filler when this search's update left units waiting for
     /// vectors (`BackgroundFiller` says when it may not).
     func startFillerIfNeeded(_ result: SearchResult, workspace: Workspace, location: IndexLocation) {
-        guard let update = result.update, update.deferredFunctions > 0, BackgroundFiller.allowed() else { return }
+        guard let update = result.update, update.deferredFunctions > 0,
+              BackgroundFiller.allowed(background: workspace.settings.background) else { return }
         // Settings given as flags would not reach the filler, which would index other files.
         guard repositoryOptions.configurationFlags.isEmpty, embedderOptions.configurationFlags.isEmpty else { return }
         let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory

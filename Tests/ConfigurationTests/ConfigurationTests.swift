@@ -63,6 +63,18 @@ import Testing
         #expect(ConfigurationLoader.parseSize("99999999999999g") == nil)  // overflowed and trapped
     }
 
+    @Test func backgroundIsABooleanTheRepositoryCannotSet() {
+        #expect(loader.load(.init()).settings.background)
+        #expect(!loader.load(.init(user: [("background", "false")])).settings.background)
+        #expect(!loader.load(.init(environment: ["CODESEARCH_BACKGROUND": "0"])).settings.background)
+        #expect(loader.load(.init(environment: ["CODESEARCH_BACKGROUND": "yes"], user: [("background", "off")])).settings.background)
+        let (kept, warnings) = loader.load(.init(user: [("background", "sometimes")]))
+        #expect(kept.background && warnings.count == 1)
+        // A cloned repository may not switch the filler on or off behind the user's back.
+        let (settings, refused) = loader.load(.init(user: [("background", "false")], repository: [("background", "true")]))
+        #expect(!settings.background && refused.count == 1)
+    }
+
     @Test func configFileSectionParsing() {
         let text = """
             # comment

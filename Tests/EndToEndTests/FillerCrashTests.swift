@@ -103,3 +103,69 @@ import Testing
         #expect(third.stdout.contains("functions embedded") && third.stdout.contains("done"), "\(third.stdout)")
     }
 }
+
+/// Work beside a running filler (issue 14): searches and a commit (whose hooks index too)
+/// while the filler fills in, with no error, and never two fillers at work at once.
+@Suite struct FillerCompanyTests: TinyModelSuite {
+    let model: String
+
+    init() throws {
+        model = try IndexTestSupport.tinyModel()
+    }
+
+    @Test func twoSearchesAndACommitWhileAFillerRunsMeetNoErrorAndNoSecondFiller() throws {
+        let repo = try TemporaryRepository()
+        for file in 0..<30 {
+            let functions = (0..<40).map { "def step_\(file)_\($0)(job):\n    return job.advance(\($0))\n" }
+            try repo.write("pkg/stage_\(file).py", functions.joined(separator: "\n"))
+        }
+        try repo.commitAll()
+        // Searches may start fillers (CI cleared), whose rounds are short, so they write often.
+        let env = CodesearchBinary.environment(self.env.merging(
+            ["CODESEARCH_EMBED_BUDGET": "0", "CI": "", "CODESEARCH_FILL_ROUND": "0.05"]) { $1 })
+        func codesearch(_ arguments: [String]) throws -> CodesearchBinary.Result {
+            try CodesearchBinary.run(arguments, in: repo.path, environment: env)
+        }
+        #expect(try codesearch(["hooks", "install"]).status == 0)
+        var results = [try codesearch(["search", "--vimgrep", "advance the job"])]  // starts the filler
+        results.append(try codesearch(["search", "--vimgrep", "advance the job"]))
+        try repo.write("pkg/stage_0.py", "def rewind(job):\n    return job.back()\n")
+        _ = try TemporaryRepository.run("/usr/bin/git", ["commit", "-q", "-am", "rewind"], in: repo.path, environment: env)
+        results.append(try codesearch(["search", "--vimgrep", "rewind the job"]))
+        for result in results {
+            #expect(result.status == 0 && !result.stdout.isEmpty, "\(result.status) \(result.stdout) \(result.stderr)")
+            #expect(!result.stderr.contains("error"), "\(result.stderr)")
+        }
+
+        // Wait (bounded) until no filler holds the lock and the hooks are done.
+        let lockPath = repo.path + "/.git/codesearch/filler.lock"
+        for _ in 0..<600 {
+            let fd = open(lockPath, O_RDWR)
+            let free = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0
+            if fd >= 0 { close(fd) }
+            if free && !FileManager.default.fileExists(atPath: repo.path + "/.git/codesearch/hooks.pending") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let log = try String(contentsOfFile: repo.path + "/.git/codesearch/filler.log", encoding: .utf8)
+        #expect(!log.contains("error"), "\(log)")
+        // Between a filler's start and its end, no other filler starts work.
+        var working: String?
+        for line in log.split(separator: "\n") where line.hasPrefix("filler: pid ") {
+            let pid = String(line.dropFirst("filler: pid ".count).prefix { $0.isNumber })
+            if line.contains(", nice ") {
+                #expect(working == nil, "filler \(pid) started while \(working ?? "") worked:\n\(log)")
+                working = pid
+            } else if line.hasSuffix("nothing done") {
+                continue
+            } else if line.contains(" done ") {
+                #expect(working == pid, "\(log)")
+                working = nil
+            }
+        }
+        #expect(working == nil, "a filler never finished:\n\(log)")
+        #expect(log.contains(", nice 19, io class idle"), "\(log)")
+        let finish = try codesearch(["index"])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(try codesearch(["status"]).stdout.contains("state: current"))
+    }
+}

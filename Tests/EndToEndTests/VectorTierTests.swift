@@ -117,6 +117,18 @@ import Testing
         #expect(status.stdout.contains("state: current") && status.stdout.contains("vectors: fp16\n"), "\(status.stdout)")
     }
 
+    @Test func similarOnAUnitWaitingForItsVectorSaysSoInsteadOfComparingZeros() throws {
+        let repo = try makeRepository()
+        #expect(try run(["index"], in: repo, budget: "0").status == 0)
+        let waiting = try run(["similar", "--no-update", "text/words.py::count_words"], in: repo)
+        #expect(waiting.status != 0 && waiting.stdout.isEmpty, "\(waiting.stdout)")
+        #expect(waiting.stderr.contains("has no vector yet (vectors for 0% of"), "\(waiting.stderr)")
+        // Once embedded, the same question is answered.
+        #expect(try run(["index"], in: repo).status == 0)
+        let filled = try run(["similar", "--no-update", "text/words.py::count_words"], in: repo)
+        #expect(filled.status == 0 && !filled.stdout.isEmpty, "\(filled.stderr)")
+    }
+
     @Test func noFillerStartsInCIWhenSwitchedOffOrWithoutAnUpdate() throws {
         // The search starts the filler before it exits, so a log that is absent when it has
         // exited means none was started.
@@ -127,6 +139,16 @@ import Testing
             #expect(search.status == 0 && search.stderr.contains("vectors for 0%"), "\(search.stderr)")
             #expect(fillerLog(repo) == nil, "\(extra)")
         }
+        // Switched off in the user's git config (`codesearch.background = false`).
+        let home = NSTemporaryDirectory() + "codesearch-home-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try "[codesearch]\n\tbackground = false\n".write(toFile: home + "/.gitconfig", atomically: true, encoding: .utf8)
+        let configured = try makeRepository()
+        let off = try run(["search", "--vimgrep", "count words"], in: configured,
+                          environment: ["HOME": home, "CODESEARCH_EMBED_BUDGET": "0", "CI": ""])
+        #expect(off.status == 0 && off.stderr.contains("vectors for 0%"), "\(off.stderr)")
+        #expect(fillerLog(configured) == nil, "codesearch.background = false")
         let repo = try makeRepository()
         _ = try run(["index"], in: repo, budget: "0")
         let search = try run(["search", "--no-update", "count words"], in: repo, environment: ["CI": ""])

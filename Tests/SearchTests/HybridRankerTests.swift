@@ -43,6 +43,16 @@ import Search
         #expect(!PathPrior.isSecondary("src/net/http.py") && !PathPrior.isSecondary("Sources/App/Latest.swift"))
     }
 
+    @Test func aQuestionWhoseEveryWordIsCommonStillFindsSomething() async throws {
+        // `job` is in every function: skipped when a rarer word ranks, scored when it is all there is.
+        let (index, dir) = try await buildIndex(["a.py": ["def run_job", "def stop_job", "def job_status_job"]])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ranker = HybridRanker(index: index)
+        let hits = try ranker.rank(text: "job", query: nil, mode: .lexical)
+        #expect(hits.first?.function.span.name == "def job_status_job")
+        #expect(try ranker.rank(text: "stop job", query: nil, mode: .lexical).first?.function.span.name == "def stop_job")
+    }
+
     @Test func lexiconSurvivesARewrite() async throws {
         let dir = NSTemporaryDirectory() + "codesearch-hybrid-tests-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
