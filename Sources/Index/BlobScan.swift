@@ -43,21 +43,11 @@ struct BlobScan: Sendable {
                 results[i].failure = "\(error)"
             }
         }
-        let box = ScanResults(results)
         let work = inputs
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in
-            guard let input = work[i] else { return }
-            box.set(i, scan(input.bytes, language: input.language, extractor: extractor))
+        let scanned = Parallel.map(work.count) { i in
+            work[i].map { scan($0.bytes, language: $0.language, extractor: extractor) }
         }
-        return box.values
+        for (i, units) in scanned.enumerated() { if let units { results[i].units = units } }
+        return results
     }
-}
-
-/// Per-blob results written from `concurrentPerform`, each slot by one iteration only.
-private final class ScanResults: @unchecked Sendable {
-    private var slots: [BlobScan]
-    private let lock = DispatchQueue(label: "codesearch.scan.results")
-    init(_ initial: [BlobScan]) { slots = initial }
-    func set(_ i: Int, _ units: [BlobScan.Unit]) { lock.sync { slots[i].units = units } }
-    var values: [BlobScan] { lock.sync { slots } }
 }

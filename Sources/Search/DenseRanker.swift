@@ -143,10 +143,7 @@ public struct DenseRanker: Sendable {
                 }
                 return ChunkResult(top: top, damaged: damaged)
             }
-            if bounds.count - 1 == 1 { return [work(0)] }
-            let box = ResultBox(count: bounds.count - 1)
-            DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { c in box.set(c, work(c)) }
-            return box.values
+            return Parallel.map(bounds.count - 1, work)
         }
 
         if results.contains(where: \.damaged) { throw SearchError.damagedVectors(path: index.path) }
@@ -166,17 +163,8 @@ private struct UnsafeSendable<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-/// Per-chunk results written from `concurrentPerform`.
 /// One chunk's best rows, and whether any row's score was impossible for unit vectors.
 private struct ChunkResult: Sendable {
     var top: TopK
     var damaged: Bool
-}
-
-private final class ResultBox: @unchecked Sendable {
-    private var slots: [ChunkResult?]
-    private let queue = DispatchQueue(label: "codesearch.rank.results")
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: ChunkResult) { queue.sync { slots[i] = value } }
-    var values: [ChunkResult] { queue.sync { slots.compactMap { $0 } } }
 }

@@ -13,21 +13,21 @@ public struct LexicalRanker: Sendable {
     public static let b: Float = 0.75
 
     public let index: IndexFile
-    /// How many units are callables, and their summed length: a ranking among callables only
-    /// counts its documents and their average length among them.
-    let callableCount: Int, callableLength: Int
 
     public init(index: IndexFile) {
         self.index = index
-        (callableCount, callableLength) = index.withLexicon { lexicon in
-            var count = 0, length = 0
-            guard let lexicon else { return (0, 0) }
-            for row in 0..<min(index.functionCount, lexicon.functionCount) where index.kind(at: row).isCallable {
-                count += 1
-                length += lexicon.length(ofFunction: row)
-            }
-            return (count, length)
+    }
+
+    /// How many units are callables, and their summed length: a ranking among callables only
+    /// counts its documents and their average length among them. One pass over the rows,
+    /// made only for such a ranking.
+    private func callableStatistics(_ lexicon: LexiconView) -> (count: Int, length: Int) {
+        var count = 0, length = 0
+        for row in 0..<min(index.functionCount, lexicon.functionCount) where index.kind(at: row).isCallable {
+            count += 1
+            length += lexicon.length(ofFunction: row)
         }
+        return (count, length)
     }
 
     /// BM25 of every function row of the index (0 where no query term occurs),
@@ -39,8 +39,10 @@ public struct LexicalRanker: Sendable {
         let terms = Array(Set(LexicalTerms.terms(query)))
         return index.withLexicon { lexicon -> [Float] in
             guard let lexicon, !terms.isEmpty, lexicon.functionCount > 0 else { return [] }
-            let n = Float(callablesOnly ? max(callableCount, 1) : lexicon.functionCount)
-            let average = max(1, Float(callablesOnly ? UInt64(callableLength) : lexicon.totalLength) / n)
+            let callables = callablesOnly ? callableStatistics(lexicon)
+                : (count: lexicon.functionCount, length: Int(lexicon.totalLength))
+            let n = Float(max(callables.count, 1))
+            let average = max(1, Float(callables.length) / n)
             var tf = [Float](repeating: 0, count: lexicon.functionCount)
             var scores = [Float](repeating: 0, count: lexicon.functionCount)
             // Path terms per live file, only for files whose path can contain a query term.

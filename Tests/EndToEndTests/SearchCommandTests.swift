@@ -110,11 +110,12 @@ import Testing
 
     @Test func jsonLinesEveryLineParsesWithTypeAndVersion() throws {
         let repo = try makeRepository()
-        let result = try search(["--json", "parse json"], in: repo)
+        let result = try search(["--json", "json parsing"], in: repo)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        // Eight units (three modules, a struct, four functions), one result per path:line (a
-        // module whose first code line is a function's gives way to it), and the summary.
+        // A topic (a description would ask for functions only): eight units (three modules, a
+        // struct, four functions), one result per path:line (a module whose first code line
+        // is a function's gives way to it), and the summary.
         #expect(lines.count == 8)
         var types: [String] = []
         for line in lines {
@@ -137,12 +138,12 @@ import Testing
 
     @Test func languageAndPathFilters() throws {
         let repo = try makeRepository()
-        let swift = try search(["--vimgrep", "--lang", "swift", "parse json"], in: repo)
+        let swift = try search(["--vimgrep", "--lang", "swift", "json parsing"], in: repo)
         // Every unit of the file: its module (at its first code line), the struct, the function.
         #expect(swift.stdout.split(separator: "\n").sorted() == [
             "Sources/Geometry.swift:1:1:import Foundation", "Sources/Geometry.swift:3:1:struct Point",
             "Sources/Geometry.swift:7:1:func distance(from a: Point, to b: Point) -> Double"])
-        let lib = try search(["--vimgrep", "--path", "lib/**", "parse json"], in: repo)
+        let lib = try search(["--vimgrep", "--path", "lib/**", "json parsing"], in: repo)
         // The module unit starts on the function's line: one result per path:line.
         #expect(lib.stdout == "lib/words.py:1:1:def reverse_words(sentence):\n")
         let noMatch = try search(["--path", "nowhere/**", "parse json"], in: repo)
