@@ -49,7 +49,7 @@ enum UnitText {
         out += unit.signature + "\n"
         var members: [(line: Int, text: String)] = []
         for i in index.membersByParent[unit.qualifiedName] ?? [] where i != position {
-            members.append((units[i].declarationLine, String(units[i].signature.prefix(memberLineLimit))))
+            members.append((units[i].declarationLine, Characters.prefix(units[i].signature, memberLineLimit)))
         }
         // Units starting after the declaration line and ending within the type (first
         // lines are sorted: a binary search finds where they begin).
@@ -67,9 +67,9 @@ enum UnitText {
         members.sort { $0.line < $1.line }
         var budget = memberLimit
         for m in members where budget > 0 {
-            let text = String(m.text.prefix(budget))
+            let text = Characters.prefix(m.text, budget)
             out += text + "\n"
-            budget -= text.count + 1
+            budget -= Characters.count(text) + 1
         }
         return out
     }
@@ -121,7 +121,7 @@ enum UnitText {
         for u in topLevel where names.count < namesLimit {
             names += (names.isEmpty ? "" : ", ") + u.qualifiedName
         }
-        if !names.isEmpty { out += String(names.prefix(namesLimit)) + "\n" }
+        if !names.isEmpty { out += Characters.prefix(names, namesLimit) + "\n" }
         var budget = topLevelLimit
         var next = 0
         var k = 1
@@ -135,7 +135,7 @@ enum UnitText {
             if !inDoc, lines.firstByte(of: k) != nil {
                 let text = lines.folded(k...k, limit: min(budget, memberLineLimit))
                 out += text + "\n"
-                budget -= text.count + 1
+                budget -= Characters.count(text) + 1
             }
             k += 1
         }
@@ -188,6 +188,6 @@ struct LineTable {
             if out.count >= limit * 2 { break }
         }
         while out.last == 32 { out.removeLast() }
-        return String(String(decoding: out, as: UTF8.self).prefix(limit))
+        return Characters.prefix(String(decoding: out, as: UTF8.self), limit)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-import Index
+@testable import Index
 import Scanning
 import TestSupport
 
@@ -70,6 +70,20 @@ extension LexicalBagOfBytesTests {
                                     docFirstLine: nil, docLastLine: nil, byteStart: start, byteEnd: end)
             let decoded = IdentifierWords.splitIdentifiers(in: span.qualifiedName + "\n" + EmbeddingText.source(of: span, in: bytes))
             #expect(Array(EmbeddingText.text(for: span, in: bytes).utf8) == Array(decoded.utf8))
+        }
+    }
+}
+
+extension LexicalBagOfBytesTests {
+    /// The unit texts cut in Characters; the byte shortcut must cut exactly there.
+    @Test func characterPrefixesAgreeWithStringsOwn() {
+        var random = SplitMix(state: 16)
+        let pieces = ["a", "Z", " ", "_", "\r\n", "\r", "\n", "é", "e\u{301}", "👍🏽", "x"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...30, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let n = Int.random(in: 0...35, using: &random)
+            #expect(Array(Characters.prefix(text, n).utf8) == Array(String(text.prefix(n)).utf8), "\(text.debugDescription) \(n)")
+            #expect(Characters.count(text) == text.count)
         }
     }
 }
