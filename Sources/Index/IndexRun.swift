@@ -106,19 +106,14 @@ struct IndexRun {
 
         let dryRun = options.dryRun
         let replay = try IndexJournal.replay(path: location.journalPath, cacheKey: cacheKey, rowBytes: rowBytes)
-        for var blob in replay.blobs where blobIndex[blob.key] == nil {
-            blob.lastSeen = generation
-            add(blob)
-            summary.recoveredBlobs += 1
-        }
+        recover(replay.blobs, summary: &summary)
 
         let missing = unfinished()
         summary.newBlobs = missing.filter { blobIndex[$0.key] == nil }.count
         // Opened only when there is something to embed: a rename or a checkout writes no journal.
         let journal = missing.isEmpty || dryRun ? nil
             : try IndexJournal(path: location.journalPath, cacheKey: cacheKey, validLength: replay.validLength)
-        let clock = ContinuousClock()
-        var lastSync = clock.now
+        var checkpoint = JournalCheckpoint(journal: journal, interval: options.checkpointInterval)
         // Past the budget, units are written without vectors (the lexical tier) for a later run.
         var budget = EmbeddingBudget(limit: options.embedBudget, batchSize: options.batchSize)
         var failed = Set<BlobKey>()
@@ -148,21 +143,7 @@ struct IndexRun {
                 continue
             }
             summary.scannedBlobs += 1
-            var blob = PendingBlob(key: item.key, functions: [], rows: [])
-            let salvaged = salvagedBlobs[item.key.id].flatMap { $0.count == scan.units.count ? $0.bytes : nil }
-            for (i, unit) in scan.units.enumerated() {
-                let textHash = unit.textHash, text = unit.text
-                blob.functions.append(StoredFunction(span: unit.span, textHash: textHash, bag: unit.bag))
-                let salvagedRow: [UInt8]? = salvaged.map { Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }
-                if let vector = knownVector(textHash) ?? salvagedRow {
-                    blob.rows.append(vector)
-                    summary.reusedVectors += 1
-                } else {
-                    blob.rows.append(nil)
-                    if queued.insert(textHash).inserted { queue.append((textHash, text)) } else { summary.reusedVectors += 1 }
-                }
-            }
-            pending.append(blob)
+            pending.append(pendingBlob(item.key, scan, queue: &queue, queued: &queued, summary: &summary))
             if dryRun {
                 // `queued` is never cleared in a dry run, so each distinct text is counted once.
                 summary.plannedTexts += queue.map(\.text)
@@ -180,10 +161,7 @@ struct IndexRun {
                     throw error
                 }
                 queued.removeAll(keepingCapacity: true)
-                if lastSync.duration(to: clock.now) >= options.checkpointInterval {
-                    try journal?.sync()
-                    lastSync = clock.now
-                }
+                try checkpoint.syncIfDue()
             }
         }
         if dryRun { return }
@@ -201,6 +179,36 @@ struct IndexRun {
         try compact(snapshot: snapshot, hash: hash, complete: failed.isEmpty && summary.deferredFunctions == 0,
                     summary: &summary)
         try SystemCall.remove(location.journalPath)
+    }
+
+    /// Takes the blobs a journal kept from an interrupted run (embedding work not to redo).
+    mutating func recover(_ journaled: [StoredBlob], summary: inout IndexSummary) {
+        for var blob in journaled where blobIndex[blob.key] == nil {
+            blob.lastSeen = generation
+            add(blob)
+            summary.recoveredBlobs += 1
+        }
+    }
+
+    /// A scanned blob waiting for its vectors: each unit's row is a known vector (by text
+    /// hash, or salvaged from a damaged index), or nil with its text queued once.
+    func pendingBlob(_ key: BlobKey, _ scan: BlobScan, queue: inout [(hash: UInt64, text: String)],
+                     queued: inout Set<UInt64>, summary: inout IndexSummary) -> PendingBlob {
+        var blob = PendingBlob(key: key, functions: [], rows: [])
+        let salvaged = salvagedBlobs[key.id].flatMap { $0.count == scan.units.count ? $0.bytes : nil }
+        for (i, unit) in scan.units.enumerated() {
+            let textHash = unit.textHash
+            blob.functions.append(StoredFunction(span: unit.span, textHash: textHash, bag: unit.bag))
+            let salvagedRow: [UInt8]? = salvaged.map { Array($0[(i * rowBytes)..<((i + 1) * rowBytes)]) }
+            if let vector = knownVector(textHash) ?? salvagedRow {
+                blob.rows.append(vector)
+                summary.reusedVectors += 1
+            } else {
+                blob.rows.append(nil)
+                if queued.insert(textHash).inserted { queue.append((textHash, unit.text)) } else { summary.reusedVectors += 1 }
+            }
+        }
+        return blob
     }
 
     /// Embeds the queued texts (as many as `budget` allows), completes pending blobs and
@@ -311,5 +319,24 @@ enum VectorCodec {
             }
         }
         return w.bytes
+    }
+}
+
+/// The journal and when it was last made durable: it is written after every batch and
+/// fsynced at most every `interval`, so a crash loses at most that much embedding work.
+struct JournalCheckpoint {
+    let journal: IndexJournal?
+    let interval: Duration
+    private var last = ContinuousClock.now
+
+    init(journal: IndexJournal?, interval: Duration) {
+        self.journal = journal
+        self.interval = interval
+    }
+
+    mutating func syncIfDue() throws {
+        guard last.duration(to: .now) >= interval else { return }
+        try journal?.sync()
+        last = .now
     }
 }
