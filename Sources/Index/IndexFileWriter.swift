@@ -12,62 +12,89 @@ import Hashing
 enum IndexFileWriter {
     static func write(_ contents: IndexContents, to path: String) throws {
         var pool = StringPool()
-        let dims = contents.identity.dimensions
-        let rowBytes = dims * contents.encoding.bytesPerComponent
-
-        var blobs = ByteWriter()
-        var functions = ByteWriter()
-        var functionCount = 0
-        var lexicon = LexiconWriter()
-        for (index, blob) in contents.blobs.enumerated() {
-            guard blob.vectorBytes.count == blob.functions.count * rowBytes else {
-                throw IndexError.badEmbedding("blob \(blob.key.id) has \(blob.vectorBytes.count) vector bytes for \(blob.functions.count) functions")
-            }
-            // Readers treat such a row as damage: it is never written.
-            guard VectorCheck.isPlausible(blob.vectorBytes, encoding: contents.encoding) else {
-                throw IndexError.badEmbedding("blob \(blob.key.id) has a NaN, infinite or non-unit vector component")
-            }
-            blobs.raw(blob.key.id.bytes)
-            pool.write(blob.key.language, into: &blobs)
-            blobs.u32(functionCount)
-            blobs.u32(blob.functions.count)
-            blobs.u32(blob.lastSeen)
-            for f in blob.functions {
-                let s = f.span
-                // A name is mostly the tail of its qualified name: point into those bytes.
-                let qualified = pool.reference(s.qualifiedName)
-                let nameLength = s.name.utf8.count
-                if nameLength > 0, s.qualifiedName.utf8.reversed().starts(with: s.name.utf8.reversed()) {
-                    functions.u32(qualified.offset + UInt32(qualified.length - nameLength))
-                    functions.u32(nameLength)
-                } else {
-                    pool.write(s.name, into: &functions)
-                }
-                functions.u32(qualified.offset)
-                functions.u32(qualified.length)
-                pool.write(s.signature, into: &functions)
-                functions.u32(index)
-                functions.u8(FunctionKindCode.code(s.kind))
-                functions.u8(f.hasVector ? 0 : IndexFormat.noVectorFlag)
-                functions.u8(0); functions.u8(0)
-                for v in [s.firstLine, s.declarationLine, s.declarationColumn, s.lastLine,
-                          s.byteStart, s.byteEnd, s.docFirstLine ?? 0, s.docLastLine ?? 0] {
-                    functions.u32(max(0, v))
-                }
-                functions.u64(f.textHash)
-                lexicon.add(f.bag)
-            }
-            functionCount += blob.functions.count
-        }
-
+        let tables = try Tables(contents, pool: &pool)
         var snapshot = ByteWriter()
         for entry in contents.live {
             pool.write(entry.path, into: &snapshot)
             snapshot.u32(entry.blob)
         }
+        let lexiconBytes = tables.lexicon.bytes(pool: &pool)
+        let meta = metadata(contents, functionCount: tables.functionCount)
 
-        let lexiconBytes = lexicon.bytes(pool: &pool)
+        var vectorHash = XXHash64()
+        var vectorLength = 0
+        for blob in contents.blobs {
+            vectorHash.update(blob.vectorBytes)
+            vectorLength += blob.vectorBytes.count
+        }
+        // Small sections first so opening touches only the first pages; vectors last.
+        let small: [(IndexFormat.Section, [UInt8])] = [
+            (.meta, meta.bytes), (.strings, pool.bytes), (.blobs, tables.blobs.bytes),
+            (.functions, tables.functions.bytes), (.snapshot, snapshot.bytes), (.lexicon, lexiconBytes),
+        ]
+        let prefix = layout(small, vectors: (vectorLength, vectorHash.finalize()))
+        try replace(path, prefix: prefix, vectors: contents.blobs.lazy.map(\.vectorBytes))
+    }
 
+    /// The blob and function tables and the lexicon, built in one pass over the blobs.
+    struct Tables {
+        var blobs = ByteWriter()
+        var functions = ByteWriter()
+        var functionCount = 0
+        var lexicon = LexiconWriter()
+
+        init(_ contents: IndexContents, pool: inout StringPool) throws {
+            let rowBytes = contents.identity.dimensions * contents.encoding.bytesPerComponent
+            for (index, blob) in contents.blobs.enumerated() {
+                guard blob.vectorBytes.count == blob.functions.count * rowBytes else {
+                    throw IndexError.badEmbedding("blob \(blob.key.id) has \(blob.vectorBytes.count) vector bytes for \(blob.functions.count) functions")
+                }
+                // Readers treat such a row as damage: it is never written.
+                guard VectorCheck.isPlausible(blob.vectorBytes, encoding: contents.encoding) else {
+                    throw IndexError.badEmbedding("blob \(blob.key.id) has a NaN, infinite or non-unit vector component")
+                }
+                blobs.raw(blob.key.id.bytes)
+                pool.write(blob.key.language, into: &blobs)
+                blobs.u32(functionCount)
+                blobs.u32(blob.functions.count)
+                blobs.u32(blob.lastSeen)
+                for f in blob.functions {
+                    addFunction(f, blob: index, pool: &pool)
+                }
+                functionCount += blob.functions.count
+            }
+        }
+
+        /// One function record (`IndexFormat.functionRecordSize` bytes) and its lexicon bag.
+        mutating func addFunction(_ f: StoredFunction, blob index: Int, pool: inout StringPool) {
+            let s = f.span
+            // A name is mostly the tail of its qualified name: point into those bytes.
+            let qualified = pool.reference(s.qualifiedName)
+            let nameLength = s.name.utf8.count
+            if nameLength > 0, s.qualifiedName.utf8.reversed().starts(with: s.name.utf8.reversed()) {
+                functions.u32(qualified.offset + UInt32(qualified.length - nameLength))
+                functions.u32(nameLength)
+            } else {
+                pool.write(s.name, into: &functions)
+            }
+            functions.u32(qualified.offset)
+            functions.u32(qualified.length)
+            pool.write(s.signature, into: &functions)
+            functions.u32(index)
+            functions.u8(FunctionKindCode.code(s.kind))
+            functions.u8(f.hasVector ? 0 : IndexFormat.noVectorFlag)
+            functions.u8(0); functions.u8(0)
+            for v in [s.firstLine, s.declarationLine, s.declarationColumn, s.lastLine,
+                      s.byteStart, s.byteEnd, s.docFirstLine ?? 0, s.docLastLine ?? 0] {
+                functions.u32(max(0, v))
+            }
+            functions.u64(f.textHash)
+            lexicon.add(f.bag)
+        }
+    }
+
+    /// The metadata section: the embedder's identity, grammar, encoding, generation and snapshot.
+    static func metadata(_ contents: IndexContents, functionCount: Int) -> ByteWriter {
         var meta = ByteWriter()
         let id = contents.identity
         meta.string(id.provider)
@@ -89,19 +116,12 @@ enum IndexFileWriter {
         meta.u32(contents.live.count)
         meta.u32(contents.live.reduce(0) { $0 + contents.blobs[$1.blob].functions.count })
         if let selection = contents.fileSelection { meta.string(selection) }
+        return meta
+    }
 
-        var vectorHash = XXHash64()
-        var vectorLength = 0
-        for blob in contents.blobs {
-            vectorHash.update(blob.vectorBytes)
-            vectorLength += blob.vectorBytes.count
-        }
-
-        // Small sections first so opening touches only the first pages; vectors last.
-        let small: [(IndexFormat.Section, [UInt8])] = [
-            (.meta, meta.bytes), (.strings, pool.bytes), (.blobs, blobs.bytes),
-            (.functions, functions.bytes), (.snapshot, snapshot.bytes), (.lexicon, lexiconBytes),
-        ]
+    /// The header (section table with each section's hash, then its own hash) and the small
+    /// sections at their aligned offsets: every byte of the file before the vectors.
+    static func layout(_ small: [(IndexFormat.Section, [UInt8])], vectors: (length: Int, hash: UInt64)) -> [UInt8] {
         let sectionCount = small.count + 1
         var offset = IndexFormat.aligned(IndexFormat.headerSize(sections: sectionCount))
         var table: [(kind: UInt32, offset: Int, length: Int, hash: UInt64)] = []
@@ -109,16 +129,14 @@ enum IndexFileWriter {
             table.append((kind.rawValue, offset, bytes.count, XXHash64.hash(bytes)))
             offset = IndexFormat.aligned(offset + bytes.count)
         }
-        table.append((IndexFormat.Section.vectors.rawValue, offset, vectorLength, vectorHash.finalize()))
-        let fileSize = offset + vectorLength
-
+        table.append((IndexFormat.Section.vectors.rawValue, offset, vectors.length, vectors.hash))
         var header = ByteWriter()
         header.raw(IndexFormat.magic)
         header.u32(IndexFormat.version)
         header.u32(0)
         header.u32(sectionCount)
         header.u32(0)
-        header.u64(UInt64(fileSize))
+        header.u64(UInt64(offset + vectors.length))
         for entry in table {
             header.u32(entry.kind)
             header.u32(0)
@@ -127,22 +145,26 @@ enum IndexFileWriter {
             header.u64(entry.hash)
         }
         header.u64(XXHash64.hash(header.bytes))
-
         var prefix = header
         for (i, (_, bytes)) in small.enumerated() {
             prefix.raw([UInt8](repeating: 0, count: table[i].offset - prefix.bytes.count))
             prefix.raw(bytes)
         }
         prefix.raw([UInt8](repeating: 0, count: offset - prefix.bytes.count))
+        return prefix.bytes
+    }
 
+    /// Writes `prefix` then the vector rows to a temporary file beside `path`, fsyncs it,
+    /// renames it over `path` and fsyncs the folder: a reader sees the old file or the new.
+    static func replace(_ path: String, prefix: [UInt8], vectors: some Sequence<[UInt8]>) throws {
         // O_EXCL: the temporary file is created by this writer, never an existing one followed
         // (a leftover of a dead writer with this pid was removed under the lock).
         let temporary = "\(path).tmp-\(getpid())"
         let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC)
         do {
-            try SystemCall.writeAll(fd, prefix.bytes, path: temporary)
-            for blob in contents.blobs where !blob.vectorBytes.isEmpty {
-                try SystemCall.writeAll(fd, blob.vectorBytes, path: temporary)
+            try SystemCall.writeAll(fd, prefix, path: temporary)
+            for rows in vectors where !rows.isEmpty {
+                try SystemCall.writeAll(fd, rows, path: temporary)
             }
             try SystemCall.check(fsync(fd), "fsync", temporary)
             close(fd)
