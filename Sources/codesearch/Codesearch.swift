@@ -30,6 +30,7 @@ struct Codesearch: AsyncParsableCommand {
             HooksCommand.self,
             SimilarCommand.self,
             CheckCommand.self,
+            MCPCommand.self,
         ]
     )
 

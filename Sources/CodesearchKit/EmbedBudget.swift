@@ -1,32 +1,31 @@
-import ArgumentParser
 import Foundation
 import Index
 
-/// `CODESEARCH_EMBED_BUDGET=SECONDS`: how long an index run (a search's update, or
-/// `codesearch index`) may spend embedding before it writes the remaining units without
+/// `CODESEARCH_EMBED_BUDGET=SECONDS`: how long an index run (a search's update, an MCP tool call's,
+/// or `codesearch index`) may spend embedding before it writes the remaining units without
 /// vectors, the lexical tier, for a later run to fill in; `none` for no limit.
 ///
 /// A search's default is `searchDefault`, so a fresh clone answers in seconds and a
 /// background filler embeds the rest; `codesearch index`, asked for the work itself,
 /// has no limit unless the variable sets one.
-enum EmbedBudget {
-    static let variable = "CODESEARCH_EMBED_BUDGET"
-    static let searchDefault: Duration = .milliseconds(200)
+public enum EmbedBudget {
+    public static let variable = "CODESEARCH_EMBED_BUDGET"
+    public static let searchDefault: Duration = .milliseconds(200)
 
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
-                                default fallback: Duration? = nil) throws -> Duration? {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                                       default fallback: Duration? = nil) throws -> Duration? {
         guard let text = environment[variable], !text.isEmpty else { return fallback }
         if ["none", "off"].contains(text.lowercased()) { return nil }
         guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
-            throw ValidationError("\(variable)=\(text): not a number of seconds (0 or more) or none")
+            throw CodesearchError.usage("\(variable)=\(text): not a number of seconds (0 or more) or none")
         }
         return .milliseconds(Int64(seconds * 1000))
     }
 }
 
 /// "35% of 51,272 units", for `status` and the search note.
-enum VectorCoverage {
-    static func text(_ coverage: (withVector: Int, total: Int)) -> String {
+public enum VectorCoverage {
+    public static func text(_ coverage: (withVector: Int, total: Int)) -> String {
         let percent = coverage.total > 0 ? coverage.withVector * 100 / coverage.total : 100
         return "\(percent)% of \(coverage.total) units"
     }
