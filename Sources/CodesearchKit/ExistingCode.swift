@@ -62,9 +62,7 @@ extension Workspace {
                              location: IndexLocation) async throws -> ExistingCodeResult {
         var summary: IndexSummary?
         if request.update {
-            var options = request.indexerOptions
-            options.ifIdle = true
-            summary = try await updateBeforeQuery(embedder: embedder, location: location, options: options)
+            summary = try await updateBeforeQuery(embedder: embedder, location: location, options: request.indexerOptions)
         }
         let index = try openIndex(location: location, embedder: embedder)
         let ranker = DenseRanker(index: index)

@@ -34,13 +34,15 @@ struct HitRendering {
             "kind": .string(span.kind.rawValue), "language": .string(hit.function.language),
             "score": .double(Self.rounded(hit.score)),
         ]
-        let lines = snippet(hit)
-        if !lines.isEmpty { fields["snippet"] = .string(lines.joined(separator: "\n")) }
         fields.merge(extra) { _, new in new }
-        var text = "\(Self.visible(hit.path)):\(span.declarationLine): \(Self.visible(span.qualifiedName))  "
+        let heading = "\(Self.visible(hit.path)):\(span.declarationLine): \(Self.visible(span.qualifiedName))  "
             + String(format: "%.3f", hit.score) + note + "\n"
-        for line in lines { text += "    " + Self.visible(line) + "\n" }
-        return PageItem(structured: .object(fields), text: text)
+        let lines = snippet(hit)
+        guard !lines.isEmpty else { return PageItem(structured: .object(fields), text: heading) }
+        var full = fields
+        full["snippet"] = .string(lines.joined(separator: "\n"))
+        let text = heading + lines.map { "    " + Self.visible($0) + "\n" }.joined()
+        return PageItem(structured: .object(full), text: text, shortStructured: .object(fields), shortText: heading)
     }
 
     /// A file of a files-only ranking: its path, its best unit's line and score.

@@ -27,10 +27,21 @@ extension Tool.Content {
     static func plain(_ text: String) -> Self { .text(text: text, annotations: nil, _meta: nil) }
 }
 
-/// One entry of a paged list: its structured form and its lines of text.
+/// One entry of a paged list: its structured form and its lines of text, and a shorter
+/// form of both (without the source snippet) for when the whole would pass the budget.
 struct PageItem: Sendable {
     var structured: Value
     var text: String
+    var shortStructured: Value? = nil
+    var shortText: String? = nil
+
+    /// The bytes this entry adds to a page: its JSON, a separating comma, its text.
+    var cost: Int { TokenBudget.jsonBytes(structured) + 1 + text.utf8.count }
+
+    var short: PageItem? {
+        guard let shortStructured, let shortText else { return nil }
+        return PageItem(structured: shortStructured, text: shortText)
+    }
 }
 
 /// Where a paged list resumes: an offset, bound to the tool and the arguments that chose
@@ -82,8 +93,9 @@ struct ResultPage {
     var budget: Int
     var fingerprint: UInt64
 
-    /// The result, within the budget whatever the entries hold: an entry that alone
-    /// would pass it is left for the next page, with a note saying so.
+    /// The result, within the budget whatever the entries hold: an entry that would pass
+    /// it goes in its short form if that fits, else ends the page (a note says so when
+    /// it is the first).
     func result() -> CallTool.Result {
         let probe = Cursor(offset: Cursor.maxOffset, fingerprint: UInt64.max).token
         var fixed = envelope
@@ -94,11 +106,9 @@ struct ResultPage {
         let room = budget * TokenBudget.bytesPerToken
         var taken: [PageItem] = []
         for item in items.prefix(limit) {
-            // An array entry costs its JSON and a separating comma.
-            let cost = TokenBudget.jsonBytes(item.structured) + 1 + item.text.utf8.count
-            if used + cost > room { break }
-            used += cost
-            taken.append(item)
+            guard let fitting = [item, item.short].compactMap({ $0 }).first(where: { used + $0.cost <= room }) else { break }
+            used += fitting.cost
+            taken.append(fitting)
         }
         let remaining = taken.count < items.count || more
         let next = offset + taken.count
