@@ -52,9 +52,7 @@ struct FindExistingTool: CodesearchTool {
         let request = ExistingCodeRequest(query: query, limit: paging.wanted, indexerOptions: try session.indexerOptions())
         let result = try await workspace.findExisting(request, embedder: embedder, location: location)
         session.updated(result.update, workspace, location)
-        var notes = QueryNotes.update(result.update)
-        notes += (result.update?.failures ?? []).map { "\($0.path): \($0.message)" }
-        if let coverage = QueryNotes.coverage(result.index) { notes.append(coverage) }
+        let notes = Paging.notes(result.update, coverage: result.index)
         let rendering = HitRendering(workspace: workspace, contextLines: paging.contextLines)
         let items = result.matches.dropFirst(paging.offset).prefix(paging.limit + 1).map { match in
             var extra: [String: Value] = ["likelyDuplicate": .bool(match.likelyDuplicate)]

@@ -61,9 +61,13 @@ struct HitRendering {
         let indent = lines.filter { !$0.allSatisfy(\.isWhitespace) }
             .map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
         return lines.map { line in
-            let shown = line.dropFirst(min(indent, line.prefix { $0 == " " || $0 == "\t" }.count))
-            return shown.count > Self.maxLineCharacters ? shown.prefix(Self.maxLineCharacters) + "…" : String(shown)
+            Self.clipped(line.dropFirst(min(indent, line.prefix { $0 == " " || $0 == "\t" }.count)))
         }
+    }
+
+    /// At most `maxLineCharacters` characters, an ellipsis after a cut.
+    static func clipped(_ text: Substring) -> String {
+        text.count > maxLineCharacters ? text.prefix(maxLineCharacters) + "…" : String(text)
     }
 
     /// Scores to three decimals: as precise as a ranking needs, and short in JSON.

@@ -50,13 +50,14 @@ struct OutlineTool: CodesearchTool {
 
     /// `first-last: QualifiedName (kind)  signature`, lines 1-based, the first line the first attribute's.
     static func item(_ span: FunctionSpan) -> PageItem {
+        let signature = HitRendering.clipped(span.signature[...])
         let fields: [String: Value] = [
             "name": .string(span.name), "qualifiedName": .string(span.qualifiedName), "kind": .string(span.kind.rawValue),
             "firstLine": .int(span.firstLine), "line": .int(span.declarationLine), "endLine": .int(span.lastLine),
-            "signature": .string(span.signature),
+            "signature": .string(signature),
         ]
         let text = "\(span.firstLine)-\(span.lastLine): \(HitRendering.visible(span.qualifiedName)) (\(span.kind.rawValue))  "
-            + HitRendering.visible(span.signature) + "\n"
+            + HitRendering.visible(signature) + "\n"
         return PageItem(structured: .object(fields), text: text)
     }
 }

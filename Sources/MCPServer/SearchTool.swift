@@ -57,9 +57,7 @@ struct SearchTool: CodesearchTool {
                                                 indexerOptions: try session.indexerOptions())
         session.updated(result.update, workspace, location)
 
-        var notes = [embedderNote].compactMap { $0 } + QueryNotes.update(result.update)
-        notes += (result.update?.failures ?? []).map { "\($0.path): \($0.message)" }
-        if mode != .lexical, let coverage = QueryNotes.coverage(result.index) { notes.append(coverage) }
+        let notes = [embedderNote].compactMap { $0 } + Paging.notes(result.update, coverage: mode == .lexical ? nil : result.index)
         let rendering = HitRendering(workspace: workspace, contextLines: paging.contextLines)
         let hits = filesOnly ? FileRanking.bestPerFile(result.hits, limit: paging.wanted) : result.hits
         let items = hits.dropFirst(paging.offset).prefix(paging.limit + 1)

@@ -42,8 +42,7 @@ struct SimilarTool: CodesearchTool {
         let result = try await workspace.similar(request, embedder: embedder, location: location,
                                                  indexerOptions: try session.indexerOptions())
         session.updated(result.update, workspace, location)
-        var notes = QueryNotes.update(result.update)
-        notes += (result.update?.failures ?? []).map { "\($0.path): \($0.message)" }
+        let notes = Paging.notes(result.update, coverage: nil)
         let rendering = HitRendering(workspace: workspace, contextLines: paging.contextLines)
         let items = result.hits.dropFirst(paging.offset).prefix(paging.limit + 1).map { rendering.item($0) }
         let span = result.target.span

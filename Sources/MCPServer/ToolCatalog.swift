@@ -1,5 +1,7 @@
 #if MCP
+import CodesearchKit
 import Foundation
+import Index
 import MCP
 
 /// One tool: its arguments, the shape of its structured result, and the call itself.
@@ -104,6 +106,13 @@ struct Paging: Sendable {
         ]
         properties.merge(extra) { _, new in new }
         return ["type": "object", "properties": .object(properties), "required": .array(["results"] + required)]
+    }
+
+    /// What an answer rests on: the update's notes and unreadable files, and the vector
+    /// coverage of `index` when its ranking used vectors.
+    static func notes(_ update: IndexSummary?, coverage index: IndexFile?) -> [String] {
+        QueryNotes.update(update) + (update?.failures ?? []).map { "\($0.path): \($0.message)" }
+            + [QueryNotes.coverage(index)].compactMap { $0 }
     }
 
     /// A page of `items` (entries from `offset` on) with notes, ready to return.
