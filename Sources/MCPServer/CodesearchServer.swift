@@ -23,6 +23,8 @@ public enum CodesearchServer {
         await server.withMethodHandler(CallTool.self) { parameters in
             try await ToolCatalog.call(parameters, session: session)
         }
+        let warmUp = Task { await session.prepare() }
+        defer { warmUp.cancel() }
         let transport = DrainingTransport(StdioTransport())
         try await server.start(transport: transport)
         await server.waitUntilCompleted()

@@ -62,6 +62,14 @@ actor Session {
         return embedder
     }
 
+    /// Opens the workspace and loads the model before the first call asks for them, so that
+    /// call waits for neither. A failure is left for the calls to meet and report.
+    nonisolated func prepare() async {
+        guard let workspace = try? await workspace(), let embedder = try? await embedder(workspace) else { return }
+        // Outside the actor: the load takes milliseconds that other calls need not wait for.
+        _ = try? (embedder as? LazyEmbedder)?.embedder()
+    }
+
     /// The embedder for a ranking mode, whether the index may be updated first, and a note:
     /// lexical ranking embeds no question, so it works without the model (`LexicalSearchEmbedder`).
     func embedder(for mode: SearchMode, _ workspace: Workspace) async throws -> (Embedder, mayUpdate: Bool, note: String?) {
