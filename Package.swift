@@ -11,9 +11,18 @@ let package = Package(
             "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
         ]),
     ],
+    // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
+    // builds of scripts/test turn it off (--disable-default-traits), since they test none of
+    // it and each would compile the SDK again.
+    traits: [
+        .trait(name: "MCP", description: "The `codesearch mcp` server (modelcontextprotocol/swift-sdk)."),
+        .default(enabledTraits: ["MCP"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System-library shims: each C library is imported by exactly one Swift module.
@@ -52,9 +61,18 @@ let package = Package(
             "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "LoopbackHTTP",
         ]),
 
+        // The MCP server: the CodesearchKit operations as tools over standard input and output.
+        // Without the `MCP` trait it compiles to an empty module and the SDK is not built.
+        .target(name: "MCPServer", dependencies: [
+            "CodesearchKit", "Configuration", "Embedding", "Index", "Scanning", "Search", "Git", "Hashing",
+            .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
+            .product(name: "Logging", package: "swift-log", condition: .when(traits: ["MCP"])),
+        ]),
+
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CProcess",
+            "MCPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -43,9 +43,8 @@ public struct SearchResult: Sendable {
 }
 
 extension Workspace {
-    /// Updates the index (unless asked not to), embeds the query and ranks every live function.
-    /// When another indexer holds the lock, the search answers from the index as it is, or
-    /// waits for that indexer when there is no usable index yet.
+    /// Updates the index (unless asked not to; see `updateBeforeQuery`), embeds the query
+    /// and ranks every live function.
     public func search(_ request: SearchRequest, embedder: Embedder, location: IndexLocation,
                        indexerOptions: IndexerOptions = IndexerOptions()) async throws -> SearchResult {
         try await search(batch: [request], embedder: embedder, location: location, indexerOptions: indexerOptions)[0]
@@ -64,16 +63,7 @@ extension Workspace {
         defer { firstQuery.cancel() }
         var summary: IndexSummary?
         if first.update {
-            var options = indexerOptions
-            options.ifIdle = true
-            summary = try await updateBeforeQuery(embedder: embedder, location: location, options: options)
-            if summary?.outcome == .busy
-                && (try? IndexMetadata.read(path: location.indexPath))?.identity != embedder.identity {
-                // Nothing usable to answer from yet (say, the first index is being built):
-                // wait for the running indexer instead of failing with "no index yet".
-                options.ifIdle = false
-                summary = try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
-            }
+            summary = try await updateBeforeQuery(embedder: embedder, location: location, options: indexerOptions)
         }
         let index = try openIndex(location: location, embedder: embedder)
         let ranker = HybridRanker(index: index)

@@ -69,11 +69,12 @@ public struct SimilarResult: Sendable {
 extension Workspace {
     /// The functions nearest to one function of the working tree, itself excluded:
     /// its stored vector is the query, so nothing is embedded unless the index is behind.
-    public func similar(_ request: SimilarRequest, embedder: Embedder, location: IndexLocation) async throws -> SimilarResult {
+    /// The update before it (`updateBeforeQuery`) runs with `indexerOptions` (an embedding budget, say).
+    public func similar(_ request: SimilarRequest, embedder: Embedder, location: IndexLocation,
+                        indexerOptions: IndexerOptions = IndexerOptions()) async throws -> SimilarResult {
         var summary: IndexSummary?
         if request.update {
-            summary = try await updateBeforeQuery(embedder: embedder, location: location,
-                                                  options: IndexerOptions(ifIdle: true))
+            summary = try await updateBeforeQuery(embedder: embedder, location: location, options: indexerOptions)
         }
         let index = try openIndex(location: location, embedder: embedder)
         guard let file = index.liveFiles().first(where: { $0.path == request.location.path }) else {

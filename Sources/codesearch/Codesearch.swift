@@ -30,13 +30,15 @@ struct Codesearch: AsyncParsableCommand {
             HooksCommand.self,
             SimilarCommand.self,
             CheckCommand.self,
+            MCPCommand.self,
         ]
     )
 
-    /// The commands hooks and editors run many times a day, parsed without building the whole
+    /// The commands hooks, editors and agents run many times a day, parsed without building the whole
     /// command tree (ArgumentParser reflects on every subcommand, a few ms per start).
     static let frequent: [String: ParsableCommand.Type] = [
         "search": SearchCommand.self, "index": IndexCommand.self, "status": StatusCommand.self,
+        "mcp": MCPCommand.self,
     ]
 
     /// `parseAsRoot`, with a shortcut for a frequent subcommand: help requests and anything

@@ -1,25 +1,13 @@
 import Foundation
 import Search
 
-/// `search -l`: the files of a ranking, each at the rank of its best unit, one path
-/// per line as `rg -l` prints them, or JSON Lines `file` messages then a summary:
+/// `search -l`: the files of a ranking (`FileRanking`), each at the rank of its best unit,
+/// one path per line as `rg -l` prints them, or JSON Lines `file` messages then a summary:
 ///
 /// - `file`: `{"rank":1,"path":"a.py","line":12,"score":0.83}` (`line`: the best unit's;
 ///   `pathBytes` as in `hit` messages when the path is not UTF-8); paths quoted as git does
 /// - `summary`: `{"files":3}`
 enum FileList {
-    /// Units asked of the ranking per file wanted: a file's later units decay, so a few
-    /// per file reach `limit` distinct files in all but the narrowest repositories.
-    static let unitsPerFile = 4
-
-    /// The first hit of each path, in ranking order, at most `limit`.
-    static func bestPerFile(_ hits: [SearchHit], limit: Int) -> [SearchHit] {
-        var seen = Set<String>()
-        var out: [SearchHit] = []
-        for hit in hits where out.count < limit && seen.insert(hit.path).inserted { out.append(hit) }
-        return out
-    }
-
     static func print(_ files: [SearchHit], json: Bool) {
         for (i, hit) in files.enumerated() {
             if json {

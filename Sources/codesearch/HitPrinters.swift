@@ -180,29 +180,15 @@ struct HitOutputOptions: ParsableArguments {
 /// Notes about the index update that ran before a search, on standard error.
 enum UpdateNotes {
     static func print(_ update: IndexSummary?) {
-        guard let update else { return }
-        if update.outcome == .busy {
-            Output.diagnostic("codesearch: note: another indexer is running; results may be stale")
-        }
-        if update.outcome == .failed {
-            Output.diagnostic("codesearch: note: the index could not be brought up to date (\(update.updateFailure ?? "unknown error")); results are from the index as it was")
-        }
-        if let reason = update.discardedIndex {
-            Output.diagnostic("codesearch: note: the index was rebuilt: \(reason)")
-        }
-        for failure in update.failures {
+        for note in QueryNotes.update(update) { Output.diagnostic("codesearch: note: \(note)") }
+        for failure in update?.failures ?? [] {
             Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
         }
     }
 
     /// One line while some units wait for their vectors: what the ranking rests on.
     static func printCoverage(_ index: IndexFile?) {
-        // Units wait only in an incomplete snapshot: a complete one costs no walk of its rows.
-        guard let index, !index.snapshot.complete else { return }
-        let coverage = index.liveVectorCoverage()
-        guard coverage.withVector < coverage.total else { return }
-        Output.diagnostic("codesearch: note: vectors for \(VectorCoverage.text(coverage)); the rest ranked by words; "
-                          + "`codesearch index` embeds them")
+        if let note = QueryNotes.coverage(index) { Output.diagnostic("codesearch: note: \(note)") }
     }
 
     /// Says why a search found nothing when the index holds no file at all (exit 1 alone

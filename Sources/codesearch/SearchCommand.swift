@@ -112,11 +112,11 @@ struct SearchCommand: AsyncParsableCommand {
         if !patterns.isEmpty {
             pathFilter = { path in patterns.contains { $0.matches(path) } }
         }
-        let languageSet = try Self.languageFilter(languages, known: workspace.grammars.languages)
+        let languageSet = try workspace.resultLanguages(languages, source: "--lang")
         let questions = try queries.map(Self.readQuestions) ?? [query.joined(separator: " ")]
         let weights = try Self.rankingWeights()
         let requests = questions.map {
-            SearchRequest(query: $0, limit: filesWithMatches ? output.limit * FileList.unitsPerFile : output.limit,
+            SearchRequest(query: $0, limit: filesWithMatches ? output.limit * FileRanking.unitsPerFile : output.limit,
                           languages: languageSet, pathFilter: pathFilter, minScore: output.minScore,
                           update: mayUpdate && !output.noUpdate, mode: searchMode, weights: weights)
         }
@@ -138,24 +138,12 @@ struct SearchCommand: AsyncParsableCommand {
         startFillerIfNeeded(results[0], workspace: workspace, location: location)
         if results[0].hits.isEmpty { UpdateNotes.printNothingToSearch(results[0].index, in: workspace) }
         if filesWithMatches {
-            let files = FileList.bestPerFile(results[0].hits, limit: output.limit)
+            let files = FileRanking.bestPerFile(results[0].hits, limit: output.limit)
             FileList.print(files, json: output.json)
             if files.isEmpty { throw ExitCode(1) }
             return
         }
         try output.print(results[0].hits, in: workspace)
-    }
-
-    /// The `--lang` values, lower-case (nil: every language); a name no grammar knows is
-    /// an error, since it would filter out every result.
-    static func languageFilter(_ values: [String], known: [String]) throws -> Set<String>? {
-        let names = values.flatMap { $0.split(separator: ",").map(String.init) }
-        guard !names.isEmpty else { return nil }
-        let check = LanguageCheck(known: known)
-        if let unknown = check.unknown(names).first {
-            throw CodesearchError.usage(check.message(for: unknown, source: "--lang"))
-        }
-        return Set(names.map { $0.lowercased() })
     }
 
     static func readQuestions(_ path: String) throws -> [String] {
