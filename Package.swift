@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "codesearch", targets: ["codesearch"]),
+        .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
             "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
@@ -58,7 +59,7 @@ let package = Package(
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "LoopbackHTTP",
+            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
@@ -72,9 +73,15 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CProcess",
-            "MCPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // The MCP server's own executable, which `codesearch mcp` runs: the SDK links Foundation's
+        // networking (libcurl and twenty libraries more), a cost every other command must not pay
+        // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md).
+        .executableTarget(name: "codesearch-mcp", dependencies: [
+            "MCPServer", "CodesearchKit",
+        ], path: "Sources/CodesearchMCP"),
 
         // Build-time embedding of Grammars/*.json so the binary works from any directory.
         .executableTarget(name: "GrammarEmbedTool", path: "Sources/GrammarEmbedTool"),

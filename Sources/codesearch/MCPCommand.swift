@@ -1,8 +1,8 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
-#if MCP
-import MCPServer
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// `codesearch mcp`: the index as tools for coding agents (Model Context Protocol, stdio).
@@ -27,24 +27,24 @@ struct MCPCommand: AsyncParsableCommand {
     @OptionGroup var embedderOptions: EmbedderOptions
     @OptionGroup var indexOptions: IndexOptions
 
+    /// Runs `codesearch-mcp` from this executable's folder with the options spelled out
+    /// (`Sources/CodesearchMCP/main.swift`), replacing this process: the server's SDK links
+    /// Foundation's networking, which this binary leaves out so no other command loads it.
     func run() async throws {
-        #if MCP
-        // Fillers started by calls are never waited for: let the kernel reap them.
-        signal(SIGCHLD, SIG_IGN)
-        let flags = repositoryOptions.configurationFlags + embedderOptions.configurationFlags
-        let options = ServerOptions(
-            repository: repositoryOptions.repository, indexDirectory: indexOptions.directory,
-            configurationFlags: flags, version: Codesearch.configuration.version,
-            log: { Output.diagnostic($0) },
-            startFiller: { workspace, location in
-                // Settings given as flags would not reach the filler, which would index other files.
-                guard flags.isEmpty, BackgroundFiller.allowed(background: workspace.settings.background) else { return }
-                let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
-                BackgroundFiller.launch(repository: root, indexDirectory: location.directory)
-            })
-        try await CodesearchServer.run(options)
-        #else
-        throw CodesearchError.usage("this codesearch was built without the MCP trait; rebuild with default traits")
-        #endif
+        let this = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let server = (this as NSString).deletingLastPathComponent + "/codesearch-mcp"
+        guard FileManager.default.isExecutableFile(atPath: server) else {
+            throw CodesearchError.usage("\(server) is missing: build it beside codesearch "
+                + "(`swift build -c release --product codesearch-mcp`, or scripts/setup)")
+        }
+        var arguments = [server, "--codesearch", this, "--version-string", Codesearch.configuration.version ?? "unknown"]
+        if let repository = repositoryOptions.repository { arguments += ["--repo", repository] }
+        if let directory = indexOptions.directory { arguments += ["--index", directory] }
+        for (key, value) in repositoryOptions.configurationFlags + embedderOptions.configurationFlags {
+            arguments += ["--setting", "\(key)=\(value)"]
+        }
+        let argv = arguments.map { strdup($0) } + [nil]
+        execv(server, argv)
+        throw CodesearchError.usage("cannot run \(server): \(String(cString: strerror(errno)))")
     }
 }

@@ -18,13 +18,13 @@ import Glibc
 /// another file selection). Each round embeds for `round()` and then writes the index, so
 /// searches see the coverage grow and a `kill -9` loses at most one round's work (the
 /// journal keeps even that for the next run).
-enum BackgroundFiller {
-    static let logName = "filler.log"
+public enum BackgroundFiller {
+    public static let logName = "filler.log"
     /// Held by a filler for its whole run, so a second one exits at once.
-    static let lockName = "filler.lock"
+    public static let lockName = "filler.lock"
     /// How long a round embeds before it writes the index: 30 s, or
     /// `CODESEARCH_FILL_ROUND` seconds (tests make rounds short to land kills in every phase).
-    static func round(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration {
+    public static func round(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration {
         guard let text = environment["CODESEARCH_FILL_ROUND"], let seconds = Double(text),
               seconds.isFinite, seconds > 0 else { return .seconds(30) }
         return .milliseconds(Int64(seconds * 1000))
@@ -32,7 +32,7 @@ enum BackgroundFiller {
 
     /// Whether a filler may start: `background` (the `background` setting: git config
     /// `codesearch.background`, the XDG file or `CODESEARCH_BACKGROUND`) and not in CI.
-    static func allowed(background: Bool, _ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    public static func allowed(background: Bool, _ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         if let ci = environment["CI"], !ci.isEmpty, ConfigurationLoader.parseBool(ci) != false { return false }
         return background
     }
@@ -40,9 +40,12 @@ enum BackgroundFiller {
     /// Starts `codesearch index --background` for this repository and index folder in a
     /// session of its own, standard output and error appended to `filler.log` in the index
     /// folder. False when it could not be started (the search has answered either way).
+    /// `executable`: the `codesearch` to run (default: this process's own executable).
     @discardableResult
-    static func launch(repository: String, indexDirectory: String) -> Bool {
-        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return false }
+    public static func launch(repository: String, indexDirectory: String, executable: String? = nil) -> Bool {
+        guard let executable = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) else {
+            return false
+        }
         let log = open(indexDirectory + "/" + logName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { return false }
         defer { close(log) }
@@ -65,7 +68,7 @@ enum BackgroundFiller {
 
     /// Drops this process to the lowest CPU priority (nice 19) and the idle I/O class;
     /// returns what took effect, for the log.
-    static func lowerPriority() -> String {
+    public static func lowerPriority() -> String {
         errno = 0
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
         _ = codesearch_set_io_idle()

@@ -1,0 +1,73 @@
+import CodesearchKit
+import Foundation
+#if MCP
+import MCPServer
+#endif
+
+// `codesearch-mcp`: the MCP server behind `codesearch mcp`, which parses the user's options
+// and runs this executable from its own folder with them spelled out:
+//
+//   codesearch-mcp [--repo PATH] [--index DIR] [--setting KEY=VALUE ...]
+//                  [--codesearch PATH] [--version-string V]
+//
+// `--codesearch` is the `codesearch` that starts background fillers. Kept apart because the
+// SDK links Foundation's networking, which every other command would load at start-up.
+
+struct Arguments {
+    var repository: String?
+    var indexDirectory: String?
+    var settings: [(key: String, value: String)] = []
+    var codesearch: String?
+    var version = "unknown"
+
+    init(_ argv: [String]) throws {
+        var rest = argv[...]
+        func value(_ flag: String) throws -> String {
+            guard let v = rest.popFirst() else { throw CodesearchError.usage("\(flag) needs a value") }
+            return v
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--repo": repository = try value(flag)
+            case "--index": indexDirectory = try value(flag)
+            case "--codesearch": codesearch = try value(flag)
+            case "--version-string": version = try value(flag)
+            case "--setting":
+                let pair = try value(flag).split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2 else { throw CodesearchError.usage("--setting needs KEY=VALUE") }
+                settings.append((pair[0], pair[1]))
+            default: throw CodesearchError.usage("unknown argument '\(flag)'")
+            }
+        }
+    }
+}
+
+func diagnostic(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+do {
+    let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
+    #if MCP
+    // Fillers started by calls are never waited for: let the kernel reap them.
+    signal(SIGCHLD, SIG_IGN)
+    let settings = arguments.settings, codesearch = arguments.codesearch
+    let options = ServerOptions(
+        repository: arguments.repository, indexDirectory: arguments.indexDirectory,
+        configurationFlags: settings, version: arguments.version,
+        log: { diagnostic($0) },
+        startFiller: { workspace, location in
+            // Settings given as flags would not reach the filler, which would index other files.
+            guard settings.isEmpty, let codesearch,
+                  BackgroundFiller.allowed(background: workspace.settings.background) else { return }
+            let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
+            BackgroundFiller.launch(repository: root, indexDirectory: location.directory, executable: codesearch)
+        })
+    try await CodesearchServer.run(options)
+    #else
+    throw CodesearchError.usage("this codesearch-mcp was built without the MCP trait; rebuild with default traits")
+    #endif
+} catch {
+    diagnostic("codesearch mcp: error: \(error)")
+    exit(2)
+}
