@@ -12,6 +12,16 @@ public enum EmbedBudget {
     public static let variable = "CODESEARCH_EMBED_BUDGET"
     public static let searchDefault: Duration = .milliseconds(200)
 
+    /// A search's budget for the index at `indexPath`: `searchDefault` when there is an index,
+    /// so the files changed since it are embedded first; none at all for a first index, where
+    /// every unit is new and 0.2 s would embed a sliver of them while the first answer waits
+    /// (the filler embeds them all). The variable, when set, decides either way.
+    public static func forSearch(indexPath: String,
+                                 _ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Duration? {
+        let first = !FileManager.default.fileExists(atPath: indexPath)
+        return try fromEnvironment(environment, default: first ? .zero : searchDefault)
+    }
+
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
                                        default fallback: Duration? = nil) throws -> Duration? {
         guard let text = environment[variable], !text.isEmpty else { return fallback }

@@ -29,7 +29,7 @@ struct SearchCommand: AsyncParsableCommand {
             same rules (no embedding, no model needed). A hit's score is scaled so the best \
             carries the best cosine, so --min-score means the same for every question. \
             CODESEARCH_RANKING="name=value,..." changes the weights (see RankingWeights). \
-            The update embeds for at most 0.2 s before answering \
+            The update embeds for at most 0.2 s before answering (nothing for a first index) \
             (CODESEARCH_EMBED_BUDGET=SECONDS, or none to wait for every vector): units \
             left without vectors are ranked by their words (a note says how many) and a \
             background `codesearch index --background` fills them in at the lowest \
@@ -121,7 +121,7 @@ struct SearchCommand: AsyncParsableCommand {
                           update: mayUpdate && !output.noUpdate, mode: searchMode, weights: weights)
         }
         var indexerOptions = IndexerOptions()
-        indexerOptions.embedBudget = try EmbedBudget.fromEnvironment(default: EmbedBudget.searchDefault)
+        indexerOptions.embedBudget = try EmbedBudget.forSearch(indexPath: location.indexPath)
         let results = try await workspace.search(batch: requests, embedder: embedder, location: location,
                                                  indexerOptions: indexerOptions)
         ProcessLifetime.keep(results)
