@@ -34,18 +34,25 @@ import TestSupport
 }
 
 @Suite struct LexicalBagOfBytesTests {
+    /// Random bytes (identifier pieces, punctuation, a valid two-byte letter and bytes that are
+    /// not valid UTF-8) and a unit named `qualified` over a random range of them.
+    static func randomUnit(_ qualified: String, using random: inout SplitMix) -> ([UInt8], FunctionSpan) {
+        let alphabet = Array("abcXYHTTPZ_09 (){}.:é\n".utf8) + [0xff, 0xc3, 0x80, 0xe2, 0x82]
+        let bytes = (0..<Int.random(in: 0...120, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+        let start = Int.random(in: 0...bytes.count, using: &random)
+        let end = Int.random(in: start...bytes.count, using: &random)
+        let span = FunctionSpan(name: "f", qualifiedName: qualified, kind: .function, firstLine: 1,
+                                declarationLine: 1, declarationColumn: 1, lastLine: 1, signature: "",
+                                docFirstLine: nil, docLastLine: nil, byteStart: start, byteEnd: end)
+        return (bytes, span)
+    }
+
     /// The bag reads a unit's terms straight from its bytes; it must count what the terms
     /// of its decoded source count, also for bytes that are not valid UTF-8.
     @Test func aBagOfRawBytesCountsWhatTheDecodedSourceCounts() {
         var random = SplitMix(state: 14)
-        let alphabet = Array("abcXYZ_09 (){}.:é\n".utf8) + [0xff, 0xc3, 0x80, 0xe2]
         for _ in 0..<300 {
-            let bytes = (0..<Int.random(in: 0...120, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
-            let start = Int.random(in: 0...bytes.count, using: &random)
-            let end = Int.random(in: start...bytes.count, using: &random)
-            let span = FunctionSpan(name: "f", qualifiedName: "Type.readBytes", kind: .function, firstLine: 1,
-                                    declarationLine: 1, declarationColumn: 1, lastLine: 1, signature: "",
-                                    docFirstLine: nil, docLastLine: nil, byteStart: start, byteEnd: end)
+            let (bytes, span) = Self.randomUnit("Type.readBytes", using: &random)
             var expected: [String: Int] = [:]
             for t in LexicalTerms.terms(span.qualifiedName) { expected[t, default: 0] += LexicalTerms.nameWeight }
             for t in LexicalTerms.terms(EmbeddingText.source(of: span, in: bytes)) { expected[t, default: 0] += 1 }
@@ -60,14 +67,8 @@ extension LexicalBagOfBytesTests {
     /// the stored vectors, so a changed text would re-embed every unit).
     @Test func theEmbeddedTextOfRawBytesEqualsThatOfTheDecodedSource() {
         var random = SplitMix(state: 15)
-        let alphabet = Array("abXYHTTPz_09 (){}.:é\n".utf8) + [0xff, 0xc3, 0x80, 0xe2, 0x82]
         for _ in 0..<300 {
-            let bytes = (0..<Int.random(in: 0...120, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
-            let start = Int.random(in: 0...bytes.count, using: &random)
-            let end = Int.random(in: start...bytes.count, using: &random)
-            let span = FunctionSpan(name: "f", qualifiedName: "HTTPClient.readBytes", kind: .function, firstLine: 1,
-                                    declarationLine: 1, declarationColumn: 1, lastLine: 1, signature: "",
-                                    docFirstLine: nil, docLastLine: nil, byteStart: start, byteEnd: end)
+            let (bytes, span) = Self.randomUnit("HTTPClient.readBytes", using: &random)
             let decoded = IdentifierWords.splitIdentifiers(in: span.qualifiedName + "\n" + EmbeddingText.source(of: span, in: bytes))
             #expect(Array(EmbeddingText.text(for: span, in: bytes).utf8) == Array(decoded.utf8))
         }
