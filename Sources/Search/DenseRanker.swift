@@ -70,12 +70,9 @@ public struct DenseRanker: Sendable {
         files = index.liveFiles()
     }
 
-    public func rank(query: [Float], options: RankOptions = RankOptions()) throws -> [SearchHit] {
-        let dims = index.dimensions
-        guard query.count == dims else { throw SearchError.dimensionMismatch(query: query.count, index: dims) }
-        guard options.limit > 0 else { return [] }
-
-        // Candidate (file, function-range) pairs; a blob at two paths is scored at both.
+    /// Candidate (file, function-range) pairs the options admit, and how many rows they hold;
+    /// a blob at two paths is scored at both.
+    func candidateSpans(_ options: RankOptions) -> (spans: [(file: Int, rows: Range<Int>)], total: Int) {
         var spans: [(file: Int, rows: Range<Int>)] = []
         var total = 0
         for (i, file) in files.enumerated() where !file.functions.isEmpty {
@@ -84,6 +81,29 @@ public struct DenseRanker: Sendable {
             spans.append((i, file.functions))
             total += file.functions.count
         }
+        return (spans, total)
+    }
+
+    /// Where the spans split into chunks of about equal rows: at most two (two cores are
+    /// common; more adds little, the scan being memory-bound), one below 32,768 rows.
+    static func chunkBounds(_ spans: [(file: Int, rows: Range<Int>)], total: Int) -> [Int] {
+        let chunks = total >= 32_768 ? 2 : 1
+        var bounds = [0]
+        var acc = 0
+        for (i, s) in spans.enumerated() {
+            acc += s.rows.count
+            if bounds.count < chunks && acc * chunks >= total * bounds.count { bounds.append(i + 1) }
+        }
+        if bounds.last != spans.count { bounds.append(spans.count) }
+        return bounds
+    }
+
+    public func rank(query: [Float], options: RankOptions = RankOptions()) throws -> [SearchHit] {
+        let dims = index.dimensions
+        guard query.count == dims else { throw SearchError.dimensionMismatch(query: query.count, index: dims) }
+        guard options.limit > 0 else { return [] }
+
+        let (spans, total) = candidateSpans(options)
         if total == 0 { return [] }
 
         let norm = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
@@ -94,16 +114,7 @@ public struct DenseRanker: Sendable {
         let encoding = index.encoding
         let limit = options.limit, minScore = options.minScore, rowFilter = options.rowFilter
 
-        // Split into at most two chunks of spans (two cores are common; more adds little: memory-bound).
-        let chunks = total >= 32_768 ? 2 : 1
-        var bounds = [0]
-        var acc = 0
-        for (i, s) in spans.enumerated() {
-            acc += s.rows.count
-            if bounds.count < chunks && acc * chunks >= total * bounds.count { bounds.append(i + 1) }
-        }
-        if bounds.last != spans.count { bounds.append(spans.count) }
-
+        let bounds = Self.chunkBounds(spans, total: total)
         let chunkSpans = spans, chunkBounds = bounds
         let results = index.withVectorBytes { vectors -> [ChunkResult] in
             let matrix = UnsafeSendable(vectors.baseAddress!)
