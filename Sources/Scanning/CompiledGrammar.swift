@@ -80,24 +80,7 @@ final class CompiledGrammar: Sendable {
     init(_ g: Grammar) throws {
         grammar = g
         func fail(_ reason: String) -> ScanningError { .invalidGrammar(file: g.name, reason: reason) }
-        var table = [UInt8](repeating: 0, count: 256)
-        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
-        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
-        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
-        table[Int(UInt8(ascii: "_"))] |= ByteClass.identStart | ByteClass.identPart
-        for c in 0x80...0xFF { table[c] |= ByteClass.identStart | ByteClass.identPart }
-        for c in g.identifierStart.utf8 { table[Int(c)] |= ByteClass.identStart }
-        for c in g.identifierPart.utf8 { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
-        for c in g.operatorCharacters.utf8 { table[Int(c)] |= ByteClass.op }
-        for c in [UInt8(ascii: " "), 9, 11, 12, 13] { table[Int(c)] |= ByteClass.space }
-        let closers: [UInt8: UInt8] = [UInt8(ascii: "("): UInt8(ascii: ")"),
-                                       UInt8(ascii: "["): UInt8(ascii: "]"),
-                                       UInt8(ascii: "{"): UInt8(ascii: "}")]
-        for c in g.lineJoiningBrackets.utf8 {
-            guard let close = closers[c] else { throw fail("lineJoiningBrackets may only hold ( [ {") }
-            table[Int(c)] |= ByteClass.joinOpen
-            table[Int(close)] |= ByteClass.joinClose
-        }
+        var table = try Self.baseByteClasses(g)
         lineComments = g.lineComments.map { Array($0.utf8) }
         blockComments = g.blockComments.map { BlockComment(open: Array($0.open.utf8), close: Array($0.close.utf8), nestable: $0.nestable) }
         docLinePrefixes = g.docComments.linePrefixes.map { Array($0.utf8) }
@@ -157,6 +140,46 @@ final class CompiledGrammar: Sendable {
         }
         byteClass = table
 
+        let words = Self.wordTable(g)
+        buckets = words.buckets
+        roles = words.roles
+        (openBrace, closeBrace, semicolon, dot) = (words.ids[0], words.ids[1], words.ids[2], words.ids[3])
+        var keywordBuckets = [[[UInt8]]](repeating: [], count: 256)
+        for word in g.keywords ?? [] {
+            let bytes = Array(word.utf8)
+            if let first = bytes.first { keywordBuckets[Int(first)].append(bytes) }
+        }
+        self.keywordBuckets = keywordBuckets
+        if g.definitions.isEmpty { throw fail("a grammar needs at least one definition keyword") }
+    }
+
+    /// Each byte's classes from the grammar's identifier, operator, space and bracket
+    /// characters; the comment, string and prefix starts are added once those are compiled.
+    static func baseByteClasses(_ g: Grammar) throws -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: 256)
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
+        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
+        table[Int(UInt8(ascii: "_"))] |= ByteClass.identStart | ByteClass.identPart
+        for c in 0x80...0xFF { table[c] |= ByteClass.identStart | ByteClass.identPart }
+        for c in g.identifierStart.utf8 { table[Int(c)] |= ByteClass.identStart }
+        for c in g.identifierPart.utf8 { table[Int(c)] |= ByteClass.identStart | ByteClass.identPart }
+        for c in g.operatorCharacters.utf8 { table[Int(c)] |= ByteClass.op }
+        for c in [UInt8(ascii: " "), 9, 11, 12, 13] { table[Int(c)] |= ByteClass.space }
+        let closers: [UInt8: UInt8] = [UInt8(ascii: "("): UInt8(ascii: ")"),
+                                       UInt8(ascii: "["): UInt8(ascii: "]"),
+                                       UInt8(ascii: "{"): UInt8(ascii: "}")]
+        for c in g.lineJoiningBrackets.utf8 {
+            guard let close = closers[c] else { throw ScanningError.invalidGrammar(file: g.name, reason: "lineJoiningBrackets may only hold ( [ {") }
+            table[Int(c)] |= ByteClass.joinOpen
+            table[Int(close)] |= ByteClass.joinClose
+        }
+        return table
+    }
+
+    /// The words the structure layer knows, bucketed by first byte, with each one's roles
+    /// (definition, type, modifier, directive...); and the ids of `{`, `}`, `;` and `.`.
+    static func wordTable(_ g: Grammar) -> (buckets: [[(bytes: [UInt8], id: Int32)]], roles: [WordRole], ids: [Int32]) {
         var buckets = [[(bytes: [UInt8], id: Int32)]](repeating: [], count: 256)
         var roles: [WordRole] = []
         func id(_ word: String) -> Int32 {
@@ -182,16 +205,8 @@ final class CompiledGrammar: Sendable {
         }
         if let a = g.attributes { roles[Int(id(a.prefix))].attributePrefix = true }
         roles[Int(id(g.header.bodyOpen))].bodyOpen = true
-        openBrace = id("{"); closeBrace = id("}"); semicolon = id(";"); dot = id(".")
-        self.buckets = buckets
-        self.roles = roles
-        var keywordBuckets = [[[UInt8]]](repeating: [], count: 256)
-        for word in g.keywords ?? [] {
-            let bytes = Array(word.utf8)
-            if let first = bytes.first { keywordBuckets[Int(first)].append(bytes) }
-        }
-        self.keywordBuckets = keywordBuckets
-        if g.definitions.isEmpty { throw fail("a grammar needs at least one definition keyword") }
+        let ids = [id("{"), id("}"), id(";"), id(".")]
+        return (buckets, roles, ids)
     }
 
     /// Whether `b[start..<end]` is one of `grammar.keywords`.
