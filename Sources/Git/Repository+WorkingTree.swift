@@ -42,68 +42,7 @@ extension Repository {
         defer { withExtendedLifetime(index) {} }
 
         // 1. Tables of tracked paths and directories; the candidates, by directory.
-        let count = index.entries.count
-        var paths = PathTable(expectedCount: count)
-        var pathIsGitlink: [Bool] = []
-        pathIsGitlink.reserveCapacity(count)
-        var dirs = PathTable(expectedCount: count / 4 + 16)
-        var dirFirst: [Int32] = []
-        dirs.insert(Repository.emptyKey, 0)  // the root
-        dirFirst.append(-1)
-
-        var candidates: [Int] = []           // per candidate: its index entry (a conflict's first stage)
-        var candidatePaths: [UnsafePointer<UInt8>] = []
-        var candidateNames: [String] = []
-        var nameOffsets: [Int] = []
-        var next: [Int32] = []
-        var lastDir = (start: UnsafePointer<UInt8>?.none, length: -1, id: 0)
-
-        for (i, e) in index.entries.enumerated() {
-            let bytes = e.path
-            let length = e.pathLength
-            // The walk only looks up files that may be candidates, and directories.
-            let isGitlink = e.mode == modeGitlink
-            let mayBeCandidate = extensions.mayAdmit(bytes, length)
-            var isNewPath = i == 0 || !Repository.samePath(index.entries[i - 1], e)
-            if isNewPath && (mayBeCandidate || isGitlink) {
-                isNewPath = paths.insert(bytes, length).inserted
-                if isNewPath { pathIsGitlink.append(isGitlink) }
-            }
-
-            // Its directory, and the directories above it.
-            var slashAt = length - 1
-            while slashAt >= 0 && bytes[slashAt] != slash { slashAt -= 1 }
-            let dirLength = max(slashAt, 0)
-            let dirID: Int
-            if dirLength == lastDir.length, let start = lastDir.start, memcmp(start, bytes, dirLength) == 0 {
-                dirID = lastDir.id
-            } else {
-                let (id, isNew) = dirs.insert(bytes, dirLength)
-                if isNew {
-                    dirFirst.append(-1)
-                    var end = dirLength - 1
-                    while true {
-                        while end >= 0 && bytes[end] != slash { end -= 1 }
-                        if end < 0 { break }
-                        guard dirs.insert(bytes, end).inserted else { break }
-                        dirFirst.append(-1)
-                        end -= 1
-                    }
-                }
-                dirID = id
-                lastDir = (bytes, dirLength, id)
-            }
-
-            guard isNewPath, mayBeCandidate else { continue }  // not a candidate, or a conflict's later stages
-            let path = GitPath.decode(UnsafeBufferPointer(start: bytes, count: length))
-            guard isCandidate(path) else { continue }
-            candidates.append(i)
-            candidatePaths.append(bytes)
-            candidateNames.append(path)
-            nameOffsets.append(slashAt + 1)
-            next.append(dirFirst[dirID])
-            dirFirst[dirID] = Int32(next.count - 1)
-        }
+        let tables = TrackedTables(index, extensions: extensions, isCandidate: isCandidate)
 
         // 2. The walk of tracked directories.
         let rootFD = openat(AT_FDCWD, root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -111,21 +50,50 @@ extension Repository {
             throw GitError.unreadable(path: root, reason: String(cString: strerror(errno)))
         }
         defer { close(rootFD) }
-        let walk = TrackedWalk(rootFD: rootFD, paths: paths, pathIsGitlink: pathIsGitlink, dirs: dirs,
-                               dirFirst: dirFirst, next: next, candidatePaths: candidatePaths,
-                               nameOffsets: nameOffsets, extensions: extensions, isCandidate: isCandidate)
-        walk.run(threads: dirs.count >= 16 ? Repository.walkThreads : 1)
+        let walk = TrackedWalk(rootFD: rootFD, paths: tables.paths, pathIsGitlink: tables.pathIsGitlink, dirs: tables.dirs,
+                               dirFirst: tables.dirFirst, next: tables.next, candidatePaths: tables.candidatePaths,
+                               nameOffsets: tables.nameOffsets, extensions: extensions, isCandidate: isCandidate)
+        walk.run(threads: tables.dirs.count >= 16 ? Repository.walkThreads : 1)
 
         // 3. Tracked candidates: the index's id when the stat data vouch for it.
-        var kept: [SnapshotEntry?] = []
-        kept.reserveCapacity(candidates.count)
         var skipped: [(String, String)] = []
-        var toHash: [Int] = []
         let limit = options.maxFileSize
-        for c in 0..<candidates.count {
-            let e = index.entries[candidates[c]]
+        let kept = try trackedEntries(index, tables, walk, policy: policy, limit: limit, skipped: &skipped)
+
+        // 4. Untracked files, through the ignore rules.
+        var untracked: [SnapshotEntry] = []
+        var excluded: [String: Bool] = ["": false]
+        // (Cheapest and likeliest answer first: libgit2 reads the ignore files of every
+        // level for each question, and most untracked directories are ignored ones.)
+        for path in walk.untrackedFiles {
+            if try isIgnored(path) { continue }
+            if try isExcluded(directory: Repository.parent(of: path), &excluded) { continue }
+            try addUntracked(path, rootFD: rootFD, policy: policy, limit: limit, into: &untracked, skipped: &skipped)
+        }
+        let reader = DirectoryReader()
+        for dir in walk.untrackedDirs {
+            if try isIgnored(dir + "/") { continue }
+            if try isExcluded(directory: Repository.parent(of: dir), &excluded) { continue }
+            if Repository.isNestedRepository(dir, rootFD: rootFD) { continue }
+            try walkUntracked(dir, rootFD: rootFD, reader: reader, extensions: extensions, isCandidate: isCandidate,
+                              policy: policy, limit: limit, into: &untracked, skipped: &skipped)
+        }
+        return Snapshot(kind: .workingTree, commitID: headIDUnlocked(),
+                        entries: Repository.merged(kept.compactMap { $0 }, untracked), skipped: skipped)
+    }
+
+    /// The tracked candidates' entries, in index order (nil: deleted, not a regular file, too
+    /// large or unreadable): the index's blob id when the stat data vouch for it (as git's
+    /// `ie_match_stat`, and not racily clean), else the file hashed through git's filters.
+    private func trackedEntries(_ index: CachedIndex, _ tables: TrackedTables, _ walk: TrackedWalk,
+                                policy: StatPolicy, limit: Int, skipped: inout [(String, String)]) throws -> [SnapshotEntry?] {
+        var kept: [SnapshotEntry?] = []
+        kept.reserveCapacity(tables.candidates.count)
+        var toHash: [Int] = []
+        for c in 0..<tables.candidates.count {
+            let e = index.entries[tables.candidates[c]]
             let conflicted = e.stage != 0
-            let path = candidateNames[c]
+            let path = tables.candidateNames[c]
             // The entry as the index has it (skip-worktree, assume-unchanged).
             func keepIndexEntry() {
                 if !isRegularFileMode(e.mode) {
@@ -186,33 +154,17 @@ extension Repository {
                 kept[slot] = nil
             }
         }
+        return kept
+    }
 
-        // 4. Untracked files, through the ignore rules.
-        var untracked: [SnapshotEntry] = []
-        var excluded: [String: Bool] = ["": false]
-        // (Cheapest and likeliest answer first: libgit2 reads the ignore files of every
-        // level for each question, and most untracked directories are ignored ones.)
-        for path in walk.untrackedFiles {
-            if try isIgnored(path) { continue }
-            if try isExcluded(directory: Repository.parent(of: path), &excluded) { continue }
-            try addUntracked(path, rootFD: rootFD, policy: policy, limit: limit, into: &untracked, skipped: &skipped)
-        }
-        let reader = DirectoryReader()
-        for dir in walk.untrackedDirs {
-            if try isIgnored(dir + "/") { continue }
-            if try isExcluded(directory: Repository.parent(of: dir), &excluded) { continue }
-            if Repository.isNestedRepository(dir, rootFD: rootFD) { continue }
-            try walkUntracked(dir, rootFD: rootFD, reader: reader, extensions: extensions, isCandidate: isCandidate,
-                              policy: policy, limit: limit, into: &untracked, skipped: &skipped)
-        }
-
-        // Index order is byte order, which is String order for all but unnormalised
-        // Unicode; the untracked files are merged in.
+    /// The tracked entries (in index order, which is byte order: String order for all but
+    /// unnormalised Unicode) with the untracked ones merged in, sorted by path.
+    static func merged(_ kept: [SnapshotEntry], _ untracked: [SnapshotEntry]) -> [SnapshotEntry] {
         var result: [SnapshotEntry] = []
         result.reserveCapacity(kept.count + untracked.count)
-        untracked.sort { $0.path < $1.path }
+        let untracked = untracked.sorted { $0.path < $1.path }
         var u = 0
-        for case let entry? in kept {
+        for entry in kept {
             while u < untracked.count && untracked[u].path < entry.path {
                 result.append(untracked[u])
                 u += 1
@@ -223,7 +175,7 @@ extension Repository {
         if !zip(result, result.dropFirst()).allSatisfy({ $0.path < $1.path }) {
             result.sort { $0.path < $1.path }
         }
-        return Snapshot(kind: .workingTree, commitID: headIDUnlocked(), entries: result, skipped: skipped)
+        return result
     }
 
     /// The entry cache's file name for this worktree: each has its own index file.
@@ -233,12 +185,12 @@ extension Repository {
     }
 
     /// Whether two index entries have the same path (a conflict's stages are adjacent).
-    private static func samePath(_ a: CachedIndex.Entry, _ b: CachedIndex.Entry) -> Bool {
+    static func samePath(_ a: CachedIndex.Entry, _ b: CachedIndex.Entry) -> Bool {
         a.pathLength == b.pathLength && memcmp(a.path, b.path, a.pathLength) == 0
     }
 
     /// The root directory's key: no bytes (never read), at a pointer that stays valid.
-    private nonisolated(unsafe) static let emptyKey = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
+    nonisolated(unsafe) static let emptyKey = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 
     /// Racily clean: modified no earlier than the index was written, so equal stat data
     /// prove nothing (libgit2's `git_index_entry_newer_than_index`).
