@@ -1,5 +1,6 @@
 import CProcess
 import Configuration
+import Index
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,17 @@ public enum BackgroundFiller {
     public static func allowed(background: Bool, _ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         if let ci = environment["CI"], !ci.isEmpty, ConfigurationLoader.parseBool(ci) != false { return false }
         return background
+    }
+
+    /// Starts a filler for `workspace`'s index at `location` when one may start (`allowed`)
+    /// and no settings came as flags: the filler reads only the environment and the
+    /// configuration files, and would index another file selection. `executable` as `launch`.
+    @discardableResult
+    public static func startIfAllowed(workspace: Workspace, location: IndexLocation, settingsAsFlags: Bool,
+                                      executable: String? = nil) -> Bool {
+        guard !settingsAsFlags, allowed(background: workspace.settings.background) else { return false }
+        let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
+        return launch(repository: root, indexDirectory: location.directory, executable: executable)
     }
 
     /// Starts `codesearch index --background` for this repository and index folder in a

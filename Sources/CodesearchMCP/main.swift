@@ -57,11 +57,9 @@ do {
         configurationFlags: settings, version: arguments.version,
         log: { diagnostic($0) },
         startFiller: { workspace, location in
-            // Settings given as flags would not reach the filler, which would index other files.
-            guard settings.isEmpty, let codesearch,
-                  BackgroundFiller.allowed(background: workspace.settings.background) else { return }
-            let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
-            BackgroundFiller.launch(repository: root, indexDirectory: location.directory, executable: codesearch)
+            guard let codesearch else { return }
+            BackgroundFiller.startIfAllowed(workspace: workspace, location: location, settingsAsFlags: !settings.isEmpty,
+                                            executable: codesearch)
         })
     try await CodesearchServer.run(options)
     #else

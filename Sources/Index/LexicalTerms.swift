@@ -42,11 +42,6 @@ public enum LexicalTerms {
         }
     }
 
-    static func normalise(_ word: String) -> String? {
-        var word = word
-        return word.withUTF8 { normalise($0) }
-    }
-
     /// A lower-case word's term, judged on its bytes so the common case builds one small
     /// string and hashes none (`stopWords` hold at most eight bytes: packed, one integer each).
     static func normalise(_ word: UnsafeBufferPointer<UInt8>) -> String? {

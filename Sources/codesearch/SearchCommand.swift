@@ -158,11 +158,8 @@ extension SearchCommand {
     /// Starts the background filler when this search's update left units waiting for
     /// vectors (`BackgroundFiller` says when it may not).
     func startFillerIfNeeded(_ result: SearchResult, workspace: Workspace, location: IndexLocation) {
-        guard let update = result.update, update.deferredFunctions > 0,
-              BackgroundFiller.allowed(background: workspace.settings.background) else { return }
-        // Settings given as flags would not reach the filler, which would index other files.
-        guard repositoryOptions.configurationFlags.isEmpty, embedderOptions.configurationFlags.isEmpty else { return }
-        let root = workspace.repository.workingDirectory ?? workspace.repository.gitDirectory
-        BackgroundFiller.launch(repository: root, indexDirectory: location.directory)
+        guard let update = result.update, update.deferredFunctions > 0 else { return }
+        let flags = !repositoryOptions.configurationFlags.isEmpty || !embedderOptions.configurationFlags.isEmpty
+        BackgroundFiller.startIfAllowed(workspace: workspace, location: location, settingsAsFlags: flags)
     }
 }
