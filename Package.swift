@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
+            "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "Atlas", "CodesearchKit",
         ]),
     ],
     // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
@@ -56,10 +56,14 @@ let package = Package(
         .target(name: "LoopbackHTTP"),
         .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding", "Hashing"]),
         .target(name: "Search", dependencies: ["Index", "Embedding"]),
+        // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
+        // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;
+        // matrix products through the CBLAS loader the encoder uses (no second loader).
+        .target(name: "Atlas", dependencies: ["Index", "Search", "Scanning", "CBLAS"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "LoopbackHTTP", "CProcess",
+            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "Atlas", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
@@ -72,7 +76,7 @@ let package = Package(
 
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
-            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CProcess",
+            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "Atlas", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -98,6 +102,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
+        .testTarget(name: "AtlasTests", dependencies: ["Atlas", "TestSupport"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),

@@ -127,6 +127,11 @@ public struct LexiconView: @unchecked Sendable {
         return stored.count - key.count
     }
 
+    /// Every term with its postings, in term order (for words that describe groups of units).
+    public func forEachTerm(_ body: (String, Postings) -> Void) {
+        for t in 0..<termCount { body(String(decoding: term(at: t), as: UTF8.self), postings(ofTermAt: t)) }
+    }
+
     /// Every function's bag, rebuilt from the postings (for rewriting the index).
     func bags() -> [[(term: String, count: UInt16)]] {
         var out = Array(repeating: [(term: String, count: UInt16)](), count: functionCount)

@@ -30,6 +30,8 @@ struct Codesearch: AsyncParsableCommand {
             HooksCommand.self,
             SimilarCommand.self,
             CheckCommand.self,
+            ClustersCommand.self,
+            MapCommand.self,
             MCPCommand.self,
         ]
     )
