@@ -56,8 +56,18 @@ public enum ClusterLabels {
         }
     }
 
-    /// Words of two or more letters that are not just digits.
+    /// Words of two or more letters that are not just digits nor a keyword of a language.
     static func isLabelWord(_ word: String) -> Bool {
-        word.utf8.count >= 2 && word.utf8.contains { !(48...57).contains($0) }
+        word.utf8.count >= 2 && word.utf8.contains { !(48...57).contains($0) } && !keywords.contains(word)
     }
+
+    /// Keywords of the languages with grammars (after the lexicon's folding of a final `s`:
+    /// `always` is `alway`): they tell how code is written, not what it is about.
+    static let keywords: Set<String> = Set("""
+        let var func public private fileprivate internal open static inline alway self init deinit return throw try \
+        guard else case switch default for while repeat do break continue import class struct enum extension protocol \
+        true false none nil null final override mutating nonmutating lazy weak unowned where some any async await \
+        def elif lambda pas yield global nonlocal del assert with raise except finally \
+        go chan defer package type interface range fallthrough goto const map
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 }

@@ -116,10 +116,12 @@ public enum KMeans {
         var sums = [Float](repeating: 0, count: k * d)
         var counts = [Int](repeating: 0, count: k)
         points.values.withUnsafeBufferPointer { p in
-            for i in 0..<points.rows {
-                let c = Int(assignments[i])
-                counts[c] += 1
-                for j in 0..<d { sums[c * d + j] += p[i * d + j] }
+            sums.withUnsafeMutableBufferPointer { s in
+                for i in 0..<points.rows {
+                    let c = Int(assignments[i])
+                    counts[c] += 1
+                    VectorMath.add(p.baseAddress! + i * d, to: s.baseAddress! + c * d, count: d)
+                }
             }
         }
         var taken = Set<Int>()

@@ -60,6 +60,12 @@ enum VectorMath {
         return sum
     }
 
+    /// sum[i] += x[i].
+    @inline(__always)
+    static func add(_ x: UnsafePointer<Float>, to sum: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { sum[i] += x[i] }
+    }
+
     /// Squared Euclidean distance.
     @inline(__always)
     static func distanceSquared(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {

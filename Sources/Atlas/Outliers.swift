@@ -52,8 +52,10 @@ public enum Outliers {
         var sum = [Float](repeating: 0, count: d)
         points.values.withUnsafeBufferPointer { p in
             for file in files where file.count > 1 {
-                for j in 0..<d { sum[j] = 0 }
-                for row in file { for j in 0..<d { sum[j] += p[row * d + j] } }
+                sum.withUnsafeMutableBufferPointer { s in
+                    for j in 0..<d { s[j] = 0 }
+                    for row in file { VectorMath.add(p.baseAddress! + row * d, to: s.baseAddress!, count: d) }
+                }
                 sum.withUnsafeBufferPointer { s in
                     for row in file {
                         let x = p.baseAddress! + row * d

@@ -13,9 +13,13 @@ enum PrincipalComponents {
         let n = points.rows, d = points.columns, m = min(requested, d)
         var centred = points.values
         var mean = [Float](repeating: 0, count: d)
-        for i in 0..<n { for j in 0..<d { mean[j] += centred[i * d + j] } }
-        for j in 0..<d { mean[j] /= Float(max(n, 1)) }
-        for i in 0..<n { for j in 0..<d { centred[i * d + j] -= mean[j] } }
+        centred.withUnsafeMutableBufferPointer { c in
+            mean.withUnsafeMutableBufferPointer { m in
+                for i in 0..<n { VectorMath.add(c.baseAddress! + i * d, to: m.baseAddress!, count: d) }
+                for j in 0..<d { m[j] /= Float(max(n, 1)) }
+                for i in 0..<n { for j in 0..<d { c[i * d + j] -= m[j] } }
+            }
+        }
         var covariance = [Float](repeating: 0, count: d * d)
         centred.withUnsafeBufferPointer { c in
             covariance.withUnsafeMutableBufferPointer { out in

@@ -60,7 +60,7 @@ extension Workspace {
     public func map(_ request: AtlasRequest, title: String?, editorURL: String, embedder: Embedder,
                     location: IndexLocation) async throws -> (ClustersResult, MapPage) {
         let result = try await clusters(request, embedder: embedder, location: location)
-        let positions = try MapLayout.layout(result.units.vectors, seed: request.seed)
+        let positions = try MapLayout.layout(result.units.vectors, clustering: result.report.clustering, seed: request.seed)
         let root = repository.workingDirectory ?? repository.gitDirectory
         let name = URL(fileURLWithPath: root).lastPathComponent
         let page = result.report.page(result.units, positions: positions, title: title ?? "\(name): codesearch map",
