@@ -124,39 +124,42 @@ public struct MapPage: Sendable {
     }
 
     static func escapeMarkup(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
+        JSONString.escaping(text) { scalar in
             switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "&": return "&amp;"
+            case "\"": return "&quot;"
+            default: return nil
             }
         }
-        return out
     }
 }
 
 /// JSON string literals safe inside an HTML `<script>` block.
 enum JSONString {
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
+        "\"" + escaping(text) { scalar in
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\n": return "\\n"
+            case "\t": return "\\t"
             // `</script>` and `<!--` must not appear; & and > for good measure; U+2028/9 end
-            // lines in older script parsers.
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += "\\u" + hex4(scalar.value)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\u" + hex4(scalar.value) } else { out.unicodeScalars.append(scalar) }
+            // lines in older script parsers; control characters are not allowed raw.
+            case "<", ">", "&", "\u{2028}", "\u{2029}": return "\\u" + hex4(scalar.value)
+            default: return scalar.value < 0x20 || scalar.value == 0x7f ? "\\u" + hex4(scalar.value) : nil
             }
+        } + "\""
+    }
+
+    /// `text` with each scalar that `replacement` maps replaced by what it returns.
+    static func escaping(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if let replaced = replacement(scalar) { out += replaced } else { out.unicodeScalars.append(scalar) }
         }
-        return out + "\""
+        return out
     }
 
     private static func hex4(_ value: UInt32) -> String {
