@@ -12,11 +12,13 @@ struct MapCommand: AsyncParsableCommand {
             Brings the index up to date, clusters the units as `codesearch clusters` does \
             (same -k, --auto, --seed, --path, --lang, --include-tests), lays their vectors \
             out in two dimensions with UMAP (15 neighbours over the 50 leading principal \
-            components, started from the first two) and writes one HTML file: no network, \
+            components, started from the first two; t-SNE's kernel 1/(1+d²) in the plane) \
+            and writes one HTML file: no network, \
             inline script and styles, works from file://. Every unit is a point on a \
             canvas, coloured by cluster, with each cluster's label at its centre; hovering \
             shows the qualified name and path:line; clicking opens the unit in your editor \
-            through --editor-url, where {path} is the absolute path, {relpath} the path from \
+            through --editor-url, where {path} is the absolute path (the slash it starts \
+            with is not doubled after a host: vscode://file/home/...), {relpath} the path from \
             the repository root and {line} the line; the box at the top narrows the points \
             by name or path; the legend lists the clusters with their sizes (click one to \
             hide it). Wheel to zoom, drag to pan, double-click to fit. The same index and \
