@@ -41,8 +41,13 @@ public struct EmbedderChoice: Sendable {
             let locator = ModelLocator(flag: settings.model, environment: environment)
             let (directory, _) = try locator.resolve()
             let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-            return try LazyEmbedder(modelDirectory: directory, threads: threads)
+            return try LazyEmbedder(modelDirectory: directory, threads: threads, precision: Self.precision(settings))
         }
+    }
+
+    /// The settings' precision for the native encoder (the loader admits only its values).
+    public static func precision(_ settings: Settings) -> EncoderPrecision {
+        EncoderPrecision(rawValue: settings.precision) ?? .auto
     }
 
     /// The API settings; the key is read from the environment variable the settings name.

@@ -38,6 +38,9 @@ public struct Settings: Sendable, Equatable {
     public var requestTimeout: Double? = nil
     /// Whether a search that left units without vectors may start the background filler.
     public var background: Bool = true
+    /// The native encoder's arithmetic: `auto`, `fp32`, `bf16` or `int8` (the loader takes no
+    /// other value; Embedding's `EncoderPrecision` gives them their meaning).
+    public var precision: String = "auto"
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Dispatch
 import Foundation
 
@@ -17,6 +18,8 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// thread, or on a CPU without the kernels). Its own, so several embedders never share
     /// or wait for one another.
     let team: KernelTeam?
+    /// The precision the products run in, on this CPU, and why (`status`, `model list`).
+    public let precision: PrecisionChoice
 
     /// Most texts per batch, and most tokens per batch (bounds scratch memory per worker).
     static let batchSize = 32
@@ -25,9 +28,10 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// Loads the model folder. The weights are memory-mapped; their sha256 is remembered in
     /// `digestMemo` (default: the user cache) so later loads do not re-hash. `hugePages`
     /// copies the encoder layers into huge pages (see `BertWeights`): for a process that
-    /// embeds many times, not for one query.
+    /// embeds many times, not for one query. `precision` is resolved for this CPU
+    /// (`PrecisionChoice.resolve`) and is part of the identity.
     public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo,
-                hugePages: Bool = false) throws {
+                hugePages: Bool = false, precision requested: EncoderPrecision = .fp32) throws {
         self.modelDirectory = modelDirectory
         self.threads = max(1, threads)
         var isDirectory: ObjCBool = false
@@ -38,22 +42,30 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         tokenizer = try BertTokenizer(directory: modelDirectory, maxLength: config.maxSequenceLength)
         let weightsURL = modelDirectory.appending(path: "model.safetensors")
         let file = try SafetensorsFile(url: weightsURL)
-        encoder = BertEncoder(config: config, weights: try BertWeights(file: file, config: config, hugePages: hugePages))
-        identity = try Self.identity(modelDirectory: modelDirectory, config: config, digestMemo: digestMemo)
+        precision = try PrecisionChoice.resolve(requested)
+        let weights = try BertWeights(file: file, config: config, hugePages: hugePages)
+        encoder = BertEncoder(config: config, weights: weights,
+                              packed: try BertPackedLayers(weights: weights, config: config, choice: precision))
+        identity = try Self.identity(modelDirectory: modelDirectory, config: config, digestMemo: digestMemo,
+                                     precision: precision.precision)
         team = self.threads > 1 ? KernelTeam() : nil
     }
 
     /// The identity a model folder's embedder will have, from its configuration and the
     /// remembered weights digest, without loading the tokenizer or the weights.
-    public static func identity(modelDirectory: URL, digestMemo: URL? = ModelStore.defaultDigestMemo) throws -> EmbedderIdentity {
-        try identity(modelDirectory: modelDirectory, config: try BertConfig(directory: modelDirectory), digestMemo: digestMemo)
+    public static func identity(modelDirectory: URL, digestMemo: URL? = ModelStore.defaultDigestMemo,
+                                precision: EncoderPrecision = .fp32) throws -> EmbedderIdentity {
+        try identity(modelDirectory: modelDirectory, config: try BertConfig(directory: modelDirectory), digestMemo: digestMemo,
+                     precision: try PrecisionChoice.resolve(precision).precision)
     }
 
-    static func identity(modelDirectory: URL, config: BertConfig, digestMemo: URL?) throws -> EmbedderIdentity {
+    static func identity(modelDirectory: URL, config: BertConfig, digestMemo: URL?,
+                         precision: EncoderPrecision) throws -> EmbedderIdentity {
         let digest = try WeightsDigest(memoURL: digestMemo).sha256(of: modelDirectory.appending(path: "model.safetensors"))
         return EmbedderIdentity(provider: "native", model: modelDirectory.standardizedFileURL.lastPathComponent,
                                 weightsSHA256: digest, dimensions: config.hiddenSize,
-                                pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength)
+                                pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength,
+                                precision: precision.rawValue)
     }
 
     /// Token ids as the model sees them: [CLS] ... [SEP], truncated to the max length.
@@ -106,11 +118,15 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let batches = Self.bucket(lengths: sequences.map(\.count))
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
         let longest = sequences.map(\.count).max() ?? 0
-        if !ProductEngine.runsWithoutBLAS(rows: batchTokens, headWidth: config.hiddenSize / config.heads) {
+        // Packed products never need BLAS; attention does where its kernel does not fit.
+        let headWidth = config.hiddenSize / config.heads
+        let withoutBLAS = encoder.packed != nil ? cs_attention_supported(ProductEngine.cpuLevel, headWidth) != 0
+            : ProductEngine.runsWithoutBLAS(rows: batchTokens, headWidth: headWidth)
+        if !withoutBLAS {
             try requireBLAS()
         }
         if batches.count == 1, let team, batchTokens <= ProductEngine.maxSharedKernelRows {
-            let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
+            let workspace = encoder.workspace(tokens: batchTokens, longest: longest)
             let batch = batches[0].map { sequences[$0] }
             let vectors = team.borrow { encoder.encode(batch, workspace: workspace, team: $0) }
             var ordered = [[Float]](repeating: [], count: texts.count)
@@ -121,7 +137,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let shared = SharedSlots<[Float]>(count: texts.count)
         codesearch_blas_set_num_threads(1)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let workspace = BertEncoder.Workspace(tokens: batchTokens, longest: longest, config: config)
+            let workspace = encoder.workspace(tokens: batchTokens, longest: longest)
             while let b = shared.claim(below: batches.count) {
                 let vectors = encoder.encode(batches[b].map { sequences[$0] }, workspace: workspace)
                 shared.store(Array(zip(batches[b], vectors)))

@@ -4,14 +4,23 @@ import CBLAS
 struct BertEncoder: Sendable {
     let config: BertConfig
     let weights: BertWeights
+    /// The layers' products in int8 or bf16; nil runs them in fp32.
+    var packed: BertPackedLayers? = nil
+
+    /// Scratch for a batch of up to `tokens` tokens, the longest sequence `longest`.
+    func workspace(tokens: Int, longest: Int) -> Workspace {
+        Workspace(tokens: tokens, longest: longest, config: config, packed: packed != nil)
+    }
 
     /// Scratch buffers for one batch of up to `tokens` tokens, the longest sequence `longest`.
     final class Workspace {
         let tokens: Int
         let longest: Int
         let x, qkv, context, ffn, scores: UnsafeMutablePointer<Float>
+        /// The packed products' converted inputs (`BertPackedLayers.scratchBytes`); nil for fp32.
+        let packedScratch: UnsafeMutableRawPointer?
 
-        init(tokens: Int, longest: Int, config: BertConfig) {
+        init(tokens: Int, longest: Int, config: BertConfig, packed: Bool = false) {
             self.tokens = tokens
             self.longest = longest
             let c = config.hiddenSize
@@ -21,10 +30,13 @@ struct BertEncoder: Sendable {
             ffn = .allocate(capacity: tokens * config.intermediateSize) // (T, I)
             scores = .allocate(capacity: ProductEngine.attentionScratch(    // (L, L) and more
                 longest: longest, headWidth: c / config.heads))
+            packedScratch = packed ? .allocate(byteCount: BertPackedLayers.scratchBytes(tokens: tokens, config: config),
+                                               alignment: 64) : nil
         }
 
         deinit {
             x.deallocate(); qkv.deallocate(); context.deallocate(); ffn.deallocate(); scores.deallocate()
+            packedScratch?.deallocate()
         }
     }
 
@@ -52,7 +64,11 @@ struct BertEncoder: Sendable {
             }
         }
         let engine = ProductEngine(rows: t, team: team)
-        for layer in weights.layers {
+        for (l, layer) in weights.layers.enumerated() {
+            if let packed, let scratch = workspace.packedScratch {
+                packedLayer(packed, l, tokens: t, offsets: offsets, workspace: workspace, scratch: scratch)
+                continue
+            }
             engine.linear(x, rows: t, k: c,
                           LinearSegment(weight: layer.query, bias: layer.queryBias, n: c, out: qkv, ldOut: 3 * c),
                           LinearSegment(weight: layer.key, bias: layer.keyBias, n: c, out: qkv + c, ldOut: 3 * c),
@@ -75,6 +91,27 @@ struct BertEncoder: Sendable {
         return (0..<sequences.count).map { s in
             pool(x + offsets[s] * c, length: offsets[s + 1] - offsets[s], c: c)
         }
+    }
+
+    /// One encoder layer with its products packed (int8 or bf16): the fp32 layer's steps
+    /// with each product through `PackedMatrix.apply`.   x (T, C) -> x (T, C)
+    private func packedLayer(_ packed: BertPackedLayers, _ l: Int, tokens t: Int, offsets: [Int], workspace: Workspace,
+                             scratch: UnsafeMutableRawPointer) {
+        let c = config.hiddenSize, inter = config.intermediateSize, eps = config.layerNormEps
+        let layer = weights.layers[l], products = packed.layers[l], level = packed.choice.level
+        let x = workspace.x, qkv = workspace.qkv, context = workspace.context, ffn = workspace.ffn
+        products.qkv.apply(x, rows: t, ldInput: c, out: qkv, ldOut: 3 * c, gelu: false, level: level, scratch: scratch)
+        ProductEngine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
+                                scores: workspace.scores, context: context)
+        products.attentionOut.apply(context, rows: t, ldInput: c, out: qkv, ldOut: c, gelu: false, level: level,
+                                    scratch: scratch)
+        addLayerNorm(qkv, residual: x, rows: t, c: c, weight: layer.attentionNormWeight,
+                     bias: layer.attentionNormBias, eps: eps)
+        products.intermediate.apply(qkv, rows: t, ldInput: c, out: ffn, ldOut: inter, gelu: true, level: level,
+                                    scratch: scratch)
+        products.output.apply(ffn, rows: t, ldInput: inter, out: x, ldOut: c, gelu: false, level: level, scratch: scratch)
+        addLayerNorm(x, residual: qkv, rows: t, c: c, weight: layer.outputNormWeight,
+                     bias: layer.outputNormBias, eps: eps)
     }
 
     /// Mean over the sequence's tokens or its [CLS] state, then divided by its L2 norm.   states (L, C) -> (C)

@@ -11,20 +11,53 @@ public struct EmbedderIdentity: Codable, Hashable, Sendable {
     /// `mean`, `cls`, or `remote`.
     public var pooling: String
     public var maxTokens: Int
+    /// The arithmetic that made the vectors (`EncoderPrecision`): `fp32` (every remote model
+    /// too), `int8` or `bf16`. Never `auto`: the resolved one.
+    public var precision: String
 
     public init(provider: String, model: String, weightsSHA256: String,
-                dimensions: Int, pooling: String, maxTokens: Int) {
+                dimensions: Int, pooling: String, maxTokens: Int, precision: String = "fp32") {
         self.provider = provider
         self.model = model
         self.weightsSHA256 = weightsSHA256
         self.dimensions = dimensions
         self.pooling = pooling
         self.maxTokens = maxTokens
+        self.precision = precision
     }
 
-    /// One stable string naming these vectors.
+    /// One stable string naming these vectors; fp32's is the one every earlier index has.
     public var key: String {
         "\(provider):\(model):\(weightsSHA256):\(dimensions):\(pooling):\(maxTokens)"
+            + (precision == "fp32" ? "" : ":\(precision)")
+    }
+
+    /// The model name as an index stores it: `name` for fp32, `name@int8` otherwise. A
+    /// reader that predates precisions then sees another model and re-embeds, never mixes.
+    public var storedModel: String { precision == "fp32" ? model : "\(model)@\(precision)" }
+
+    /// `storedModel` taken apart: (model, precision).
+    public static func parseStoredModel(_ stored: String) -> (model: String, precision: String) {
+        for precision in ["int8", "bf16"] where stored.hasSuffix("@" + precision) {
+            return (String(stored.dropLast(precision.count + 1)), precision)
+        }
+        return (stored, "fp32")
+    }
+}
+
+extension EmbedderIdentity {
+    private enum CodingKeys: String, CodingKey {
+        case provider, model, weightsSHA256, dimensions, pooling, maxTokens, precision
+    }
+
+    /// Decodes identities written before `precision` existed as fp32.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(provider: try c.decode(String.self, forKey: .provider), model: try c.decode(String.self, forKey: .model),
+                  weightsSHA256: try c.decode(String.self, forKey: .weightsSHA256),
+                  dimensions: try c.decode(Int.self, forKey: .dimensions), pooling: try c.decode(String.self, forKey: .pooling),
+                  maxTokens: try c.decode(Int.self, forKey: .maxTokens),
+                  precision: try c.decodeIfPresent(String.self, forKey: .precision) ?? "fp32")
     }
 }
 

@@ -21,6 +21,8 @@ public enum EmbeddingError: Error, Equatable, CustomStringConvertible, Localized
     case installFailed(source: String, reason: String)
     /// OpenBLAS, which batches of texts need, cannot be loaded (the reason says what to install).
     case blasUnavailable(reason: String)
+    /// The precision asked for has no kernel on this CPU (the message says what to use).
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum EmbeddingError: Error, Equatable, CustomStringConvertible, Localized
             return "\(source): install failed: \(reason)"
         case .blasUnavailable(let reason):
             return reason
+        case .unsupportedPrecision(let message):
+            return message
         }
     }
 

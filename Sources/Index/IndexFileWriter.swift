@@ -98,7 +98,7 @@ enum IndexFileWriter {
         var meta = ByteWriter()
         let id = contents.identity
         meta.string(id.provider)
-        meta.string(id.model)
+        meta.string(id.storedModel)
         meta.string(id.weightsSHA256)
         meta.u32(id.dimensions)
         meta.string(id.pooling)

@@ -61,12 +61,13 @@ public struct IndexMetadata: Sendable, Equatable {
         var meta = ByteReader(bytes, path: path, section: IndexFormat.Section.meta.name)
         self.formatVersion = formatVersion
         self.fileSize = fileSize
-        let provider = try meta.string(), model = try meta.string(), weights = try meta.string()
+        let provider = try meta.string(), stored = EmbedderIdentity.parseStoredModel(try meta.string())
+        let weights = try meta.string()
         let dims = try meta.int()
         let pooling = try meta.string()
         let maxTokens = try meta.int()
-        identity = EmbedderIdentity(provider: provider, model: model, weightsSHA256: weights,
-                                    dimensions: dims, pooling: pooling, maxTokens: maxTokens)
+        identity = EmbedderIdentity(provider: provider, model: stored.model, weightsSHA256: weights,
+                                    dimensions: dims, pooling: pooling, maxTokens: maxTokens, precision: stored.precision)
         grammarVersion = try meta.string()
         guard let encoding = VectorEncoding(rawValue: try meta.u8()), dims > 0, dims <= 65536 else {
             throw IndexError.corrupt(path: path, section: IndexFormat.Section.meta.name)

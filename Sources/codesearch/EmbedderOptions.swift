@@ -34,6 +34,11 @@ struct EmbedderOptions: ParsableArguments {
         "openai: seconds one request may take before it is tried again (default 60).", valueName: "seconds"))
     var requestTimeout: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "native: the encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32 (the reference), bf16 or int8. Part of the index's identity: changing it re-embeds.",
+        valueName: "precision"))
+    var precision: EncoderPrecision?
+
     var configurationFlags: [ConfigurationLoader.Entry] {
         var entries: [ConfigurationLoader.Entry] = []
         if let provider { entries.append(("provider", provider)) }
@@ -42,6 +47,7 @@ struct EmbedderOptions: ParsableArguments {
         if let dimensions { entries.append(("dimensions", String(dimensions))) }
         if let apiKeyVariable { entries.append(("api-key-env", apiKeyVariable)) }
         if let requestTimeout { entries.append(("request-timeout", String(requestTimeout))) }
+        if let precision { entries.append(("precision", precision.rawValue)) }
         return entries
     }
 
@@ -65,6 +71,8 @@ struct EmbedderOptions: ParsableArguments {
         return embedder
     }
 }
+
+extension EncoderPrecision: ExpressibleByArgument {}
 
 /// Objects left for the operating system to reclaim at exit.
 enum ProcessLifetime {

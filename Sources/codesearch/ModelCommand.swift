@@ -27,6 +27,8 @@ struct ModelCommand: AsyncParsableCommand {
         func run() async throws {
             let store = ModelStore()
             for name in store.list() { Output.standard.line(name) }
+            // The path every model runs in here: on stderr, so the list stays one name a line.
+            Output.diagnostic(PrecisionStatus.line(settings: try Workspace.settings(flags: []).0))
         }
     }
 
