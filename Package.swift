@@ -9,7 +9,8 @@ let package = Package(
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CodesearchKit",
+            "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
+            "Configuration", "Index", "Search", "CodesearchKit",
         ]),
     ],
     // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
@@ -42,11 +43,25 @@ let package = Package(
         .target(name: "Hashing"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
-        .target(name: "Embedding", dependencies: [
-            "CBLAS", "CCurl", "Hashing",
+        // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
+        // the errors every engine shares and the user cache's folders. No engine, no network.
+        .target(name: "EmbeddingCore"),
+        // The native engine: safetensors, the WordPiece tokenizer, the BERT encoder and its
+        // kernels (OpenBLAS for batches, CKernels for query-sized inputs).
+        .target(name: "BertEngine", dependencies: [
+            "EmbeddingCore", "CBLAS", "CKernels", "Hashing",
             .product(name: "Crypto", package: "swift-crypto"),
-            "CKernels",
         ]),
+        // HTTP requests with a deadline, for the API provider and the model downloader.
+        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
+        // Any OpenAI-compatible `/v1/embeddings` endpoint: client, batching, retries, tiktoken,
+        // and the redaction that keeps a key out of every message.
+        .target(name: "OpenAIProvider", dependencies: [
+            "EmbeddingCore", "HTTPTransport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The model store: where models are cached, found by name, installed and verified.
+        .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "HTTPTransport"]),
         // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
         // per-embedder helper thread that splits them over two cores.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
@@ -54,25 +69,28 @@ let package = Package(
         .target(name: "CProcess"),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
-        .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding", "Hashing"]),
-        .target(name: "Search", dependencies: ["Index", "Embedding"]),
+        .target(name: "Index", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing"]),
+        .target(name: "Search", dependencies: ["Index"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "LoopbackHTTP", "CProcess",
+            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "Index",
+            "Search", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
         // Without the `MCP` trait it compiles to an empty module and the SDK is not built.
         .target(name: "MCPServer", dependencies: [
-            "CodesearchKit", "Configuration", "Embedding", "Index", "Scanning", "Search", "Git", "Hashing",
+            "CodesearchKit", "Configuration", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Index",
+            "Scanning", "Search", "Git", "Hashing",
             .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
             .product(name: "Logging", package: "swift-log", condition: .when(traits: ["MCP"])),
         ]),
 
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
-            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "CProcess",
+            "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
+            "Configuration", "Index", "Search", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -93,11 +111,13 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
+        .testTarget(name: "EmbeddingTests", dependencies: [
+            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "TestSupport",
+        ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),

@@ -1,7 +1,9 @@
 import Configuration
-import Embedding
+import EmbeddingCore
 import Foundation
 import Index
+import ModelCatalog
+import OpenAIProvider
 
 /// Builds the embedder the settings ask for. The settings come from flags, the
 /// environment and the user's config only: a repository's committed `.codesearch`

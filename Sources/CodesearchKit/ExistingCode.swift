@@ -1,4 +1,4 @@
-import Embedding
+import EmbeddingCore
 import Git
 import Index
 import Scanning

@@ -1,5 +1,5 @@
 import Configuration
-import Embedding
+import EmbeddingCore
 import Git
 import Index
 

@@ -1,5 +1,5 @@
 import Configuration
-import Embedding
+import EmbeddingCore
 import Index
 
 /// `search --mode lexical` ranks by BM25 alone and embeds nothing, so it must work

@@ -1,4 +1,4 @@
-import Embedding
+import EmbeddingCore
 import Index
 
 extension Workspace {

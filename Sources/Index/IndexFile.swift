@@ -1,3 +1,4 @@
+import EmbeddingCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,7 +6,6 @@ import Darwin
 #endif
 import Git
 import Scanning
-import Embedding
 import Hashing
 
 /// A read-only, memory-mapped index file (`mmap(2)`, unmapped in `deinit`).

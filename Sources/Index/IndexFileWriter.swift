@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Git
-import Embedding
 import Hashing
 
 /// Serialises `IndexContents` and replaces the index atomically: temporary

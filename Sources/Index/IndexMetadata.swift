@@ -1,9 +1,9 @@
+import EmbeddingCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Embedding
 import Hashing
 
 /// The index's header and metadata section: enough for `status` and for the

@@ -1,6 +1,6 @@
+import EmbeddingCore
 import Git
 import Scanning
-import Embedding
 
 /// A blob is cached per (id, language): the language comes from the path's
 /// extension, so the same bytes under `a.c` and `a.h` could scan differently.

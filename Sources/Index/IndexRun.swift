@@ -1,6 +1,5 @@
 import Git
 import Scanning
-import Embedding
 
 /// The state of one locked indexing run: cached blobs, the journal, and the
 /// queue of function texts waiting for the embedder.

@@ -1,5 +1,5 @@
+import EmbeddingCore
 import Git
-import Embedding
 import Hashing
 
 /// The vectors that can still be trusted in a damaged index, so a repair embeds only

@@ -1,3 +1,4 @@
+import EmbeddingCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +7,6 @@ import Darwin
 import Foundation
 import Git
 import Scanning
-import Embedding
 import Hashing
 
 /// Brings the index up to date with a snapshot, scanning and embedding only

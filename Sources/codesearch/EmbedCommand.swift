@@ -1,7 +1,9 @@
 import ArgumentParser
+import BertEngine
 import CodesearchKit
-import Embedding
+import EmbeddingCore
 import Foundation
+import ModelCatalog
 
 struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Embedding
-import Foundation
 import CodesearchKit
 import Configuration
+import EmbeddingCore
+import Foundation
 
 /// Options of every command that embeds text. Each is also a configuration key
 /// (see .codesearch.example), settable in the environment or the user's config,

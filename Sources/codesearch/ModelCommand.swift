@@ -1,7 +1,7 @@
 import ArgumentParser
 import CodesearchKit
-import Embedding
 import Foundation
+import ModelCatalog
 
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Configuration
-import Embedding
+import EmbeddingCore
 import Foundation
 import Index
 import Search

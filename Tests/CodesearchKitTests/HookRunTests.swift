@@ -1,5 +1,5 @@
 @testable import CodesearchKit
-import Embedding
+@testable import EmbeddingCore
 import Foundation
 import Index
 import TestSupport

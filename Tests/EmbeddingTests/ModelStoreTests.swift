@@ -1,7 +1,9 @@
+@testable import BertEngine
+@testable import EmbeddingCore
 import Foundation
+@testable import ModelCatalog
 import TestSupport
 import Testing
-@testable import Embedding
 
 struct ModelLocatorTests {
     func setUp() throws -> (root: URL, store: ModelStore, folders: [String: URL]) {

@@ -1,5 +1,6 @@
-@testable import Embedding
+@testable import EmbeddingCore
 import Foundation
+@testable import OpenAIProvider
 import Testing
 
 private let secret = "sk-live-DO-NOT-PRINT-42"

@@ -1,7 +1,7 @@
-@testable import Embedding
 import Foundation
-import Testing
+@testable import OpenAIProvider
 import TestSupport
+import Testing
 
 private let secret = "sk-test-SECRET-0123456789"
 

@@ -1,6 +1,6 @@
+@testable import BertEngine
 import Foundation
 import Testing
-@testable import Embedding
 
 /// Parity with sentence-transformers on all-MiniLM-L6-v2: Fixtures/parity.json holds ids from
 /// Hugging Face `tokenizers` and vectors from a float64 numpy BERT forward pass

@@ -1,5 +1,5 @@
-@testable import Embedding
 import Foundation
+@testable import OpenAIProvider
 import Testing
 
 /// Token ids from real tiktoken 0.14.0 (scripts/make-tiktoken-fixture.sh).

@@ -1,9 +1,9 @@
+@testable import EmbeddingCore
 import Foundation
 import Git
-import Scanning
-import Embedding
-@testable import Index
 import Hashing
+@testable import Index
+import Scanning
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`.
 struct TempDirectory {

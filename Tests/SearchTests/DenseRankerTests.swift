@@ -1,11 +1,11 @@
+@testable import EmbeddingCore
 import Foundation
-import Testing
 import Git
-import Scanning
-import Embedding
-import Index
-import Search
 import Hashing
+import Index
+import Scanning
+import Search
+import Testing
 
 /// Random-ish unit vectors keyed by text, so a query equal to a function's text scores ~1.
 struct HashEmbedder: Embedder {

@@ -1,6 +1,6 @@
 // What every benchmark here shares: a seeded generator, a deterministic "embedder",
 // and a median.
-import Embedding
+import EmbeddingCore
 import Foundation
 import Index
 import Hashing

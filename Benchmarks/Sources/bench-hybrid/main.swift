@@ -1,6 +1,5 @@
 // Dense vs hybrid query latency and bytes per function; see scripts/eval/bench-hybrid.
 import BenchSupport
-import Embedding
 import Foundation
 import Git
 import Index

@@ -7,7 +7,7 @@
 // the median is printed (warm page cache, like a search run right after another).
 import BenchSupport
 import CodesearchKit
-import Embedding
+import EmbeddingCore
 import Foundation
 import Git
 import Index

@@ -2,6 +2,7 @@
 /// bytes. Lookups hash and compare bytes in place (no `String` is built per candidate
 /// piece), and the table is two arrays, so the tokenizer cache stores it as it is and
 /// loading it costs a copy rather than 30,000 dictionary insertions.
+import EmbeddingCore
 struct Vocabulary: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// Per slot: byte offset, byte length, id; offset `UInt32.max` marks an empty slot.
     private(set) var slots: [UInt32]

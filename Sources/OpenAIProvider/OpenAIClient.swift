@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 
 /// Sends one embeddings request, with retries; the only place that touches the network.
 final class OpenAIClient: Sendable {

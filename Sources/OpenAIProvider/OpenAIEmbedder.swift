@@ -1,4 +1,5 @@
 import Crypto
+import EmbeddingCore
 import Foundation
 
 /// One finished request: the vectors of `documents[range]`, in order.

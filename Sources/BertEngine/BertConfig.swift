@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 
 /// How token states become one sentence vector (1_Pooling/config.json).

@@ -15,13 +15,6 @@ public final class LazyEmbedder: Embedder, @unchecked Sendable {
         self.load = load
     }
 
-    /// The native model in `modelDirectory`, loaded on first use.
-    public convenience init(modelDirectory: URL, threads: Int = 2) throws {
-        self.init(identity: try BertEmbedder.identity(modelDirectory: modelDirectory)) {
-            try BertEmbedder(modelDirectory: modelDirectory, threads: threads)
-        }
-    }
-
     /// The underlying embedder, loading it if this is the first use.
     public func embedder() throws -> Embedder {
         lock.lock(); defer { lock.unlock() }

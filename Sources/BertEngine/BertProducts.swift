@@ -65,7 +65,7 @@ struct ProductEngine {
     func linear(_ input: UnsafePointer<Float>, rows: Int, k: Int, _ segments: LinearSegment..., gelu applyGelu: Bool = false) {
         guard usesKernels else {
             for s in segments {
-                Embedding.linear(input, rows: rows, k: k, weight: s.weight, bias: s.bias, n: s.n, out: s.out, ldOut: s.ldOut)
+                BertEngine.linear(input, rows: rows, k: k, weight: s.weight, bias: s.bias, n: s.n, out: s.out, ldOut: s.ldOut)
                 if applyGelu {
                     // The CPU's widest GELU (the kernels' epilogue), 16 lanes where Swift's loop has 4.
                     for r in 0..<rows { cs_gelu(Self.cpuLevel, s.out + r * s.ldOut, s.n) }

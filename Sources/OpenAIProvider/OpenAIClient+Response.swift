@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 
 /// Reading what the server sent: embeddings, error messages, Retry-After.
 extension OpenAIClient {

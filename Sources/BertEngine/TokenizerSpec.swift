@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 import Hashing
 
@@ -70,7 +71,7 @@ struct TokenizerSpec: Equatable {
 
     // MARK: the cache
 
-    static var defaultCache: URL { ModelStore.cacheRoot().appending(path: "tokenizers") }
+    static var defaultCache: URL { UserCache.root().appending(path: "tokenizers") }
 
     /// Path, size, mtime and inode of the source file: a changed file never hits the cache.
     static func cacheKey(for url: URL) -> String? {

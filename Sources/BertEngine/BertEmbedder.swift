@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import EmbeddingCore
 import Foundation
 
 /// The native embedder: a BERT-family sentence-transformers model folder run on OpenBLAS,
@@ -26,7 +27,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// `digestMemo` (default: the user cache) so later loads do not re-hash. `hugePages`
     /// copies the encoder layers into huge pages (see `BertWeights`): for a process that
     /// embeds many times, not for one query.
-    public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = ModelStore.defaultDigestMemo,
+    public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = UserCache.weightsDigestMemo,
                 hugePages: Bool = false) throws {
         self.modelDirectory = modelDirectory
         self.threads = max(1, threads)
@@ -45,7 +46,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
 
     /// The identity a model folder's embedder will have, from its configuration and the
     /// remembered weights digest, without loading the tokenizer or the weights.
-    public static func identity(modelDirectory: URL, digestMemo: URL? = ModelStore.defaultDigestMemo) throws -> EmbedderIdentity {
+    public static func identity(modelDirectory: URL, digestMemo: URL? = UserCache.weightsDigestMemo) throws -> EmbedderIdentity {
         try identity(modelDirectory: modelDirectory, config: try BertConfig(directory: modelDirectory), digestMemo: digestMemo)
     }
 
@@ -191,5 +192,12 @@ private final class SharedSlots<Value>: @unchecked Sendable {
     var values: [Value] {
         lock.lock(); defer { lock.unlock() }
         return slots.compactMap { $0 }
+    }
+}
+
+extension BertEmbedder {
+    /// What the loaded weights hold, for `model verify` and `model list`.
+    public var weightsSummary: (tensors: Int, weightsType: String, layers: Int) {
+        (encoder.weights.file.tensors.count, encoder.weights.file.floatType, config.layers)
     }
 }

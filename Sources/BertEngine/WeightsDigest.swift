@@ -1,4 +1,5 @@
 import Crypto
+import EmbeddingCore
 import Foundation
 
 /// sha256 of a weights file, remembered in a folder of one small file per weights path

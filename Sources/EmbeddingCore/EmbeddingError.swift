@@ -50,7 +50,7 @@ public enum EmbeddingError: Error, Equatable, CustomStringConvertible, Localized
     /// The command that puts a missing model in the cache: a download for the default
     /// model or a Hugging Face `owner/name`, else a copy of a folder the user has.
     static func installCommand(for name: String) -> String {
-        if name == ModelLocator.defaultModelName {
+        if name == DefaultModel.name {
             return "`codesearch model install sentence-transformers/\(name)` (downloads it from Hugging Face)"
         }
         if name.contains("/") && !name.hasPrefix("/") && !name.hasPrefix(".") && !name.hasPrefix("~") {

@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 
 /// A BERT WordPiece tokenizer equal to Hugging Face `tokenizers` for BERT models:

@@ -2,37 +2,50 @@ import CCurl
 import Foundation
 
 /// One HTTP request for `HTTPClient`.
-struct HTTPRequest: Sendable {
-    var url: URL
-    var method = "GET"
+package struct HTTPRequest: Sendable {
+    package var url: URL
+    package var method = "GET"
     /// Sent in this order, as given.
-    var headers: [(name: String, value: String)] = []
-    var body: Data?
+    package var headers: [(name: String, value: String)] = []
+    package var body: Data?
     /// Seconds for the whole transfer, connecting included; nil: no limit.
-    var timeout: Double?
+    package var timeout: Double?
     /// Seconds to connect; nil: libcurl's default.
-    var connectTimeout: Double?
+    package var connectTimeout: Double?
     /// Give up when nothing arrives for this many seconds; nil: wait.
-    var idleTimeout: Double?
+    package var idleTimeout: Double?
     /// Redirects to follow; 0 makes a 3xx the response. Never more than 0 for a request that
     /// carries a key: following a redirect would send it wherever the server says.
-    var maxRedirects = 0
+    package var maxRedirects = 0
+
+    package init(url: URL, method: String = "GET", headers: [(name: String, value: String)] = [], body: Data? = nil,
+                 timeout: Double? = nil, connectTimeout: Double? = nil, idleTimeout: Double? = nil,
+                 maxRedirects: Int = 0) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+        self.maxRedirects = maxRedirects
+    }
 }
 
-struct HTTPResponse: Sendable {
-    var status: Int
+package struct HTTPResponse: Sendable {
+    package var status: Int
     /// In the order received, as sent.
-    var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// Empty when the body went to a file.
-    var body: Data
+    package var body: Data
 
     /// The first header with this name, compared without case.
-    func value(forHeader name: String) -> String? {
+    package func value(forHeader name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
     /// Header lines as libcurl hands them over: the status line, then `Name: value` lines.
-    static func parseHeaders(_ block: String) -> [(name: String, value: String)] {
+    package static func parseHeaders(_ block: String) -> [(name: String, value: String)] {
         block.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]).trimmingCharacters(in: .whitespaces),
@@ -41,7 +54,7 @@ struct HTTPResponse: Sendable {
     }
 }
 
-enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// libcurl is not installed (or too old); the message says what to install.
     case unavailable(String)
     /// The request cannot be sent as given (a line break or NUL in a header).
@@ -55,7 +68,7 @@ enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Resolving, connecting, TLS or the protocol failed; libcurl's message.
     case failed(String)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .unavailable(let message), .invalidRequest(let message), .timedOut(let message),
              .failed(let message):
@@ -72,30 +85,30 @@ enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
 /// HTTP with libcurl, which is loaded on the first request (see CCurl.h). Each transfer
 /// runs on a thread of its own, off the cooperative pool, and stops at once when its task
 /// is cancelled; any number may run at a time. Connections are kept for the next request.
-final class HTTPClient: Sendable {
+package final class HTTPClient: Sendable {
     /// The largest body `send` keeps in memory unless told otherwise.
-    static let defaultMaxBodyLength = 256 << 20
+    package static let defaultMaxBodyLength = 256 << 20
 
     private let pool: HandlePool
 
     /// `idleConnections`: how many open connections (one per transfer in flight) to keep.
-    init(idleConnections: Int = 1) {
+    package init(idleConnections: Int = 1) {
         pool = HandlePool(limit: max(1, idleConnections))
     }
 
     /// The response with its body in memory; `HTTPError.responseTooLarge` past `maxBodyLength`.
-    func send(_ request: HTTPRequest, maxBodyLength: Int = HTTPClient.defaultMaxBodyLength) async throws
+    package func send(_ request: HTTPRequest, maxBodyLength: Int = HTTPClient.defaultMaxBodyLength) async throws
         -> HTTPResponse
     {
         try await perform(request, sink: .memory(limit: maxBodyLength))
     }
 
     /// The response, its body written to `fileDescriptor` (whatever the status).
-    func download(_ request: HTTPRequest, to fileDescriptor: Int32) async throws -> HTTPResponse {
+    package func download(_ request: HTTPRequest, to fileDescriptor: Int32) async throws -> HTTPResponse {
         try await perform(request, sink: .file(fileDescriptor))
     }
 
-    enum Sink: Sendable {
+    package enum Sink: Sendable {
         case memory(limit: Int)
         case file(Int32)
     }
@@ -124,18 +137,18 @@ private final class HandlePool: @unchecked Sendable {
     private var idle: [OpaquePointer] = []
     private let limit: Int
 
-    init(limit: Int) { self.limit = limit }
+    package init(limit: Int) { self.limit = limit }
 
     deinit { idle.forEach(codesearch_http_destroy) }
 
-    func take() throws -> OpaquePointer {
+    package func take() throws -> OpaquePointer {
         if let handle = lock.withLock({ idle.popLast() }) { return handle }
         if codesearch_http_load() != 0 { throw HTTPError.unavailable(String(cString: codesearch_http_error())) }
         guard let handle = codesearch_http_create() else { throw HTTPError.failed("out of memory") }
         return handle
     }
 
-    func give(_ handle: OpaquePointer) {
+    package func give(_ handle: OpaquePointer) {
         let kept = lock.withLock {
             guard idle.count < limit else { return false }
             idle.append(handle)
@@ -151,7 +164,7 @@ private final class Transfer: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var cancelled = false
 
-    func cancel() {
+    package func cancel() {
         lock.withLock {
             cancelled = true
             if let handle { codesearch_http_cancel(handle) }
@@ -159,7 +172,7 @@ private final class Transfer: @unchecked Sendable {
     }
 
     /// Blocks this thread until the response is in (or the transfer failed or was cancelled).
-    func run(_ request: HTTPRequest, sink: HTTPClient.Sink, pool: HandlePool) throws -> HTTPResponse {
+    package func run(_ request: HTTPRequest, sink: HTTPClient.Sink, pool: HandlePool) throws -> HTTPResponse {
         var lines: [String] = []
         for (name, value) in request.headers {
             // Bytes, not Characters: "\r\n" is a single Character.

@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 
 /// Finds the model folder to load, in this order: the `--model` flag, `CODESEARCH_MODEL`,
@@ -5,7 +6,7 @@ import Foundation
 /// (`$XDG_CACHE_HOME/codesearch/models/<default name>`). A value is a folder path, or a model
 /// name looked up in the cache.
 public struct ModelLocator: Sendable {
-    public static let defaultModelName = "all-MiniLM-L6-v2"
+    public static let defaultModelName = DefaultModel.name
 
     public var flag: String?
     public var environment: [String: String]

@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,6 @@
+import EmbeddingCore
 import Foundation
+import HTTPTransport
 #if canImport(Glibc)
 import Glibc
 #endif

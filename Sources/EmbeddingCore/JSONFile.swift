@@ -1,11 +1,11 @@
 import Foundation
 
 /// A parsed JSON object read from a model folder, with typed field access whose errors name the file.
-struct JSONFile {
-    let path: String
-    let object: [String: Any]
+package struct JSONFile {
+    package let path: String
+    package let object: [String: Any]
 
-    init(url: URL) throws {
+    package init(url: URL) throws {
         path = url.path
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw EmbeddingError.missingFile(path: url.path, hint: "reinstall the model folder")
@@ -25,22 +25,22 @@ struct JSONFile {
     }
 
     /// Reads the file if it exists, else nil.
-    static func optional(_ url: URL) throws -> JSONFile? {
+    package static func optional(_ url: URL) throws -> JSONFile? {
         FileManager.default.fileExists(atPath: url.path) ? try JSONFile(url: url) : nil
     }
 
-    func int(_ key: String) throws -> Int {
+    package func int(_ key: String) throws -> Int {
         guard let value = object[key] as? NSNumber else {
             throw EmbeddingError.badJSON(path: path, reason: "`\(key)` is missing or not a number")
         }
         return value.intValue
     }
 
-    func int(_ key: String, default fallback: Int) throws -> Int {
+    package func int(_ key: String, default fallback: Int) throws -> Int {
         object[key] == nil || object[key] is NSNull ? fallback : try int(key)
     }
 
-    func double(_ key: String, default fallback: Double) throws -> Double {
+    package func double(_ key: String, default fallback: Double) throws -> Double {
         guard let raw = object[key], !(raw is NSNull) else { return fallback }
         guard let value = raw as? NSNumber else {
             throw EmbeddingError.badJSON(path: path, reason: "`\(key)` is not a number")
@@ -48,11 +48,11 @@ struct JSONFile {
         return value.doubleValue
     }
 
-    func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         (object[key] as? NSNumber)?.boolValue
     }
 
-    func string(_ key: String) -> String? {
+    package func string(_ key: String) -> String? {
         object[key] as? String
     }
 }

@@ -1,3 +1,5 @@
+import BertEngine
+import EmbeddingCore
 import Foundation
 
 /// The user's model cache, `$XDG_CACHE_HOME/codesearch/models` (default `~/.cache/...`):
@@ -20,22 +22,10 @@ public struct ModelStore: Sendable {
     }
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.init(directory: Self.cacheRoot(environment: environment).appending(path: "models"),
+        self.init(directory: UserCache.root(environment: environment).appending(path: "models"),
                   endpoint: environment["CODESEARCH_HF_ENDPOINT"].flatMap { URL(string: $0) }
                       ?? URL(string: "https://huggingface.co")!)
     }
-
-    /// `$XDG_CACHE_HOME/codesearch`, or `~/.cache/codesearch`.
-    public static func cacheRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg).appending(path: "codesearch")
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return URL(fileURLWithPath: home).appending(path: ".cache/codesearch")
-    }
-
-    /// Where `BertEmbedder` remembers weights digests by default.
-    public static var defaultDigestMemo: URL { cacheRoot().appending(path: "weights-sha256") }
 
     /// The cache folder for a model name; `owner/name` keeps only `name`.
     public func directory(forName name: String) -> URL {
@@ -99,10 +89,9 @@ public struct ModelStore: Sendable {
     public func verify(_ folder: URL) throws -> ModelReport {
         let embedder = try BertEmbedder(modelDirectory: folder, threads: 1, digestMemo: nil)
         let present = Self.modelFiles.filter { FileManager.default.fileExists(atPath: folder.appending(path: $0).path) }
+        let summary = embedder.weightsSummary
         return ModelReport(directory: folder, identity: embedder.identity, files: present,
-                           tensors: embedder.encoder.weights.file.tensors.count,
-                           weightsType: embedder.encoder.weights.file.floatType,
-                           layers: embedder.config.layers)
+                           tensors: summary.tensors, weightsType: summary.weightsType, layers: summary.layers)
     }
 
     private func replace(_ target: URL, with staging: URL) throws {
