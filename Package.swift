@@ -10,7 +10,7 @@ let package = Package(
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
             "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "Index", "Search", "CodesearchKit",
+            "Configuration", "Platform", "IndexStorage", "Indexing", "Search", "CodesearchKit",
         ]),
     ],
     // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
@@ -41,6 +41,8 @@ let package = Package(
         // Library core.
         // XXH64, the checksum of every file codesearch writes.
         .target(name: "Hashing"),
+        // The platform layer: concurrency over the cores (and, next, files and system calls).
+        .target(name: "Platform"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
         .target(name: "Scanning", plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
@@ -69,19 +71,26 @@ let package = Package(
         .target(name: "CProcess"),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
-        .target(name: "Index", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing"]),
-        .target(name: "Search", dependencies: ["Index"]),
+        // Index storage: the file format, journal, lock, garbage collection and lexicon.
+        // Reads and writes vectors; never makes one (no engine).
+        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing"]),
+        // The indexing pipeline: snapshot → scan → lexical tier → embed within a budget → write.
+        .target(name: "Indexing", dependencies: [
+            "IndexStorage", "Git", "Scanning", "EmbeddingCore", "Hashing", "Platform",
+        ]),
+        // Rankers over storage (dense, lexical, fused, the query-time rules); no engine.
+        .target(name: "Search", dependencies: ["IndexStorage", "Platform"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "Index",
+            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
             "Search", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
         // Without the `MCP` trait it compiles to an empty module and the SDK is not built.
         .target(name: "MCPServer", dependencies: [
-            "CodesearchKit", "Configuration", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Index",
+            "CodesearchKit", "Configuration", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "IndexStorage", "Indexing",
             "Scanning", "Search", "Git", "Hashing",
             .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
             .product(name: "Logging", package: "swift-log", condition: .when(traits: ["MCP"])),
@@ -90,7 +99,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "Index", "Search", "CProcess",
+            "Configuration", "IndexStorage", "Indexing", "Search", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -116,8 +125,8 @@ let package = Package(
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
+        .testTarget(name: "IndexTests", dependencies: ["IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "IndexStorage", "Indexing", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),

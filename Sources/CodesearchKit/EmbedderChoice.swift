@@ -1,7 +1,7 @@
 import Configuration
 import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
 import ModelCatalog
 import OpenAIProvider
 

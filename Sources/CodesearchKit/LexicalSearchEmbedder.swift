@@ -1,6 +1,6 @@
 import Configuration
 import EmbeddingCore
-import Index
+import IndexStorage
 
 /// `search --mode lexical` ranks by BM25 alone and embeds nothing, so it must work
 /// when the native model is not installed. The index still needs an embedder's

@@ -1,5 +1,6 @@
 import EmbeddingCore
-import Index
+import IndexStorage
+import Indexing
 
 extension Workspace {
     /// The update a query runs first (`search`, `similar`, `findExisting`), if no other

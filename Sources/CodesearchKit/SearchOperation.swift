@@ -1,6 +1,7 @@
 import EmbeddingCore
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 import Search
 

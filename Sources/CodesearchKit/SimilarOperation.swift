@@ -1,5 +1,6 @@
 import EmbeddingCore
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 /// A function named on the command line: `path:line` (any line inside it) or

@@ -2,7 +2,8 @@ import ArgumentParser
 import CodesearchKit
 import Configuration
 import Foundation
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 /// The one protocol between ranking and output: a printer gets hits, best first,

@@ -5,7 +5,8 @@ import Configuration
 import EmbeddingCore
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import OpenAIProvider
 
 /// `codesearch index`: brings the index up to date with a snapshot.

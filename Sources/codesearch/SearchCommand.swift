@@ -3,7 +3,8 @@ import CodesearchKit
 import Configuration
 import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 /// `codesearch search`: a natural-language question in, the nearest functions out.

@@ -1,7 +1,7 @@
 @testable import CodesearchKit
 @testable import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
 import TestSupport
 import Testing
 

@@ -2,7 +2,8 @@
 import Foundation
 import Git
 import Hashing
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 import Scanning
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`.

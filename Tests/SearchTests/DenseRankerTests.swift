@@ -2,7 +2,8 @@
 import Foundation
 import Git
 import Hashing
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 import Search
 import Testing

@@ -2,7 +2,6 @@
 // and a median.
 import EmbeddingCore
 import Foundation
-import Index
 import Hashing
 
 /// SplitMix64: seeded, so every run measures the same data.

@@ -5,7 +5,8 @@
 import BenchSupport
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 import Search
 

@@ -16,7 +16,8 @@ import CodesearchKit
 import EmbeddingCore
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 
 let files = 100

@@ -10,7 +10,8 @@ import CodesearchKit
 import EmbeddingCore
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 func milliseconds(_ d: Duration) -> Double {

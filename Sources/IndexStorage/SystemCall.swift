@@ -5,19 +5,19 @@ import Darwin
 #endif
 
 /// The one place where C file-system calls become thrown `IndexError`s.
-enum SystemCall {
-    static func message(_ code: Int32) -> String {
+package enum SystemCall {
+    package static func message(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text).lowercased()
     }
 
     @discardableResult
-    static func check(_ result: Int32, _ operation: String, _ path: String) throws -> Int32 {
+    package static func check(_ result: Int32, _ operation: String, _ path: String) throws -> Int32 {
         if result < 0 { throw IndexError.io(operation: operation, path: path, errno: errno) }
         return result
     }
 
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
+    package static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
         while true {
             let fd = Glibc_open(path, flags, mode)
             if fd >= 0 { return fd }
@@ -28,7 +28,7 @@ enum SystemCall {
 
     /// Opens an index file for reading and returns it with its size; a missing file is
     /// `IndexError.missing`, so callers can tell "no index yet" from a failure.
-    static func openIndexForReading(_ path: String) throws -> (fd: Int32, size: Int) {
+    package static func openIndexForReading(_ path: String) throws -> (fd: Int32, size: Int) {
         let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC, 0)
         if fd < 0 {
             if errno == ENOENT { throw IndexError.missing(path: path) }
@@ -43,7 +43,7 @@ enum SystemCall {
         return (fd, Int(st.st_size))
     }
 
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
+    package static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
         var done = 0
         while done < buffer.count {
             let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
@@ -55,11 +55,11 @@ enum SystemCall {
         }
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         try bytes.withUnsafeBytes { try writeAll(fd, $0, path: path) }
     }
 
-    static func pwriteAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
+    package static func pwriteAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
         try bytes.withUnsafeBytes { buffer in
             var done = 0
             while done < buffer.count {
@@ -74,7 +74,7 @@ enum SystemCall {
     }
 
     /// Reads a whole file; nil when it does not exist.
-    static func readFile(_ path: String) throws -> [UInt8]? {
+    package static func readFile(_ path: String) throws -> [UInt8]? {
         let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC, 0)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -87,7 +87,7 @@ enum SystemCall {
     }
 
     /// The first `count` bytes of a file (fewer when it is shorter).
-    static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
+    package static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY | O_CLOEXEC)
         defer { close(fd) }
         return try readBytes(fd, count: count, path: path)
@@ -111,30 +111,30 @@ enum SystemCall {
         return Array(out[0..<done])
     }
 
-    static func fsyncDirectory(of path: String) throws {
+    package static func fsyncDirectory(of path: String) throws {
         let directory = parentDirectory(of: path)
         let fd = try open(directory, O_RDONLY | O_CLOEXEC)
         defer { close(fd) }
         try check(fsync(fd), "fsync", directory)
     }
 
-    static func parentDirectory(of path: String) -> String {
+    package static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let parent = String(path[..<slash])
         return parent.isEmpty ? "/" : parent
     }
 
-    static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0
     }
 
-    static func fileSize(_ path: String) -> Int? {
+    package static func fileSize(_ path: String) -> Int? {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }
 
-    static func remove(_ path: String) throws {
+    package static func remove(_ path: String) throws {
         if unlink(path) < 0 && errno != ENOENT {
             throw IndexError.io(operation: "remove", path: path, errno: errno)
         }
@@ -143,7 +143,7 @@ enum SystemCall {
 
 // `open` is variadic in C; this spelling keeps the mode argument explicit.
 @inline(__always)
-func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+package func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
     #if canImport(Glibc)
     return Glibc.open(path, flags, mode)
     #else

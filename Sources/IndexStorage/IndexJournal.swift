@@ -17,21 +17,21 @@ import Hashing
 /// ```
 /// Replay stops at the first record that is short or fails its checksum (a
 /// torn tail); the next append truncates it away.
-final class IndexJournal {
-    static let magic = Array("CSJRNL02".utf8)
-    static let headerSize = 16
+package final class IndexJournal {
+    package static let magic = Array("CSJRNL02".utf8)
+    package static let headerSize = 16
 
-    let path: String
+    package let path: String
     private let fd: Int32
 
-    struct Replay {
-        var blobs: [StoredBlob] = []
+    package struct Replay {
+        package var blobs: [StoredBlob] = []
         /// Byte length of the valid prefix; 0 when the header is missing or for another key.
-        var validLength = 0
+        package var validLength = 0
     }
 
     /// Reads the journal; a missing, foreign or torn journal yields what is valid.
-    static func replay(path: String, cacheKey: UInt64, rowBytes: Int) throws -> Replay {
+    package static func replay(path: String, cacheKey: UInt64, rowBytes: Int) throws -> Replay {
         guard let bytes = try SystemCall.readFile(path) else { return Replay() }
         return bytes.withUnsafeBytes { file in
             var replay = Replay()
@@ -56,7 +56,7 @@ final class IndexJournal {
     }
 
     /// Opens for appending after `replay`'s valid prefix, starting over when there is none.
-    init(path: String, cacheKey: UInt64, validLength: Int) throws {
+    package init(path: String, cacheKey: UInt64, validLength: Int) throws {
         self.path = path
         fd = try SystemCall.open(path, O_RDWR | O_CREAT | O_CLOEXEC)
         do {
@@ -80,7 +80,7 @@ final class IndexJournal {
 
     deinit { close(fd) }
 
-    func append(_ blob: StoredBlob) throws {
+    package func append(_ blob: StoredBlob) throws {
         let payload = IndexJournal.encode(blob)
         var record = ByteWriter()
         record.u32(payload.count)
@@ -89,11 +89,11 @@ final class IndexJournal {
         try SystemCall.writeAll(fd, record.bytes, path: path)
     }
 
-    func sync() throws {
+    package func sync() throws {
         try SystemCall.check(fsync(fd), "fsync", path)
     }
 
-    static func encode(_ blob: StoredBlob) -> [UInt8] {
+    package static func encode(_ blob: StoredBlob) -> [UInt8] {
         var w = ByteWriter()
         w.raw(blob.key.id.bytes)
         w.string(blob.key.language)
@@ -120,7 +120,7 @@ final class IndexJournal {
         return w.bytes
     }
 
-    static func decode(_ payload: UnsafeRawBufferPointer, path: String) throws -> StoredBlob {
+    package static func decode(_ payload: UnsafeRawBufferPointer, path: String) throws -> StoredBlob {
         var r = ByteReader(payload, path: path, section: "journal")
         guard let id = BlobID(bytes: try r.bytes(20)) else { throw IndexError.corrupt(path: path, section: "journal") }
         let language = try r.string()

@@ -1,7 +1,7 @@
 /// The lexicon section of a mapped index (layout in `IndexFormat`): BM25's
 /// postings, bag lengths and term table, read in place.
 public struct LexiconView: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
     private let strings: UnsafeRawBufferPointer
     public let functionCount: Int
     public let termCount: Int
@@ -14,11 +14,11 @@ public struct LexiconView: @unchecked Sendable {
     private let streamAt: Int
     private let streamLength: Int
 
-    static let headerSize = 24
-    static let termRecordSize = 16
+    package static let headerSize = 24
+    package static let termRecordSize = 16
 
     /// Nil when the section's structure does not add up.
-    init?(bytes: UnsafeRawBufferPointer, strings: UnsafeRawBufferPointer, functionCount: Int) {
+    package init?(bytes: UnsafeRawBufferPointer, strings: UnsafeRawBufferPointer, functionCount: Int) {
         guard bytes.count >= LexiconView.headerSize else { return nil }
         self.bytes = bytes
         self.strings = strings
@@ -128,7 +128,7 @@ public struct LexiconView: @unchecked Sendable {
     }
 
     /// Every function's bag, rebuilt from the postings (for rewriting the index).
-    func bags() -> [[(term: String, count: UInt16)]] {
+    package func bags() -> [[(term: String, count: UInt16)]] {
         var out = Array(repeating: [(term: String, count: UInt16)](), count: functionCount)
         for t in 0..<termCount {
             let name = String(decoding: term(at: t), as: UTF8.self)

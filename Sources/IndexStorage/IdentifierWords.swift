@@ -15,7 +15,7 @@ public enum IdentifierWords {
     /// allocating: the word's bytes are valid only during the call. The words `split`
     /// returns, which depends on it.
     @inline(__always)
-    static func forEachWord(_ c: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    package static func forEachWord(_ c: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, c.count)) { scratch in
             var i = 0
             while let (start, end) = nextWord(c, from: &i) {
@@ -27,7 +27,7 @@ public enum IdentifierWords {
 
     /// The next word's bounds in `c` at or after `i` (moved past it), or nil at the end.
     @inline(__always)
-    static func nextWord(_ c: UnsafeBufferPointer<UInt8>, from i: inout Int) -> (Int, Int)? {
+    package static func nextWord(_ c: UnsafeBufferPointer<UInt8>, from i: inout Int) -> (Int, Int)? {
         while i < c.count {
             let start = i
             if isUpper(c[i]) {
@@ -68,7 +68,7 @@ public enum IdentifierWords {
     /// `splitIdentifiers` of raw bytes, appended to `out`. Only ASCII identifier runs change,
     /// so splitting bytes that are not valid UTF-8 and decoding afterwards gives what
     /// decoding first and splitting gives.
-    static func appendSplitting(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    package static func appendSplitting(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.reserveCapacity(out.count + bytes.count + bytes.count / 8)
         var i = 0
         while i < bytes.count {
@@ -94,10 +94,10 @@ public enum IdentifierWords {
         }
     }
 
-    @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
-    @inline(__always) static func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
-    @inline(__always) static func isIdentifierStart(_ b: UInt8) -> Bool { isUpper(b) || isLower(b) || b == 95 }
-    @inline(__always) static func isIdentifierPart(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
-    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b + 32 : b }
+    @inline(__always) package static func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+    @inline(__always) package static func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
+    @inline(__always) package static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+    @inline(__always) package static func isIdentifierStart(_ b: UInt8) -> Bool { isUpper(b) || isLower(b) || b == 95 }
+    @inline(__always) package static func isIdentifierPart(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
+    @inline(__always) package static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b + 32 : b }
 }

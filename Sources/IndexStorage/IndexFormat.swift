@@ -43,21 +43,21 @@
 /// sections except `vectors`; the vector checksum is computed as the file is
 /// written and checked by `IndexFile.verify()` (used by `status`), so a query
 /// never pays for hashing tens of megabytes.
-enum IndexFormat {
-    static let magic: [UInt8] = [0x43, 0x53, 0x49, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]
+package enum IndexFormat {
+    package static let magic: [UInt8] = [0x43, 0x53, 0x49, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]
     /// 4: kind codes 6 and up (type and module units), which a version-3 reader rejects.
-    static let version: UInt32 = 4
-    static let alignment = 64
-    static let fixedHeaderSize = 32
-    static let sectionEntrySize = 32
-    static let blobRecordSize = 40
-    static let functionRecordSize = 72
-    static let snapshotRecordSize = 12
+    package static let version: UInt32 = 4
+    package static let alignment = 64
+    package static let fixedHeaderSize = 32
+    package static let sectionEntrySize = 32
+    package static let blobRecordSize = 40
+    package static let functionRecordSize = 72
+    package static let snapshotRecordSize = 12
     /// In a function record's flags byte (offset 29): the unit waits for its vector.
-    static let noVectorFlag: UInt8 = 1
-    static let flagsOffset = 29
+    package static let noVectorFlag: UInt8 = 1
+    package static let flagsOffset = 29
 
-    enum Section: UInt32, CaseIterable {
+    package enum Section: UInt32, CaseIterable {
         case meta = 1, strings, blobs, functions, vectors, snapshot, lexicon
 
         var name: String {
@@ -73,9 +73,9 @@ enum IndexFormat {
         }
     }
 
-    static func headerSize(sections: Int) -> Int { fixedHeaderSize + sections * sectionEntrySize + 8 }
+    package static func headerSize(sections: Int) -> Int { fixedHeaderSize + sections * sectionEntrySize + 8 }
 
-    static func aligned(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
+    package static func aligned(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
 }
 
 /// How vectors are stored. fp16 is the default (see `scripts/bench-index`).

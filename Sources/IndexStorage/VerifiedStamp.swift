@@ -23,11 +23,11 @@ import Hashing
 /// magic "CSVRFY01" (8) | dev | ino | size | mtime s | mtime ns | ctime s | ctime ns (u64 each)
 /// | xxh64 of the above (8)
 /// ```
-enum VerifiedStamp {
-    static let magic = Array("CSVRFY01".utf8)
+package enum VerifiedStamp {
+    package static let magic = Array("CSVRFY01".utf8)
 
     /// Whether the stamp shows that the index at `location` was verified as it is now.
-    static func holds(for location: IndexLocation) -> Bool {
+    package static func holds(for location: IndexLocation) -> Bool {
         guard let index = statFields(location.indexPath),
               let stampStat = statFields(location.verifiedPath),
               let bytes = try? SystemCall.readFile(location.verifiedPath),
@@ -42,7 +42,7 @@ enum VerifiedStamp {
     /// means the next run verifies again). Never replaces a file that is not a stamp.
     /// `expected`, when given, is the stat data from before the verification: a file
     /// replaced meanwhile is not stamped.
-    static func record(for location: IndexLocation, expected: [UInt64]? = nil) {
+    package static func record(for location: IndexLocation, expected: [UInt64]? = nil) {
         guard let index = statFields(location.indexPath), expected == nil || expected == index.values,
               IndexDirectory.isOurs(location.verifiedPath, magic: magic, emptyIsOurs: true) else { return }
         var w = ByteWriter()
@@ -58,13 +58,13 @@ enum VerifiedStamp {
     }
 
     /// Forgets the last verification (the index was found damaged).
-    static func clear(for location: IndexLocation) {
+    package static func clear(for location: IndexLocation) {
         if IndexDirectory.isOurs(location.verifiedPath, magic: magic, emptyIsOurs: true) {
             unlink(location.verifiedPath)
         }
     }
 
-    static func currentValues(_ location: IndexLocation) -> [UInt64]? { statFields(location.indexPath)?.values }
+    package static func currentValues(_ location: IndexLocation) -> [UInt64]? { statFields(location.indexPath)?.values }
 
     private struct Fields {
         var values: [UInt64]

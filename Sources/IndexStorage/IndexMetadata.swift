@@ -57,7 +57,7 @@ public struct IndexMetadata: Sendable, Equatable {
         return out
     }
 
-    init(meta bytes: UnsafeRawBufferPointer, formatVersion: UInt32, fileSize: Int, path: String) throws {
+    package init(meta bytes: UnsafeRawBufferPointer, formatVersion: UInt32, fileSize: Int, path: String) throws {
         var meta = ByteReader(bytes, path: path, section: IndexFormat.Section.meta.name)
         self.formatVersion = formatVersion
         self.fileSize = fileSize
@@ -88,12 +88,12 @@ public struct IndexMetadata: Sendable, Equatable {
 }
 
 /// The header: magic, version, file size and the section table, checked.
-struct SectionTable {
-    var version: UInt32
-    var sections: [IndexFormat.Section: (offset: Int, length: Int, hash: UInt64)] = [:]
+package struct SectionTable {
+    package var version: UInt32
+    package var sections: [IndexFormat.Section: (offset: Int, length: Int, hash: UInt64)] = [:]
 
     /// `file` may be a prefix of the file; `actualSize` is the real length.
-    init(file: UnsafeRawBufferPointer, actualSize size: Int, path: String) throws {
+    package init(file: UnsafeRawBufferPointer, actualSize size: Int, path: String) throws {
         let magic = IndexFormat.magic
         let prefix = min(file.count, magic.count)
         guard size > 0 else { throw IndexError.truncated(path: path) }
@@ -131,6 +131,6 @@ struct SectionTable {
 }
 
 @inline(__always)
-func Glibc_pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Int {
+package func Glibc_pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Int {
     pread(fd, buffer, count, offset)
 }

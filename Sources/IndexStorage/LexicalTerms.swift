@@ -7,7 +7,7 @@ public enum LexicalTerms {
     /// How many times a function's qualified-name words count: the name is the strongest field.
     public static let nameWeight = 3
 
-    static let stopWords: Set<String> = Set("""
+    package static let stopWords: Set<String> = Set("""
         a an the of to in on for from by with and or is are be as at it its this that into if \
         not no all any each when which whether then than given return returns
         """.split(separator: " ").map(String.init))
@@ -22,7 +22,7 @@ public enum LexicalTerms {
 
     /// `terms` of raw bytes, one by one: words are ASCII, so bytes that are not valid UTF-8
     /// give the same terms as their decoded text (the replacement character is no word).
-    static func forEachTerm(in bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+    package static func forEachTerm(in bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
@@ -44,7 +44,7 @@ public enum LexicalTerms {
 
     /// A lower-case word's term, judged on its bytes so the common case builds one small
     /// string and hashes none (`stopWords` hold at most eight bytes: packed, one integer each).
-    static func normalise(_ word: UnsafeBufferPointer<UInt8>) -> String? {
+    package static func normalise(_ word: UnsafeBufferPointer<UInt8>) -> String? {
         let n = word.count
         if n < 2 || (n <= 8 && packedStopWords.contains(pack(word))) { return nil }
         let plural = n > 3 && word[n - 1] == UInt8(ascii: "s") && word[n - 2] != UInt8(ascii: "s")
@@ -52,13 +52,13 @@ public enum LexicalTerms {
     }
 
     /// Up to eight bytes as one integer, the first byte lowest.
-    @inline(__always) static func pack(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inline(__always) package static func pack(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var value: UInt64 = 0
         for i in 0..<min(8, word.count) { value |= UInt64(word[i]) << (8 * UInt64(i)) }
         return value
     }
 
-    static let packedStopWords: Set<UInt64> = Set(stopWords.map { word in
+    package static let packedStopWords: Set<UInt64> = Set(stopWords.map { word in
         precondition(word.utf8.count <= 8, "a stop word longer than eight bytes: \(word)")
         var word = word
         return word.withUTF8 { pack($0) }

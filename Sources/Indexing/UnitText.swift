@@ -1,3 +1,4 @@
+import IndexStorage
 import Scanning
 
 /// What a type unit or a module unit is embedded with: a summary, not its whole

@@ -1,6 +1,6 @@
 /// Builds the lexicon section (see `IndexFormat`): an inverted index of the
 /// functions' `LexicalBag`s, rows in function-table order.
-struct LexiconWriter {
+package struct LexiconWriter {
     private var termIDs: [String: Int] = [:]
     private var termNames: [String] = []
     private var postings: [[(row: UInt32, count: UInt16)]] = []
@@ -8,7 +8,7 @@ struct LexiconWriter {
     private var totalLength: UInt64 = 0
 
     /// Adds the next function row.
-    mutating func add(_ bag: LexicalBag) {
+    package mutating func add(_ bag: LexicalBag) {
         let row = UInt32(lengths.count)
         for (term, count) in bag.terms {
             let id: Int
@@ -27,7 +27,7 @@ struct LexiconWriter {
         totalLength += UInt64(length)
     }
 
-    func bytes(pool: inout StringPool) -> [UInt8] {
+    package func bytes(pool: inout StringPool) -> [UInt8] {
         let order = termNames.indices.sorted { termNames[$0].utf8.lexicographicallyPrecedes(termNames[$1].utf8) }
         let postingCount = postings.reduce(0) { $0 + $1.count }
         var stream: [UInt8] = []
@@ -65,7 +65,7 @@ struct LexiconWriter {
 
 extension Array where Element == UInt8 {
     /// LEB128: seven bits per byte, low first, high bit set on all but the last.
-    mutating func appendVarint(_ value: UInt64) {
+    package mutating func appendVarint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
             append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -76,5 +76,5 @@ extension Array where Element == UInt8 {
 }
 
 extension ByteWriter {
-    mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    package mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
 }

@@ -10,16 +10,16 @@ import Darwin
 /// `index.journal`, `index.verified`) may be someone else's. Such a file is
 /// never replaced, truncated or deleted: codesearch writes only files that
 /// are missing or that start with its own magic, and refuses otherwise.
-enum IndexDirectory {
+package enum IndexDirectory {
     /// Creates the folder and its missing parents (`mkdir -p`) and checks that every
     /// file codesearch would write there is absent or its own.
-    static func prepare(_ location: IndexLocation) throws {
+    package static func prepare(_ location: IndexLocation) throws {
         try makeDirectories(location.directory)
         try checkOwnership(location)
     }
 
     /// Throws `IndexError.foreignFile` for a companion file that is not codesearch's.
-    static func checkOwnership(_ location: IndexLocation) throws {
+    package static func checkOwnership(_ location: IndexLocation) throws {
         // An index is written whole (temporary file, rename), so one of ours has the magic;
         // an empty file holds nothing to lose and is replaced like a truncated index.
         try requireOwned(location.indexPath, magic: IndexFormat.magic, emptyIsOurs: true)
@@ -30,7 +30,7 @@ enum IndexDirectory {
 
     /// Whether the file at `path` is missing, or a regular file that starts with `magic`
     /// (or is empty, when `emptyIsOurs`).
-    static func isOurs(_ path: String, magic: [UInt8], emptyIsOurs: Bool) -> Bool {
+    package static func isOurs(_ path: String, magic: [UInt8], emptyIsOurs: Bool) -> Bool {
         var st = stat()
         guard lstat(path, &st) == 0 else { return errno == ENOENT }
         guard (st.st_mode & S_IFMT) == S_IFREG else { return false }
@@ -44,7 +44,7 @@ enum IndexDirectory {
     }
 
     /// `mkdir -p`: each missing component is created in turn (mode 0755).
-    static func makeDirectories(_ path: String) throws {
+    package static func makeDirectories(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
@@ -61,7 +61,7 @@ enum IndexDirectory {
 
     /// A writer's temporary file is `index.tmp-<pid>`; only such names whose content is
     /// empty or starts with the magic are ours to remove.
-    static func isStaleTemporary(name: String, in directory: String) -> Bool {
+    package static func isStaleTemporary(name: String, in directory: String) -> Bool {
         let prefix = "index.tmp-"
         guard name.hasPrefix(prefix) else { return false }
         let pid = name.dropFirst(prefix.count)

@@ -62,42 +62,76 @@ public struct LiveSnapshotInfo: Sendable, Equatable {
     public var hash: UInt64
     /// False when a run stopped early or some file could not be read.
     public var complete: Bool
+
+    package init(kind: SnapshotKind, commitID: String?, hash: UInt64, complete: Bool) {
+        self.kind = kind
+        self.commitID = commitID
+        self.hash = hash
+        self.complete = complete
+    }
 }
 
 /// The in-memory form of a blob while writing: functions and their encoded vectors.
-struct StoredBlob {
-    var key: BlobKey
-    var functions: [StoredFunction]
+package struct StoredBlob {
+    package var key: BlobKey
+    package var functions: [StoredFunction]
     /// functions.count × dimensions components in the index's encoding; a unit without
     /// a vector yet has a row of zeros here.
-    var vectorBytes: [UInt8]
-    var lastSeen: UInt32
+    package var vectorBytes: [UInt8]
+    package var lastSeen: UInt32
 
     /// Every unit has its vector (nothing is left for a later run to embed).
-    var isComplete: Bool { functions.allSatisfy(\.hasVector) }
+    package var isComplete: Bool { functions.allSatisfy(\.hasVector) }
+
+    package init(key: BlobKey, functions: [StoredFunction], vectorBytes: [UInt8], lastSeen: UInt32) {
+        self.key = key
+        self.functions = functions
+        self.vectorBytes = vectorBytes
+        self.lastSeen = lastSeen
+    }
 }
 
-struct StoredFunction: Equatable {
-    var span: FunctionSpan
-    var textHash: UInt64
+package struct StoredFunction: Equatable {
+    package var span: FunctionSpan
+    package var textHash: UInt64
     /// The function's lexical terms (BM25), from the blob's bytes like the text.
-    var bag = LexicalBag(sorted: [])
+    package var bag = LexicalBag(sorted: [])
     /// False while the unit waits for its vector (the lexical tier is written first;
     /// `IndexerOptions.embedBudget`): its row holds zeros and no ranking reads it.
-    var hasVector = true
+    package var hasVector = true
+
+    package init(span: FunctionSpan, textHash: UInt64, bag: LexicalBag = LexicalBag(sorted: []), hasVector: Bool = true) {
+        self.span = span
+        self.textHash = textHash
+        self.bag = bag
+        self.hasVector = hasVector
+    }
 }
 
 /// Everything needed to write an index file.
-struct IndexContents {
-    var identity: EmbedderIdentity
-    var grammarVersion: String
-    var encoding: VectorEncoding
-    var generation: UInt32
-    var snapshot: LiveSnapshotInfo
+package struct IndexContents {
+    package var identity: EmbedderIdentity
+    package var grammarVersion: String
+    package var encoding: VectorEncoding
+    package var generation: UInt32
+    package var snapshot: LiveSnapshotInfo
     /// Sorted by key.
-    var blobs: [StoredBlob]
+    package var blobs: [StoredBlob]
     /// Sorted by path; blob indexes refer to `blobs`.
-    var live: [(path: String, blob: Int)]
+    package var live: [(path: String, blob: Int)]
     /// Recorded in the metadata when known (see `IndexMetadata.fileSelection`).
-    var fileSelection: String? = nil
+    package var fileSelection: String? = nil
+
+    package init(identity: EmbedderIdentity, grammarVersion: String, encoding: VectorEncoding, generation: UInt32,
+                 snapshot: LiveSnapshotInfo, blobs: [StoredBlob], live: [(path: String, blob: Int)],
+                 fileSelection: String? = nil) {
+        self.identity = identity
+        self.grammarVersion = grammarVersion
+        self.encoding = encoding
+        self.generation = generation
+        self.snapshot = snapshot
+        self.blobs = blobs
+        self.live = live
+        self.fileSelection = fileSelection
+    }
 }

@@ -8,8 +8,8 @@ import Hashing
 
 /// Serialises `IndexContents` and replaces the index atomically: temporary
 /// file beside it, fsync, rename, fsync of the directory.
-enum IndexFileWriter {
-    static func write(_ contents: IndexContents, to path: String) throws {
+package enum IndexFileWriter {
+    package static func write(_ contents: IndexContents, to path: String) throws {
         var pool = StringPool()
         let tables = try Tables(contents, pool: &pool)
         var snapshot = ByteWriter()
@@ -36,7 +36,7 @@ enum IndexFileWriter {
     }
 
     /// The blob and function tables and the lexicon, built in one pass over the blobs.
-    struct Tables {
+    package struct Tables {
         var blobs = ByteWriter()
         var functions = ByteWriter()
         var functionCount = 0
@@ -93,7 +93,7 @@ enum IndexFileWriter {
     }
 
     /// The metadata section: the embedder's identity, grammar, encoding, generation and snapshot.
-    static func metadata(_ contents: IndexContents, functionCount: Int) -> ByteWriter {
+    package static func metadata(_ contents: IndexContents, functionCount: Int) -> ByteWriter {
         var meta = ByteWriter()
         let id = contents.identity
         meta.string(id.provider)
@@ -120,7 +120,7 @@ enum IndexFileWriter {
 
     /// The header (section table with each section's hash, then its own hash) and the small
     /// sections at their aligned offsets: every byte of the file before the vectors.
-    static func layout(_ small: [(IndexFormat.Section, [UInt8])], vectors: (length: Int, hash: UInt64)) -> [UInt8] {
+    package static func layout(_ small: [(IndexFormat.Section, [UInt8])], vectors: (length: Int, hash: UInt64)) -> [UInt8] {
         let sectionCount = small.count + 1
         var offset = IndexFormat.aligned(IndexFormat.headerSize(sections: sectionCount))
         var table: [(kind: UInt32, offset: Int, length: Int, hash: UInt64)] = []
@@ -155,7 +155,7 @@ enum IndexFileWriter {
 
     /// Writes `prefix` then the vector rows to a temporary file beside `path`, fsyncs it,
     /// renames it over `path` and fsyncs the folder: a reader sees the old file or the new.
-    static func replace(_ path: String, prefix: [UInt8], vectors: some Sequence<[UInt8]>) throws {
+    package static func replace(_ path: String, prefix: [UInt8], vectors: some Sequence<[UInt8]>) throws {
         // O_EXCL: the temporary file is created by this writer, never an existing one followed
         // (a leftover of a dead writer with this pid was removed under the lock).
         let temporary = "\(path).tmp-\(getpid())"
@@ -182,18 +182,18 @@ enum IndexFileWriter {
 }
 
 /// Deduplicating UTF-8 pool; records hold (offset, length).
-struct StringPool {
-    var bytes: [UInt8] = []
+package struct StringPool {
+    package var bytes: [UInt8] = []
     private var seen: [String: UInt32] = [:]
 
-    mutating func write(_ s: String, into writer: inout ByteWriter) {
+    package mutating func write(_ s: String, into writer: inout ByteWriter) {
         let r = reference(s)
         writer.u32(r.offset)
         writer.u32(r.length)
     }
 
     /// Where `s`'s bytes are in the pool, appended if new.
-    mutating func reference(_ s: String) -> (offset: UInt32, length: Int) {
+    package mutating func reference(_ s: String) -> (offset: UInt32, length: Int) {
         if let known = seen[s] { return (known, s.utf8.count) }
         let offset = UInt32(bytes.count)
         bytes.append(contentsOf: s.utf8)

@@ -1,3 +1,5 @@
+import Platform
+import IndexStorage
 import Dispatch
 import Git
 import Scanning

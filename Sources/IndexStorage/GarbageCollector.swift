@@ -1,18 +1,18 @@
 /// Applies `GarbageCollectionPolicy`: live blobs always stay; recent ones
 /// stay; the rest go oldest-first once the size cap is reached.
-struct GarbageCollector {
-    let policy: GarbageCollectionPolicy
-    let rowBytes: Int
+package struct GarbageCollector {
+    package let policy: GarbageCollectionPolicy
+    package let rowBytes: Int
 
     /// Approximate bytes a blob costs in the file (records, vectors, strings).
-    func cost(_ blob: StoredBlob) -> Int {
+    package func cost(_ blob: StoredBlob) -> Int {
         IndexFormat.blobRecordSize + blob.functions.reduce(0) {
             $0 + IndexFormat.functionRecordSize + rowBytes + $1.span.name.utf8.count
                 + $1.span.qualifiedName.utf8.count + $1.span.signature.utf8.count
         }
     }
 
-    func select(_ blobs: [StoredBlob], live: Set<BlobKey>, generation: UInt32) -> [StoredBlob] {
+    package func select(_ blobs: [StoredBlob], live: Set<BlobKey>, generation: UInt32) -> [StoredBlob] {
         var kept: [StoredBlob] = []
         var candidates: [StoredBlob] = []
         var total = 0
@@ -33,5 +33,10 @@ struct GarbageCollector {
             total += c
         }
         return kept
+    }
+
+    package init(policy: GarbageCollectionPolicy, rowBytes: Int) {
+        self.policy = policy
+        self.rowBytes = rowBytes
     }
 }

@@ -11,12 +11,12 @@ import Hashing
 /// - `byBlob`: blob id → its rows in scan order (needs blobs + vectors): a blob scanned
 ///   again with the same grammar yields the same functions in the same order, so when
 ///   the count matches, row i is function i's vector even if the function table is lost.
-struct IndexSalvage {
-    var byText: [UInt64: [UInt8]] = [:]
-    var byBlob: [BlobID: (count: Int, bytes: [UInt8])] = [:]
-    var grammarVersion: String?
+package struct IndexSalvage {
+    package var byText: [UInt64: [UInt8]] = [:]
+    package var byBlob: [BlobID: (count: Int, bytes: [UInt8])] = [:]
+    package var grammarVersion: String?
 
-    init(path: String, identity: EmbedderIdentity, encoding: VectorEncoding) {
+    package init(path: String, identity: EmbedderIdentity, encoding: VectorEncoding) {
         guard let file = try? SystemCall.readFile(path) else { return }
         file.withUnsafeBytes { load($0, path: path, identity: identity, encoding: encoding) }
     }

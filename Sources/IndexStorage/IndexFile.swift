@@ -277,7 +277,7 @@ public final class IndexFile: @unchecked Sendable {
     }
 
     /// Reads everything back into writable form (used when the index changes).
-    func contents() -> [StoredBlob] {
+    package func contents() -> [StoredBlob] {
         let rowBytes = dimensions * encoding.bytesPerComponent
         let bags = lexicon?.bags() ?? []
         return (0..<blobCount).map { b in

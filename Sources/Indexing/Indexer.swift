@@ -1,3 +1,4 @@
+import IndexStorage
 import EmbeddingCore
 #if canImport(Glibc)
 import Glibc

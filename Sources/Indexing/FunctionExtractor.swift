@@ -1,3 +1,4 @@
+import IndexStorage
 import Scanning
 
 /// What the indexer needs from the scanner; the CLI implements it over the
