@@ -22,7 +22,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -40,7 +39,9 @@ let package = Package(
 
         // Library core.
         // XXH64, the checksum of every file codesearch writes.
-        .target(name: "Hashing"),
+        // OpenSSL's libcrypto, for SHA-256 (already loaded by libgit2; see its shim.h).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
         // The platform layer: concurrency over the cores (and, next, files and system calls).
         .target(name: "Platform"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
@@ -52,15 +53,13 @@ let package = Package(
         // kernels (OpenBLAS for batches, CKernels for query-sized inputs).
         .target(name: "BertEngine", dependencies: [
             "EmbeddingCore", "CBLAS", "CKernels", "Hashing",
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // HTTP requests with a deadline, for the API provider and the model downloader.
         .target(name: "HTTPTransport", dependencies: ["CCurl"]),
         // Any OpenAI-compatible `/v1/embeddings` endpoint: client, batching, retries, tiktoken,
         // and the redaction that keeps a key out of every message.
         .target(name: "OpenAIProvider", dependencies: [
-            "EmbeddingCore", "HTTPTransport",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "EmbeddingCore", "HTTPTransport", "Hashing",
         ]),
         // The model store: where models are cached, found by name, installed and verified.
         .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "HTTPTransport"]),
@@ -117,6 +116,7 @@ let package = Package(
 
         // Shared by the test targets: real temporary git repositories.
         .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),

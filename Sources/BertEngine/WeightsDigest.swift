@@ -1,6 +1,6 @@
-import Crypto
 import EmbeddingCore
 import Foundation
+import Hashing
 
 /// sha256 of a weights file, remembered in a folder of one small file per weights path
 /// (named by the path's FNV-1a), keyed by path, size, mtime and inode, so loading a model
@@ -39,15 +39,12 @@ struct WeightsDigest {
             throw EmbeddingError.missingFile(path: url.path, hint: "reinstall the model folder")
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         do {
-            while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { hasher.update(chunk) }
         } catch {
             throw EmbeddingError.unreadable(path: url.path, reason: error.localizedDescription)
         }
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in hasher.finalize() { out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        return hasher.finalizeHex()
     }
 }

@@ -1,6 +1,6 @@
-import Crypto
 import EmbeddingCore
 import Foundation
+import Hashing
 
 /// One finished request: the vectors of `documents[range]`, in order.
 public struct OpenAIEmbeddingBatch: Sendable {
@@ -178,7 +178,7 @@ public struct OpenAIEmbedder: Embedder {
         var text = "\(url.scheme?.lowercased() ?? "")://\(host):\(url.port.map(String.init) ?? "")"
         text += url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path
         if case .azure(let deployment, _) = configuration.flavor { text += "#azure:\(deployment)" }
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256Hasher.hex(of: Data(text.utf8))
     }
 }
 
