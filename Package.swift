@@ -45,7 +45,7 @@ let package = Package(
         // The platform layer: concurrency over the cores (and, next, files and system calls).
         .target(name: "Platform"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
-        .target(name: "Scanning", plugins: ["EmbedGrammars"]),
+        .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
         // the errors every engine shares and the user cache's folders. No engine, no network.
         .target(name: "EmbeddingCore"),
@@ -83,7 +83,7 @@ let package = Package(
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
             "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
-            "Search", "LoopbackHTTP", "CProcess",
+            "Search", "Hashing", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.

@@ -79,7 +79,7 @@ struct TokenizerSpec: Equatable {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         let text = "\(path)\n\(st.st_size)\n\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)\n\(st.st_ino)\nv1"
-        return String(CacheHash.fnv1a(Array(text.utf8)[...]), radix: 16)
+        return String(XXHash64.hash(text), radix: 16)
     }
 
     /// Binary: magic, the normaliser's switches, the unknown token, the word-length limit,

@@ -2,7 +2,7 @@
 /// bytes. Lookups hash and compare bytes in place (no `String` is built per candidate
 /// piece), and the table is two arrays, so the tokenizer cache stores it as it is and
 /// loading it costs a copy rather than 30,000 dictionary insertions.
-import EmbeddingCore
+import Hashing
 struct Vocabulary: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// Per slot: byte offset, byte length, id; offset `UInt32.max` marks an empty slot.
     private(set) var slots: [UInt32]
@@ -24,7 +24,7 @@ struct Vocabulary: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         // Sorted by id, so the table (and the cache file) is the same for the same vocabulary.
         for (token, id) in tokens.sorted(by: { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }) {
             let utf8 = Array(token.utf8)
-            var slot = Int(truncatingIfNeeded: CacheHash.fnv1a(utf8[...])) & (capacity - 1)
+            var slot = Int(truncatingIfNeeded: XXHash64.hash(utf8)) & (capacity - 1)
             while slots[slot * 3] != Vocabulary.empty { slot = (slot + 1) & (capacity - 1) }
             slots[slot * 3] = UInt32(bytes.count)
             slots[slot * 3 + 1] = UInt32(utf8.count)
@@ -65,9 +65,7 @@ struct Vocabulary: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     /// The id of `prefix` followed by `piece`, if that is a token.
     func id(prefix: [UInt8], _ piece: UnsafeRawBufferPointer) -> Int32? {
-        var h = CacheHash.seed
-        for b in prefix { h = (h ^ UInt64(b)) &* CacheHash.prime }
-        for b in piece { h = (h ^ UInt64(b)) &* CacheHash.prime }
+        let h = Self.slotHash(prefix: prefix, piece)
         let mask = slots.count / 3 - 1
         let length = prefix.count + piece.count
         return slots.withUnsafeBufferPointer { slots in
@@ -108,5 +106,20 @@ struct Vocabulary: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     static func == (a: Vocabulary, b: Vocabulary) -> Bool {
         a.count == b.count && a.dictionary == b.dictionary
+    }
+}
+
+extension Vocabulary {
+    /// XXH64 of `prefix` followed by `piece`, as `init` hashed the token's bytes: the two
+    /// are copied side by side on the stack (a WordPiece candidate is at most a word long).
+    static func slotHash(prefix: [UInt8], _ piece: UnsafeRawBufferPointer) -> UInt64 {
+        let length = prefix.count + piece.count
+        return withUnsafeTemporaryAllocation(byteCount: max(length, 1), alignment: 8) { buffer in
+            prefix.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            if !piece.isEmpty {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[prefix.count...]).copyMemory(from: piece)
+            }
+            return XXHash64.hash(UnsafeRawBufferPointer(rebasing: buffer[..<length]))
+        }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Hashing
 
 /// sha256 of a weights file, remembered in a folder of one small file per weights path
-/// (named by the path's FNV-1a), keyed by path, size, mtime and inode, so loading a model
+/// (named by the path's XXH64), keyed by path, size, mtime and inode, so loading a model
 /// reads one line instead of hashing 90 MB, and the memo does not grow with every model
 /// folder ever loaded.
 struct WeightsDigest {
@@ -18,7 +18,7 @@ struct WeightsDigest {
         }
         // One line: size, mtime seconds and nanoseconds, inode, digest, then the path itself.
         let stamp = "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino) "
-        let memo = memoURL?.appending(path: String(CacheHash.fnv1a(Array(path.utf8)[...]), radix: 16))
+        let memo = memoURL?.appending(path: String(XXHash64.hash(path), radix: 16))
         if let memo, let data = FileManager.default.contents(atPath: memo.path),
            let line = String(data: data, encoding: .utf8), line.hasPrefix(stamp), line.hasSuffix(" \(path)\n") {
             let digest = line.dropFirst(stamp.count).prefix(64)
