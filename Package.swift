@@ -80,10 +80,14 @@ let package = Package(
         // Rankers over storage (dense, lexical, fused, the query-time rules); no engine.
         .target(name: "Search", dependencies: ["IndexStorage", "Platform"]),
 
+        // The printers (standard, vimgrep, JSON Lines, file lists, function lists) behind a
+        // `TextSink`: they format what they are given and read nothing themselves.
+        .target(name: "Printers", dependencies: ["Git", "Scanning"]),
+
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
             "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
-            "Search", "Hashing", "LoopbackHTTP", "CProcess",
+            "Search", "Printers", "Hashing", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
@@ -98,7 +102,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "IndexStorage", "Indexing", "Search", "CProcess",
+            "Configuration", "IndexStorage", "Indexing", "Search", "Printers", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -130,6 +134,7 @@ let package = Package(
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "PrintersTests", dependencies: ["Printers", "Git"]),
         .testTarget(name: "CommandLineTests", dependencies: [
             "codesearch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import Printers
 
 /// Buffered standard output, the one way results reach stdout, and one function for
 /// diagnostics on standard error.
@@ -7,7 +8,7 @@ import Foundation
 /// device`) and ends the run with status 2, so `codesearch functions > /dev/full` never
 /// looks like a search that found nothing. A closed pipe (`codesearch ... | head`) ends the
 /// run quietly with status 0, as grep and ripgrep do: the reader has what it wanted.
-final class Output: @unchecked Sendable {
+final class Output: TextSink, @unchecked Sendable {
     static let standard = Output(fd: 1)
 
     private let fd: Int32

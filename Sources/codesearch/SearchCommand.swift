@@ -5,6 +5,7 @@ import EmbeddingCore
 import Foundation
 import IndexStorage
 import Indexing
+import Printers
 import Search
 
 /// `codesearch search`: a natural-language question in, the nearest functions out.
@@ -128,9 +129,8 @@ struct SearchCommand: AsyncParsableCommand {
         ProcessLifetime.keep(results)
         if queries != nil {
             for result in results {
-                var printer = JSONHitPrinter()
-                for hit in result.hits { printer.print(hit, in: workspace) }
-                printer.finish(hits: result.hits.count, in: workspace)
+                var printer = JSONHitPrinter(), sink = Output.standard
+                printer.print(workspace.printed(result.hits), to: &sink)
             }
             return
         }
@@ -140,7 +140,8 @@ struct SearchCommand: AsyncParsableCommand {
         if results[0].hits.isEmpty { UpdateNotes.printNothingToSearch(results[0].index, in: workspace) }
         if filesWithMatches {
             let files = FileRanking.bestPerFile(results[0].hits, limit: output.limit)
-            FileList.print(files, json: output.json)
+            var sink = Output.standard
+            FileListPrinter(json: output.json).print(workspace.printed(files), to: &sink)
             if files.isEmpty { throw ExitCode(1) }
             return
         }

@@ -28,21 +28,26 @@ import Scanning
 ///
 /// In the line format a path with unusual bytes is quoted as `PrintableText.path` says,
 /// and names have their control characters escaped when `escapeText` (on a terminal).
-struct FunctionPrinter {
-    enum Format { case lines, json }
+public struct FunctionPrinter {
+    public enum Format: Sendable { case lines, json }
 
-    let format: Format
-    var escapeText = false
+    public let format: Format
+    public var escapeText = false
+
+    public init(format: Format, escapeText: Bool = false) {
+        self.format = format
+        self.escapeText = escapeText
+    }
 
     /// The text for one file's functions, every line ending in a newline.
-    func render(path: String, language: String, functions: [FunctionSpan]) -> String {
+    public func render(path: String, language: String, functions: [FunctionSpan]) -> String {
         var out: [UInt8] = []
         append(path: path, language: language, functions: functions, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends one file's functions as UTF-8, every line ending in a newline.
-    func append(path: String, language: String, functions: [FunctionSpan], to out: inout [UInt8]) {
+    public func append(path: String, language: String, functions: [FunctionSpan], to out: inout [UInt8]) {
         out.reserveCapacity(out.count + functions.count * (format == .json ? 320 : 64))
         switch format {
         case .lines:
@@ -62,7 +67,7 @@ struct FunctionPrinter {
     }
 
     /// One JSON Lines message, without the newline.
-    static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
+    public static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
         var out: [UInt8] = []
         appendJSON(to: &out, path: pathFields(path), language: quoted(language), function: f)
         return String(decoding: out, as: UTF8.self)
@@ -107,7 +112,7 @@ struct FunctionPrinter {
 
     /// A JSON string literal, as UTF-8; `String` has already turned invalid UTF-8
     /// into U+FFFD.
-    static func quoted(_ s: String) -> [UInt8] {
+    public static func quoted(_ s: String) -> [UInt8] {
         var out: [UInt8] = [34]
         out.reserveCapacity(s.utf8.count + 2)
         let hex = Array("0123456789abcdef".utf8)

@@ -1,4 +1,4 @@
-@testable import codesearch
+import Printers
 import Git
 import Testing
 

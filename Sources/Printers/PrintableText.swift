@@ -5,14 +5,14 @@ import Git
 /// untrusted: `\e]0;PWNED\a` would retitle the user's terminal, a newline in a path would
 /// split a `--vimgrep` line, and a non-UTF-8 path printed lossily names a file that does
 /// not exist.
-enum PrintableText {
+public enum PrintableText {
     /// A path as git prints it with `core.quotePath=false`, except that bytes which are not
     /// valid UTF-8 are escaped too (git passes them raw): a path with a control
     /// character, a `"`, a `\`, a byte that is not UTF-8, or an invisible direction
     /// override is put in double quotes with C escapes (`\n`, `\t`, `\"`, `\\`) and
     /// three-digit octal for other bytes: `"caf\351.py"`. Any other path is printed as is,
     /// non-ASCII letters included.
-    static func path(_ path: String) -> String {
+    public static func path(_ path: String) -> String {
         guard path.unicodeScalars.contains(where: mustQuote) else { return path }
         var out = "\""
         for scalar in path.unicodeScalars {
@@ -30,7 +30,7 @@ enum PrintableText {
     /// Text (a name, a signature, a line of source) with every control character shown as
     /// an escape: C0 controls and DEL as `\x1b`, C1 controls and direction overrides as
     /// `\u{202e}`. Tabs stay, as they are part of ordinary source. Nothing else changes.
-    static func text(_ text: String) -> String {
+    public static func text(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -47,7 +47,7 @@ enum PrintableText {
 
     /// `text(_:)` when `escaping`, else the text as it is (output to a file or a pipe
     /// keeps the bytes a program downstream may want).
-    static func text(_ text: String, escaping: Bool) -> String {
+    public static func text(_ text: String, escaping: Bool) -> String {
         escaping ? self.text(text) : text
     }
 
@@ -95,8 +95,8 @@ enum PrintableText {
 /// The JSON fields for a path: `"path"` always, as valid UTF-8 (each byte that is not
 /// UTF-8 shown as U+FFFD), and, only when the path is not valid UTF-8, `"pathBytes"`:
 /// `{"bytes":"<base64 of the exact bytes>"}`, as ripgrep's JSON gives such paths.
-enum JSONPath {
-    static func fields(_ path: String) -> [(String, String)] {
+public enum JSONPath {
+    public static func fields(_ path: String) -> [(String, String)] {
         var fields = [("path", JSONText.quoted(GitPath.lossy(path)))]
         if !GitPath.isValidUTF8(path) {
             let base64 = Data(GitPath.bytes(of: path)).base64EncodedString()
