@@ -53,7 +53,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     static func identity(modelDirectory: URL, config: BertConfig, digestMemo: URL?) throws -> EmbedderIdentity {
         let digest = try WeightsDigest(memoURL: digestMemo).sha256(of: modelDirectory.appending(path: "model.safetensors"))
         return EmbedderIdentity(provider: "native", model: modelDirectory.standardizedFileURL.lastPathComponent,
-                                weightsSHA256: digest, dimensions: config.hiddenSize,
+                                fingerprint: digest, dimensions: config.hiddenSize,
                                 pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength)
     }
 

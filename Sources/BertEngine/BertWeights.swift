@@ -125,7 +125,7 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
         let tail = huge - head
         if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: start + size), tail) }
         let window = UnsafeMutableRawPointer(bitPattern: start)!
-        _ = madvise(window, size, 14)  // MADV_HUGEPAGE
+        _ = madvise(window, size, Advice.hugePage)
         window.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         return UnsafeMutableRawBufferPointer(start: window, count: size)
     }

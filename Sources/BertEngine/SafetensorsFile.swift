@@ -69,7 +69,7 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = Int(bitPattern: span.baseAddress!) / page * page
         let end = Int(bitPattern: span.baseAddress!) + span.count
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 22)  // MADV_POPULATE_READ
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Advice.populateRead)
     }
 
     /// The bytes from the first to the end of the last of these tensors' data, in the mapping.
@@ -87,7 +87,7 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
         let start = (Int(bitPattern: bytes.baseAddress!) + page - 1) / page * page
         let end = (Int(bitPattern: bytes.baseAddress!) + bytes.count) / page * page
         guard end > start else { return }
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 4)  // MADV_DONTNEED
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Advice.dontNeed)
     }
 
     private static func parseHeader(base: UnsafeRawPointer, length: Int, path: String)

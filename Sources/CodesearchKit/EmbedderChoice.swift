@@ -25,7 +25,7 @@ public struct EmbedderChoice: Sendable {
     public func makeEmbedder(settings: Settings, offline: Bool = false,
                              existingIndex: @autoclosure () -> IndexMetadata? = nil) async throws -> Embedder {
         switch settings.provider {
-        case "openai":
+        case .openai:
             var configuration = try openAIConfiguration(settings)
             let counter = try OpenAIEmbedder.tokenCounter(path: settings.tiktokenFile, environment: environment)
             if offline {
@@ -38,7 +38,7 @@ public struct EmbedderChoice: Sendable {
                 return try OpenAIEmbedder(configuration: configuration, tokenCounter: counter)
             }
             return try await OpenAIEmbedder.probing(configuration: configuration, tokenCounter: counter)
-        default:
+        case .native:
             // The settings already merged flag > environment > user config.
             let locator = ModelLocator(flag: settings.model, environment: environment)
             let (directory, _) = try locator.resolve()

@@ -5,18 +5,25 @@ public struct EmbedderIdentity: Codable, Hashable, Sendable {
     public var provider: String
     /// Model name, e.g. `all-MiniLM-L6-v2` or `text-embedding-3-small`.
     public var model: String
-    /// sha256 of the weights file (native) or empty (remote).
-    public var weightsSHA256: String
+    /// What tells two embedders of the same name apart: the SHA-256 of the weights file for
+    /// a native model, of the endpoint's settings for an API model (`OpenAIEmbedder`), empty
+    /// for none. Stored in the index as it is; only its name in Swift changed.
+    public var fingerprint: String
     public var dimensions: Int
     /// `mean`, `cls`, or `remote`.
     public var pooling: String
     public var maxTokens: Int
 
-    public init(provider: String, model: String, weightsSHA256: String,
+    // The encoded name stays what it was, so anything encoded before the rename still decodes.
+    private enum CodingKeys: String, CodingKey {
+        case provider, model, fingerprint = "weightsSHA256", dimensions, pooling, maxTokens
+    }
+
+    public init(provider: String, model: String, fingerprint: String,
                 dimensions: Int, pooling: String, maxTokens: Int) {
         self.provider = provider
         self.model = model
-        self.weightsSHA256 = weightsSHA256
+        self.fingerprint = fingerprint
         self.dimensions = dimensions
         self.pooling = pooling
         self.maxTokens = maxTokens
@@ -24,7 +31,7 @@ public struct EmbedderIdentity: Codable, Hashable, Sendable {
 
     /// One stable string naming these vectors.
     public var key: String {
-        "\(provider):\(model):\(weightsSHA256):\(dimensions):\(pooling):\(maxTokens)"
+        "\(provider):\(model):\(fingerprint):\(dimensions):\(pooling):\(maxTokens)"
     }
 }
 

@@ -98,7 +98,7 @@ package enum IndexFileWriter {
         let id = contents.identity
         meta.string(id.provider)
         meta.string(id.model)
-        meta.string(id.weightsSHA256)
+        meta.string(id.fingerprint)
         meta.u32(id.dimensions)
         meta.string(id.pooling)
         meta.u32(id.maxTokens)

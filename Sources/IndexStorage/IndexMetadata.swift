@@ -65,7 +65,7 @@ public struct IndexMetadata: Sendable, Equatable {
         let dims = try meta.int()
         let pooling = try meta.string()
         let maxTokens = try meta.int()
-        identity = EmbedderIdentity(provider: provider, model: model, weightsSHA256: weights,
+        identity = EmbedderIdentity(provider: provider, model: model, fingerprint: weights,
                                     dimensions: dims, pooling: pooling, maxTokens: maxTokens)
         grammarVersion = try meta.string()
         guard let encoding = VectorEncoding(rawValue: try meta.u8()), dims > 0, dims <= 65536 else {

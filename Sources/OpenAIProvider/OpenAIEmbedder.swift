@@ -45,7 +45,7 @@ public struct OpenAIEmbedder: Embedder {
         self.tokenCounter = tokenCounter
         self.identity = EmbedderIdentity(
             provider: "openai", model: configuration.model,
-            weightsSHA256: Self.endpointFingerprint(configuration),
+            fingerprint: Self.endpointFingerprint(configuration),
             dimensions: dimensions, pooling: "remote", maxTokens: configuration.maxTokensPerInput)
         self.client = OpenAIClient(configuration: configuration, sleep: sleep)
     }

@@ -8,7 +8,7 @@ import Printers
 import Search
 
 /// Whether to colour output: `--color never|auto|always`; auto means a terminal and no `NO_COLOR`.
-enum ColorChoice: String, CaseIterable {
+enum ColorChoice: String, CaseIterable, ExpressibleByArgument {
     case never, auto, always
 
     func enabled(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
@@ -39,8 +39,8 @@ struct HitOutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-update"), help: "Use the index as it is, without updating it first.")
     var noUpdate = false
 
-    @Option(name: .long, help: ArgumentHelp("Colour: never, auto or always.", valueName: "when"))
-    var color: String = "auto"
+    @Option(name: .long, help: ArgumentHelp("When to colour the output (auto: on a terminal, unless NO_COLOR is set).", valueName: "when"))
+    var color: ColorChoice = .auto
 
     @Option(name: .long, parsing: .unconditional, help: "Lines of each function shown under it (default output only).")
     var context = 3
@@ -50,13 +50,12 @@ struct HitOutputOptions: ParsableArguments {
         if limit < 1 { throw ValidationError("-n must be at least 1") }
         if !minScore.isFinite { throw ValidationError("--min-score must be a finite number, such as 0.3") }
         if context < 0 { throw ValidationError("--context must be 0 or more") }
-        if ColorChoice(rawValue: color) == nil { throw ValidationError("--color must be never, auto or always") }
     }
 
     func makePrinter() -> HitPrinter {
         if json { return JSONHitPrinter() }
         if vimgrep { return VimgrepHitPrinter() }
-        let colored = ColorChoice(rawValue: color)?.enabled() ?? false
+        let colored = color.enabled()
         return StandardHitPrinter(color: colored, escapeText: colored || Output.isTerminal(1))
     }
 

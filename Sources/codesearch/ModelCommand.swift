@@ -56,7 +56,7 @@ struct ModelCommand: AsyncParsableCommand {
                     weights: \(report.tensors) tensors, \(report.weightsType), \(report.layers) layers, \
                     \(report.identity.dimensions) dimensions
                     pooling: \(report.identity.pooling), max tokens \(report.identity.maxTokens)
-                    sha256: \(report.identity.weightsSHA256)
+                    sha256: \(report.identity.fingerprint)
                     """)
             }
         }

@@ -56,8 +56,8 @@ struct SearchCommand: AsyncParsableCommand {
     @Argument(help: "The question, e.g. where do we retry failed uploads.")
     var query: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Ranking: dense, lexical or hybrid.", valueName: "mode"))
-    var mode: String = SearchMode.default.rawValue
+    @Option(name: .long, help: ArgumentHelp("How to rank: by embeddings (dense), by words (lexical, needs no model) or both fused (hybrid).", valueName: "mode"))
+    var mode: SearchMode = .default
 
     @Option(name: .long, help: ArgumentHelp("Answer each line of FILE as a question; JSON Lines, a summary after each (for scripts/eval).",
                                             valueName: "file", visibility: .hidden))
@@ -77,7 +77,6 @@ struct SearchCommand: AsyncParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if SearchMode(rawValue: mode) == nil { throw ValidationError("--mode must be dense, lexical or hybrid") }
         if filesWithMatches && output.vimgrep { throw ValidationError("-l and --vimgrep cannot be used together") }
         if queries != nil && !query.isEmpty { throw ValidationError("give a question or --queries, not both") }
         if queries == nil && query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
@@ -96,7 +95,7 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
         let location = workspace.indexLocation(override: indexOptions.directory)
-        let searchMode = SearchMode(rawValue: mode) ?? .default
+        let searchMode = mode
         var embedder: Embedder
         var mayUpdate = true
         if searchMode == .lexical {
@@ -165,3 +164,5 @@ extension SearchCommand {
         BackgroundFiller.startIfAllowed(workspace: workspace, location: location, settingsAsFlags: flags)
     }
 }
+
+extension SearchMode: ExpressibleByArgument {}

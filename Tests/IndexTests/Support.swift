@@ -30,7 +30,7 @@ final class Counter: @unchecked Sendable {
 
 /// Deterministic unit vectors from the text; counts texts and calls.
 struct CountingEmbedder: Embedder {
-    var identity = EmbedderIdentity(provider: "test", model: "hash", weightsSHA256: "", dimensions: 40,
+    var identity = EmbedderIdentity(provider: "test", model: "hash", fingerprint: "", dimensions: 40,
                                     pooling: "mean", maxTokens: 256)
     let counter: Counter
     /// Throws after this many calls (simulates a crash mid-run).
