@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
         // The platform layer: concurrency over the cores (and, next, files and system calls).
         .target(name: "Platform"),
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
         // the errors every engine shares and the user cache's folders. No engine, no network.
@@ -52,7 +52,7 @@ let package = Package(
         // The native engine: safetensors, the WordPiece tokenizer, the BERT encoder and its
         // kernels (OpenBLAS for batches, CKernels for query-sized inputs).
         .target(name: "BertEngine", dependencies: [
-            "EmbeddingCore", "CBLAS", "CKernels", "Hashing",
+            "EmbeddingCore", "CBLAS", "CKernels", "Hashing", "Platform",
         ]),
         // HTTP requests with a deadline, for the API provider and the model downloader.
         .target(name: "HTTPTransport", dependencies: ["CCurl"]),
@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "LoopbackHTTP"),
         // Index storage: the file format, journal, lock, garbage collection and lexicon.
         // Reads and writes vectors; never makes one (no engine).
-        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing"]),
+        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing", "Platform"]),
         // The indexing pipeline: snapshot → scan → lexical tier → embed within a budget → write.
         .target(name: "Indexing", dependencies: [
             "IndexStorage", "Git", "Scanning", "EmbeddingCore", "Hashing", "Platform",
@@ -87,7 +87,7 @@ let package = Package(
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
             "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
-            "Search", "Printers", "Hashing", "LoopbackHTTP", "CProcess",
+            "Search", "Printers", "Hashing", "Platform", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
@@ -102,7 +102,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "IndexStorage", "Indexing", "Search", "Printers", "CProcess",
+            "Configuration", "IndexStorage", "Indexing", "Search", "Printers", "Platform", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

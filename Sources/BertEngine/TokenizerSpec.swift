@@ -1,3 +1,4 @@
+import Platform
 import EmbeddingCore
 import Foundation
 import Hashing
@@ -136,10 +137,9 @@ struct TokenizerSpec: Equatable {
         out.append(contentsOf: vocab.bytes)
         withUnsafeBytes(of: out.withUnsafeBytes { XXHash64.hash($0) }.littleEndian) { out.append(contentsOf: $0) }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let final = directory.appending(path: key + ".vocab")
-        let temporary = directory.appending(path: key + ".vocab.\(getpid())")
-        guard (try? Data(out).write(to: temporary)) != nil else { return }
-        if rename(temporary.path, final.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        // Best effort and not durable: a missing or damaged cache is rebuilt from tokenizer.json.
+        let final = directory.appending(path: key + ".vocab").path
+        try? SystemCall.replaceAtomically(final, durable: false) { fd in try SystemCall.writeAll(fd, out, path: final) }
     }
 }
 

@@ -1,3 +1,4 @@
+import Platform
 import Hashing
 import Foundation
 
@@ -140,10 +141,13 @@ extension HookInstaller {
 
     /// Writes `text` to `path` atomically (a temporary file, then `rename`), with `mode`.
     static func replace(_ path: String, with text: String, mode: Int) throws {
-        let temporary = path + ".codesearch-tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary)
-        try move(temporary, to: path)
+        do {
+            try SystemCall.replaceAtomically(path, mode: mode_t(mode)) { fd in
+                try SystemCall.writeAll(fd, Array(text.utf8), path: path)
+            }
+        } catch let error as SystemCallError {
+            throw CodesearchError.io(path: path, reason: SystemCall.message(error.code))
+        }
     }
 
     static func move(_ source: String, to path: String) throws {

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Platform
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -53,9 +54,9 @@ package enum IndexDirectory {
             var st = stat()
             if code == EEXIST, stat(prefix, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { continue }
             if code == EEXIST {
-                throw IndexError.io(operation: "create directory", path: prefix, errno: ENOTDIR)
+                throw SystemCallError(operation: "create directory", path: prefix, code: ENOTDIR)
             }
-            throw IndexError.io(operation: "create directory", path: prefix, errno: code)
+            throw SystemCallError(operation: "create directory", path: prefix, code: code)
         }
     }
 

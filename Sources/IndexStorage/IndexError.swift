@@ -17,8 +17,6 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case busy(path: String)
     /// The embedder returned something unusable.
     case badEmbedding(String)
-    /// A system call failed.
-    case io(operation: String, path: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -38,8 +36,6 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
             return "another indexer holds \(path); try again when it has finished"
         case .badEmbedding(let message):
             return "the embedder returned unusable vectors: \(message); check the embedder configuration"
-        case .io(let operation, let path, let code):
-            return "\(operation) \(path) failed: \(SystemCall.message(code)); check permissions and free space"
         }
     }
 

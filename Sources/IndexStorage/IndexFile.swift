@@ -1,3 +1,4 @@
+import Platform
 import EmbeddingCore
 #if canImport(Glibc)
 import Glibc
@@ -46,12 +47,12 @@ public final class IndexFile: @unchecked Sendable {
 
     /// Opens and validates the index at `path`; throws `IndexError`.
     public static func open(path: String) throws -> IndexFile {
-        let (fd, size) = try SystemCall.openIndexForReading(path)
+        guard let (fd, size) = try SystemCall.openForReading(path) else { throw IndexError.missing(path: path) }
         defer { close(fd) }
         if size == 0 { throw IndexError.truncated(path: path) }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0),
               mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw IndexError.io(operation: "mmap", path: path, errno: errno)
+            throw SystemCallError(operation: "mmap", path: path, code: errno)
         }
         do {
             return try IndexFile(path: path, base: UnsafeRawPointer(mapped), size: size)

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Platform
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -156,28 +157,13 @@ package enum IndexFileWriter {
     /// Writes `prefix` then the vector rows to a temporary file beside `path`, fsyncs it,
     /// renames it over `path` and fsyncs the folder: a reader sees the old file or the new.
     package static func replace(_ path: String, prefix: [UInt8], vectors: some Sequence<[UInt8]>) throws {
-        // O_EXCL: the temporary file is created by this writer, never an existing one followed
-        // (a leftover of a dead writer with this pid was removed under the lock).
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC)
-        do {
-            try SystemCall.writeAll(fd, prefix, path: temporary)
+        // Under the index lock: the one writer of `path`.
+        try SystemCall.replaceAtomically(path) { fd in
+            try SystemCall.writeAll(fd, prefix, path: path)
             for rows in vectors where !rows.isEmpty {
-                try SystemCall.writeAll(fd, rows, path: temporary)
+                try SystemCall.writeAll(fd, rows, path: path)
             }
-            try SystemCall.check(fsync(fd), "fsync", temporary)
-            close(fd)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
         }
-        if rename(temporary, path) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw IndexError.io(operation: "rename", path: path, errno: code)
-        }
-        try SystemCall.fsyncDirectory(of: path)
     }
 }
 

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Platform
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -71,7 +72,7 @@ package final class IndexJournal {
             } else {
                 try SystemCall.check(ftruncate(fd, off_t(validLength)), "truncate", path)
             }
-            if lseek(fd, 0, SEEK_END) < 0 { throw IndexError.io(operation: "seek", path: path, errno: errno) }
+            if lseek(fd, 0, SEEK_END) < 0 { throw SystemCallError(operation: "seek", path: path, code: errno) }
         } catch {
             close(fd)
             throw error

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Platform
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -23,14 +24,11 @@ public final class IndexLock: @unchecked Sendable {
     /// Takes the lock, or returns nil at once when another writer holds it.
     public static func tryAcquire(path: String) throws -> IndexLock? {
         let fd = try SystemCall.open(path, O_RDWR | O_CREAT | O_CLOEXEC)
-        while true {
-            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return IndexLock(path: path, fd: fd) }
-            let code = errno
-            if code == EINTR { continue }
-            close(fd)
-            if code == EWOULDBLOCK { return nil }
-            throw IndexError.io(operation: "lock", path: path, errno: code)
-        }
+        if SystemCall.retryOnInterrupt({ flock(fd, LOCK_EX | LOCK_NB) }) == 0 { return IndexLock(path: path, fd: fd) }
+        let code = errno
+        close(fd)
+        if code == EWOULDBLOCK { return nil }
+        throw SystemCallError(operation: "lock", path: path, code: code)
     }
 
     /// Waits until the lock is free. Polls rather than blocking a thread of the

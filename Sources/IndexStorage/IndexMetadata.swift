@@ -1,3 +1,4 @@
+import Platform
 import EmbeddingCore
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +29,7 @@ public struct IndexMetadata: Sendable, Equatable {
 
     /// Reads and checks the header and the metadata section only.
     public static func read(path: String) throws -> IndexMetadata {
-        let (fd, size) = try SystemCall.openIndexForReading(path)
+        guard let (fd, size) = try SystemCall.openForReading(path) else { throw IndexError.missing(path: path) }
         defer { close(fd) }
         let head = try pread(fd, offset: 0, count: min(size, 4096), path: path)
         let table = try head.withUnsafeBytes { try SectionTable(file: $0, actualSize: size, path: path) }
@@ -45,11 +46,8 @@ public struct IndexMetadata: Sendable, Equatable {
         var done = 0
         try out.withUnsafeMutableBytes { buffer in
             while done < count {
-                let n = Glibc_pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IndexError.io(operation: "read", path: path, errno: errno)
-                }
+                let n = SystemCall.retryOnInterrupt { Glibc_pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done)) }
+                if n < 0 { throw SystemCallError(operation: "read", path: path, code: errno) }
                 if n == 0 { throw IndexError.truncated(path: path) }
                 done += n
             }

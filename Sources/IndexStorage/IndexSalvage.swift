@@ -1,3 +1,4 @@
+import Platform
 import EmbeddingCore
 import Git
 import Hashing

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Platform
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -49,12 +50,10 @@ package enum VerifiedStamp {
         w.raw(magic)
         for v in index.values { w.u64(v) }
         w.u64(XXHash64.hash(w.bytes))
-        let temporary = location.verifiedPath + ".tmp-\(getpid())"
-        unlink(temporary)
-        guard let fd = try? SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC) else { return }
-        let written = (try? SystemCall.writeAll(fd, w.bytes, path: temporary)) != nil
-        close(fd)
-        if !written || rename(temporary, location.verifiedPath) != 0 { unlink(temporary) }
+        // Not durable: a stamp lost in a crash only means the next run verifies again.
+        try? SystemCall.replaceAtomically(location.verifiedPath, durable: false) { fd in
+            try SystemCall.writeAll(fd, w.bytes, path: location.verifiedPath)
+        }
     }
 
     /// Forgets the last verification (the index was found damaged).

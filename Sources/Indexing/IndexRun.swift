@@ -1,3 +1,4 @@
+import Platform
 import IndexStorage
 import Git
 import Scanning

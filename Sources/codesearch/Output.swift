@@ -1,3 +1,4 @@
+import Platform
 import Foundation
 import Printers
 
@@ -45,11 +46,8 @@ final class Output: TextSink, @unchecked Sendable {
     private func flushLocked() {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                Self.writeFailed(errno)
-            }
+            let n = buffer[offset...].withUnsafeBytes { raw in SystemCall.retryOnInterrupt { Glibc.write(fd, raw.baseAddress, raw.count) } }
+            if n < 0 { Self.writeFailed(errno) }
             offset += n
         }
         buffer.removeAll(keepingCapacity: true)
