@@ -1,5 +1,6 @@
 import Configuration
-import Embedding
+import BertEngine
+import EmbeddingCore
 
 /// The line `status` and `model list` print about the native encoder's precision: what
 /// this CPU runs for the settings, on which instructions, and why, and whether an index's

@@ -106,11 +106,10 @@ public struct ConfigurationLoader: Sendable {
         case "model":
             settings.model = value.isEmpty ? nil : value
         case "provider":
-            let name = value.lowercased()
-            if ["native", "openai"].contains(name) {
-                settings.provider = name
+            if let provider = EmbeddingProvider(rawValue: value.lowercased()) {
+                settings.provider = provider
             } else {
-                warnings.append("\(layer.rawValue) config: provider '\(value)' is not native or openai; keeping \(settings.provider)")
+                warnings.append("\(layer.rawValue) config: provider '\(value)' is not native or openai; keeping \(settings.provider.rawValue)")
             }
         case "base-url":
             settings.baseURL = value.isEmpty ? nil : value

@@ -1,7 +1,9 @@
 import ArgumentParser
+import BertEngine
 import CodesearchKit
-import Embedding
+import EmbeddingCore
 import Foundation
+import ModelCatalog
 
 struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +41,7 @@ struct EmbedCommand: AsyncParsableCommand {
             let (settings, warnings) = try Workspace.settings(flags: embedderOptions.configurationFlags)
             for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
             let embedder: Embedder
-            if settings.provider == "native" {
+            if settings.provider == .native {
                 let directory = try ModelLocator(flag: settings.model).resolve().directory
                 embedder = try BertEmbedder(modelDirectory: directory, threads: threads, hugePages: true,
                                             precision: EmbedderChoice.precision(settings))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CodesearchKit
-import Embedding
 import Foundation
+import ModelCatalog
 
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +58,7 @@ struct ModelCommand: AsyncParsableCommand {
                     weights: \(report.tensors) tensors, \(report.weightsType), \(report.layers) layers, \
                     \(report.identity.dimensions) dimensions
                     pooling: \(report.identity.pooling), max tokens \(report.identity.maxTokens)
-                    sha256: \(report.identity.weightsSHA256)
+                    sha256: \(report.identity.fingerprint)
                     """)
             }
         }

@@ -1,9 +1,10 @@
 import ArgumentParser
+import BertEngine
 import CodesearchKit
 import Configuration
-import Embedding
 import Foundation
 import LoopbackHTTP
+import ModelCatalog
 
 /// `codesearch serve`: the native model as an OpenAI-compatible endpoint on loopback.
 struct ServeCommand: AsyncParsableCommand {

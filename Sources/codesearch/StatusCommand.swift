@@ -1,7 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
-import Index
+import IndexStorage
 
 /// `codesearch status`: what the index holds and whether it is current.
 struct StatusCommand: AsyncParsableCommand {

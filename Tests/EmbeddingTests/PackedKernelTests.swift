@@ -1,7 +1,8 @@
 import CKernels
 import Foundation
 import Testing
-@testable import Embedding
+@testable import BertEngine
+@testable import EmbeddingCore
 
 /// The int8 and bf16 products (Sources/CKernels/Packed*.c) against double-precision loops,
 /// at every level this CPU runs. int8's error is bounded exactly by its rounding steps, and

@@ -1,7 +1,8 @@
 import CKernels
 import Foundation
 import Testing
-@testable import Embedding
+@testable import BertEngine
+@testable import EmbeddingCore
 
 /// int8 and bf16 against the fp32 reference on the parity corpus (Fixtures/parity.json,
 /// sentence-transformers' vectors): the quality bar, per text cosine ≥ 0.995 and
@@ -45,7 +46,7 @@ struct PrecisionTests {
         let int8 = try BertEmbedder.identity(modelDirectory: model, digestMemo: nil, precision: .int8)
         #expect(fp32.precision == "fp32" && int8.precision == "int8" && fp32 != int8)
         // fp32's key is the one indexes made before precisions had: they stay valid.
-        #expect(fp32.key == "native:all-MiniLM-L6-v2:\(fp32.weightsSHA256):384:mean:256")
+        #expect(fp32.key == "native:all-MiniLM-L6-v2:\(fp32.fingerprint):384:mean:256")
         #expect(int8.key == fp32.key + ":int8")
         #expect(int8.storedModel == "all-MiniLM-L6-v2@int8" && fp32.storedModel == "all-MiniLM-L6-v2")
         #expect(EmbedderIdentity.parseStoredModel(int8.storedModel) == ("all-MiniLM-L6-v2", "int8"))
