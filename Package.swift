@@ -9,7 +9,8 @@ let package = Package(
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "Hashing", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "Atlas", "CodesearchKit",
+            "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
+            "Configuration", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
         ]),
     ],
     // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
@@ -21,7 +22,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -39,14 +39,30 @@ let package = Package(
 
         // Library core.
         // XXH64, the checksum of every file codesearch writes.
-        .target(name: "Hashing"),
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing"]),
-        .target(name: "Scanning", plugins: ["EmbedGrammars"]),
-        .target(name: "Embedding", dependencies: [
-            "CBLAS", "CCurl", "Hashing",
-            .product(name: "Crypto", package: "swift-crypto"),
-            "CKernels",
+        // OpenSSL's libcrypto, for SHA-256 (already loaded by libgit2; see its shim.h).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
+        // The platform layer: concurrency over the cores (and, next, files and system calls).
+        .target(name: "Platform"),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
+        .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
+        // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
+        // the errors every engine shares and the user cache's folders. No engine, no network.
+        .target(name: "EmbeddingCore"),
+        // The native engine: safetensors, the WordPiece tokenizer, the BERT encoder and its
+        // kernels (OpenBLAS for batches, CKernels for query-sized inputs).
+        .target(name: "BertEngine", dependencies: [
+            "EmbeddingCore", "CBLAS", "CKernels", "Hashing", "Platform",
         ]),
+        // HTTP requests with a deadline, for the API provider and the model downloader.
+        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
+        // Any OpenAI-compatible `/v1/embeddings` endpoint: client, batching, retries, tiktoken,
+        // and the redaction that keeps a key out of every message.
+        .target(name: "OpenAIProvider", dependencies: [
+            "EmbeddingCore", "HTTPTransport", "Hashing",
+        ]),
+        // The model store: where models are cached, found by name, installed and verified.
+        .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "HTTPTransport"]),
         // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
         // per-embedder helper thread that splits them over two cores.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
@@ -54,29 +70,44 @@ let package = Package(
         .target(name: "CProcess"),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
-        .target(name: "Index", dependencies: ["Git", "Scanning", "Embedding", "Hashing"]),
-        .target(name: "Search", dependencies: ["Index", "Embedding"]),
+        // Index storage: the file format, journal, lock, garbage collection and lexicon.
+        // Reads and writes vectors; never makes one (no engine).
+        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing", "Platform"]),
+        // The indexing pipeline: snapshot → scan → lexical tier → embed within a budget → write.
+        .target(name: "Indexing", dependencies: [
+            "IndexStorage", "Git", "Scanning", "EmbeddingCore", "Hashing", "Platform",
+        ]),
+        // Rankers over storage (dense, lexical, fused, the query-time rules); no engine.
+        .target(name: "Search", dependencies: ["IndexStorage", "Platform"]),
+
         // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
         // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;
         // matrix products through the CBLAS loader the encoder uses (no second loader).
-        .target(name: "Atlas", dependencies: ["Index", "Search", "Scanning", "CBLAS"]),
+        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS"]),
+
+        // The printers (standard, vimgrep, JSON Lines, file lists, function lists) behind a
+        // `TextSink`: they format what they are given and read nothing themselves.
+        .target(name: "Printers", dependencies: ["Git", "Scanning"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "Atlas", "LoopbackHTTP", "CProcess",
+            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
+            "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
         // Without the `MCP` trait it compiles to an empty module and the SDK is not built.
         .target(name: "MCPServer", dependencies: [
-            "CodesearchKit", "Configuration", "Embedding", "Index", "Scanning", "Search", "Git", "Hashing",
+            "CodesearchKit", "Configuration", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "IndexStorage", "Indexing",
+            "Scanning", "Search", "Git", "Hashing",
             .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
             .product(name: "Logging", package: "swift-log", condition: .when(traits: ["MCP"])),
         ]),
 
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
-            "CodesearchKit", "Git", "Scanning", "Embedding", "Configuration", "Index", "Search", "Atlas", "CProcess",
+            "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
+            "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -94,18 +125,22 @@ let package = Package(
 
         // Shared by the test targets: real temporary git repositories.
         .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
+        .testTarget(name: "EmbeddingTests", dependencies: [
+            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "TestSupport",
+        ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index", "Git", "Scanning", "Embedding", "Hashing", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Embedding", "Git", "Scanning", "Hashing"]),
+        .testTarget(name: "IndexTests", dependencies: ["IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "IndexStorage", "Indexing", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "AtlasTests", dependencies: ["Atlas", "TestSupport"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
         .testTarget(name: "CodesearchKitTests", dependencies: ["CodesearchKit", "Git", "Scanning", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "PrintersTests", dependencies: ["Printers", "Git"]),
         .testTarget(name: "CommandLineTests", dependencies: [
             "codesearch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

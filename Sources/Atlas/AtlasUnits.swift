@@ -1,4 +1,4 @@
-import Index
+import IndexStorage
 import Scanning
 import Search
 

@@ -1,7 +1,8 @@
 import Atlas
-import Embedding
+import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
+import Indexing
 
 /// What `clusters` and `map` work on and how.
 public struct AtlasRequest: Sendable {

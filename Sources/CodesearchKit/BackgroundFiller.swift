@@ -1,6 +1,6 @@
 import CProcess
 import Configuration
-import Index
+import IndexStorage
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,4 @@
 import Foundation
-import Index
 
 /// `CODESEARCH_EMBED_BUDGET=SECONDS`: how long an index run (a search's update, an MCP tool call's,
 /// or `codesearch index`) may spend embedding before it writes the remaining units without

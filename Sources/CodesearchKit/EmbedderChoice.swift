@@ -1,7 +1,10 @@
+import BertEngine
 import Configuration
-import Embedding
+import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
+import ModelCatalog
+import OpenAIProvider
 
 /// Builds the embedder the settings ask for. The settings come from flags, the
 /// environment and the user's config only: a repository's committed `.codesearch`
@@ -23,7 +26,7 @@ public struct EmbedderChoice: Sendable {
     public func makeEmbedder(settings: Settings, offline: Bool = false,
                              existingIndex: @autoclosure () -> IndexMetadata? = nil) async throws -> Embedder {
         switch settings.provider {
-        case "openai":
+        case .openai:
             var configuration = try openAIConfiguration(settings)
             let counter = try OpenAIEmbedder.tokenCounter(path: settings.tiktokenFile, environment: environment)
             if offline {
@@ -36,13 +39,18 @@ public struct EmbedderChoice: Sendable {
                 return try OpenAIEmbedder(configuration: configuration, tokenCounter: counter)
             }
             return try await OpenAIEmbedder.probing(configuration: configuration, tokenCounter: counter)
-        default:
+        case .native:
             // The settings already merged flag > environment > user config.
             let locator = ModelLocator(flag: settings.model, environment: environment)
             let (directory, _) = try locator.resolve()
             let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-            return try LazyEmbedder(modelDirectory: directory, threads: threads)
+            return try LazyEmbedder(modelDirectory: directory, threads: threads, precision: Self.precision(settings))
         }
+    }
+
+    /// The settings' precision for the native encoder (the loader admits only its values).
+    public static func precision(_ settings: Settings) -> EncoderPrecision {
+        EncoderPrecision(rawValue: settings.precision) ?? .auto
     }
 
     /// The API settings; the key is read from the environment variable the settings name.

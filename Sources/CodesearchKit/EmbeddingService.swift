@@ -1,4 +1,4 @@
-import Embedding
+import BertEngine
 import Foundation
 import LoopbackHTTP
 

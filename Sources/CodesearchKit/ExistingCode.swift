@@ -1,6 +1,7 @@
-import Embedding
+import EmbeddingCore
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 import Search
 

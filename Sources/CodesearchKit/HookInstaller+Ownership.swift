@@ -1,3 +1,5 @@
+import Platform
+import Hashing
 import Foundation
 
 /// Which lines of a hook file codesearch wrote, and `uninstall`, which removes those
@@ -51,9 +53,11 @@ extension HookInstaller {
         guard let begin = lines.firstIndex(where: { $0.hasPrefix(Self.beginMarker) }) else {
             return .legacy(matches: text == legacyScript(name: name))
         }
-        guard let end = lines[begin...].firstIndex(where: { $0 == Self.endMarker }), end + 1 < lines.count,
-              lines[begin].dropFirst(Self.beginMarker.count) == Self.digest(lines[(begin + 1)..<end].joined(separator: "\n"))
-        else { return .edited }
+        guard let end = lines[begin...].firstIndex(where: { $0 == Self.endMarker }), end + 1 < lines.count else {
+            return .edited
+        }
+        let stamp = lines[begin].dropFirst(Self.beginMarker.count), body = lines[(begin + 1)..<end].joined(separator: "\n")
+        guard stamp == Self.digest(body) || stamp == Self.earlierDigest(body) else { return .edited }
         let before = lines[..<begin].map { $0 + "\n" }.joined()
         let after = lines[(end + 1)...].joined(separator: "\n")
         if before == "#!/bin/sh\n" && after.allSatisfy(\.isWhitespace) { return .ours }
@@ -114,9 +118,17 @@ extension HookInstaller {
         }
     }
 
-    /// FNV-1a, 64 bits, in hex: enough to notice an edit (this is not a defence against
-    /// someone forging a hook; they could write any hook they like).
+    /// XXH64 in hex: enough to notice an edit (this is not a defence against someone
+    /// forging a hook; they could write any hook they like).
     static func digest(_ text: String) -> String {
+        let hex = String(XXHash64.hash(text), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The digest blocks written before XXH64 carry (64-bit FNV-1a, in hex). Read only: a
+    /// hook installed by an earlier codesearch must still be recognised as its own, or
+    /// `uninstall` would refuse it as edited.
+    static func earlierDigest(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         let hex = String(hash, radix: 16)
@@ -129,10 +141,13 @@ extension HookInstaller {
 
     /// Writes `text` to `path` atomically (a temporary file, then `rename`), with `mode`.
     static func replace(_ path: String, with text: String, mode: Int) throws {
-        let temporary = path + ".codesearch-tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary)
-        try move(temporary, to: path)
+        do {
+            try SystemCall.replaceAtomically(path, mode: mode_t(mode)) { fd in
+                try SystemCall.writeAll(fd, Array(text.utf8), path: path)
+            }
+        } catch let error as SystemCallError {
+            throw CodesearchError.io(path: path, reason: SystemCall.message(error.code))
+        }
     }
 
     static func move(_ source: String, to path: String) throws {

@@ -1,6 +1,7 @@
-import Embedding
+import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
+import Indexing
 
 /// What the git hooks run, detached: bring the index up to the working tree, and
 /// make sure that a hook fired while indexing is already under way is not lost.

@@ -1,7 +1,8 @@
 import Configuration
-import Embedding
+import EmbeddingCore
 import Git
-import Index
+import IndexStorage
+import Indexing
 
 extension Workspace {
     /// Where this repository's index lives (`--index` overrides the directory).

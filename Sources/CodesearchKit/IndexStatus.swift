@@ -1,7 +1,8 @@
 import Configuration
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 
 /// What `codesearch status` reports.
 public struct IndexStatus: Sendable {

@@ -1,6 +1,6 @@
 import Configuration
-import Embedding
-import Index
+import EmbeddingCore
+import IndexStorage
 
 /// `search --mode lexical` ranks by BM25 alone and embeds nothing, so it must work
 /// when the native model is not installed. The index still needs an embedder's
@@ -20,7 +20,7 @@ public struct LexicalSearchEmbedder: Sendable {
                               choice: EmbedderChoice = EmbedderChoice()) async throws -> LexicalSearchEmbedder {
         do {
             return LexicalSearchEmbedder(embedder: try await choice.makeEmbedder(settings: settings), mayUpdate: true)
-        } catch let error as EmbeddingError where settings.provider == "native" {
+        } catch let error as EmbeddingError where settings.provider == .native {
             let lexicalOnly = LexicalOnlyEmbedder()
             if let index = existingIndex(), index.identity != lexicalOnly.identity {
                 return LexicalSearchEmbedder(
@@ -42,7 +42,7 @@ public struct LexicalSearchEmbedder: Sendable {
 /// zero component per function. Its own identity keeps these vectors apart from any
 /// model's (DESIGN.md 6): the first run with a model rebuilds the index.
 public struct LexicalOnlyEmbedder: Embedder {
-    public let identity = EmbedderIdentity(provider: "none", model: "lexical-only", weightsSHA256: "",
+    public let identity = EmbedderIdentity(provider: "none", model: "lexical-only", fingerprint: "",
                                            dimensions: 1, pooling: "none", maxTokens: 0)
 
     public init() {}

@@ -1,5 +1,6 @@
 import Configuration
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 /// What a query's answer rests on, in words, for every front (the CLI prints these on

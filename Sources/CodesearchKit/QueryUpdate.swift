@@ -1,5 +1,7 @@
-import Embedding
-import Index
+import Platform
+import EmbeddingCore
+import IndexStorage
+import Indexing
 
 extension Workspace {
     /// The update a query runs first (`search`, `similar`, `findExisting`), if no other
@@ -19,8 +21,10 @@ extension Workspace {
             guard summary.outcome == .busy, !usable() else { return summary }
             options.ifIdle = false
             return try await updateIndex(.workingTree, embedder: embedder, location: location, options: options)
-        } catch let error as IndexError {
-            guard case .io = error, usable() else { throw error }
+        } catch let error as SystemCallError {
+            // The update could not write (a read-only folder, a full disk): answer from the
+            // index as it is, with a note, when it is this embedder's.
+            guard usable() else { throw error }
             var summary = IndexSummary(outcome: .failed)
             summary.updateFailure = error.description
             return summary

@@ -1,4 +1,4 @@
-import Index
+import Indexing
 import Scanning
 
 /// The indexer's view of the grammar-driven scanner.

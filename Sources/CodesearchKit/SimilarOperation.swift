@@ -1,5 +1,6 @@
-import Embedding
-import Index
+import EmbeddingCore
+import IndexStorage
+import Indexing
 import Search
 
 /// A function named on the command line: `path:line` (any line inside it) or

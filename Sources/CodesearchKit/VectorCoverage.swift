@@ -1,4 +1,4 @@
-import Index
+import IndexStorage
 
 /// How much of an index has vectors, as the notes of `search`, `status` and `similar` say it.
 public enum VectorCoverage {

@@ -46,7 +46,11 @@ public struct ConfigurationLoader: Sendable {
         "max-input-tokens": "CODESEARCH_MAX_INPUT_TOKENS",
         "request-timeout": "CODESEARCH_REQUEST_TIMEOUT",
         "background": "CODESEARCH_BACKGROUND",
+        "precision": "CODESEARCH_PRECISION",
     ]
+
+    /// The values `precision` takes (Embedding's `EncoderPrecision`).
+    public static let precisions = ["auto", "fp32", "bf16", "int8"]
 
     public init() {}
 
@@ -102,11 +106,10 @@ public struct ConfigurationLoader: Sendable {
         case "model":
             settings.model = value.isEmpty ? nil : value
         case "provider":
-            let name = value.lowercased()
-            if ["native", "openai"].contains(name) {
-                settings.provider = name
+            if let provider = EmbeddingProvider(rawValue: value.lowercased()) {
+                settings.provider = provider
             } else {
-                warnings.append("\(layer.rawValue) config: provider '\(value)' is not native or openai; keeping \(settings.provider)")
+                warnings.append("\(layer.rawValue) config: provider '\(value)' is not native or openai; keeping \(settings.provider.rawValue)")
             }
         case "base-url":
             settings.baseURL = value.isEmpty ? nil : value
@@ -127,6 +130,10 @@ public struct ConfigurationLoader: Sendable {
         case "background":
             if let flag = Self.parseBool(value) { settings.background = flag } else {
                 warnings.append("\(layer.rawValue) config: background '\(value)' is not true or false; keeping \(settings.background)")
+            }
+        case "precision":
+            if Self.precisions.contains(value.lowercased()) { settings.precision = value.lowercased() } else {
+                warnings.append("\(layer.rawValue) config: precision '\(value)' is not auto, fp32, bf16 or int8; keeping \(settings.precision)")
             }
         case "azure-deployment":
             settings.azureDeployment = value.isEmpty ? nil : value

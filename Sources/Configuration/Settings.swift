@@ -17,7 +17,7 @@ public struct Settings: Sendable, Equatable {
     /// Model folder or name for the native embedder, or the API model's name (nil: the default).
     public var model: String? = nil
     /// `native` (default) or `openai` (any OpenAI-compatible /v1/embeddings endpoint).
-    public var provider: String = "native"
+    public var provider: EmbeddingProvider = .native
     /// The API's base URL, with its version prefix (default https://api.openai.com/v1).
     public var baseURL: String? = nil
     /// The environment variable holding the API key (default OPENAI_API_KEY). The key itself
@@ -38,6 +38,9 @@ public struct Settings: Sendable, Equatable {
     public var requestTimeout: Double? = nil
     /// Whether a search that left units without vectors may start the background filler.
     public var background: Bool = true
+    /// The native encoder's arithmetic: `auto`, `fp32`, `bf16` or `int8` (the loader takes no
+    /// other value; Embedding's `EncoderPrecision` gives them their meaning).
+    public var precision: String = "auto"
 
     public init() {}
 
@@ -54,4 +57,12 @@ public struct Settings: Sendable, Equatable {
 /// Where a setting came from, highest precedence first.
 public enum ConfigurationLayer: String, Sendable, CaseIterable {
     case flag, environment, user, repository
+}
+
+/// Which engine makes the vectors.
+public enum EmbeddingProvider: String, CaseIterable, Sendable {
+    /// A local BERT-family model run by the native engine.
+    case native
+    /// Any OpenAI-compatible `/v1/embeddings` endpoint.
+    case openai
 }

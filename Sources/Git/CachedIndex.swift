@@ -1,3 +1,4 @@
+import Platform
 import CLibGit2
 import Foundation
 import Hashing
@@ -178,8 +179,7 @@ enum IndexEntryCache {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size + 1, alignment: 16)
         var done = 0
         while done < size {
-            let n = read(fd, buffer.baseAddress! + done, size - done)
-            if n < 0 && errno == EINTR { continue }
+            let n = SystemCall.retryOnInterrupt { read(fd, buffer.baseAddress! + done, size - done) }
             guard n > 0 else { break }
             done += n
         }
@@ -265,16 +265,9 @@ enum IndexEntryCache {
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { return }
-        let written = file.withUnsafeBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
+        // Its own temporary name, not `replaceAtomically`'s per-process one: this file is
+        // shared by every worktree's processes, and `.tmp` is how one writer at a time is chosen.
+        let written = (try? SystemCall.writeAll(fd, file, path: temporary)) != nil
         close(fd)
         if !written || rename(temporary, path) != 0 { unlink(temporary) }
         pruneStale(besides: path)

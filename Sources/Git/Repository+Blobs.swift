@@ -1,3 +1,4 @@
+import Platform
 import CLibGit2
 import Foundation
 
@@ -71,8 +72,7 @@ extension Repository: BlobSource {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = chunk.withUnsafeMutableBytes { raw in SystemCall.retryOnInterrupt { Glibc.read(fd, raw.baseAddress, raw.count) } }
             guard n >= 0 else { throw GitError.unreadable(path: name, reason: String(cString: strerror(errno))) }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[..<n])

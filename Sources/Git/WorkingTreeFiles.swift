@@ -1,3 +1,4 @@
+import Platform
 import CLibGit2
 import Foundation
 
@@ -109,12 +110,9 @@ final class DirectoryReader {
     func forEachEntry(_ fd: Int32, _ body: (UnsafePointer<UInt8>, Int, UInt8) -> Void) -> Bool {
         #if os(Linux)
         while true {
-            let n = codesearch_getdents64(fd, buffer, UInt(DirectoryReader.size))
+            let n = SystemCall.retryOnInterrupt { codesearch_getdents64(fd, buffer, UInt(DirectoryReader.size)) }
             if n == 0 { return true }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
+            if n < 0 { return false }
             var offset = 0
             while offset < n {
                 let record = buffer + offset

@@ -1,8 +1,9 @@
+import EmbeddingCore
 #if MCP
 import CodesearchKit
 import Configuration
-import Embedding
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 /// How `codesearch mcp` was started: which repository, which settings given as flags, and

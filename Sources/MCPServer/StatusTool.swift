@@ -1,7 +1,7 @@
 #if MCP
 import CodesearchKit
 import Foundation
-import Index
+import IndexStorage
 import MCP
 
 /// `status`: `codesearch status` as a tool. It reports the index as it stands and updates

@@ -1,7 +1,8 @@
 #if MCP
 import CodesearchKit
 import Foundation
-import Index
+import IndexStorage
+import Indexing
 import MCP
 
 /// One tool: its arguments, the shape of its structured result, and the call itself.

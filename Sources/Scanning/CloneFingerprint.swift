@@ -1,3 +1,4 @@
+import Hashing
 /// The shape of a function's code, blind to its names and literal values: what stays
 /// the same when a function is copied and its name, parameters, locals and constants
 /// are renamed or changed (a "type-2 clone").
@@ -80,8 +81,7 @@ extension FunctionScanner {
                 case .identifier: hashes.append(1)
                 case .literal: hashes.append(2)
                 case .text(let range):
-                    var h: UInt64 = 0xcbf29ce484222325
-                    for k in range { h = (h ^ UInt64(buffer[k])) &* 0x100000001b3 }
+                    let h = XXHash64.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[range])))
                     hashes.append(h | 0x8000_0000_0000_0000)
                 }
             }

@@ -47,8 +47,8 @@ final class CompiledGrammar: Sendable {
         var attributePrefix = false
         var bodyOpen = false
         var reserved = false
-        /// 1 `#if`, 2 `#else`, 3 `#endif`.
-        var directive: UInt8 = 0
+        /// A conditional-compilation word that starts a line (`#if`, `#else`, `#endif`).
+        var directive: Directive?
     }
 
     let grammar: Grammar
@@ -199,9 +199,9 @@ final class CompiledGrammar: Sendable {
         for w in g.header.continuesBefore { roles[Int(id(w))].continuesBefore = true }
         for w in g.reservedWords ?? [] { roles[Int(id(w))].reserved = true }
         if let cc = g.conditionalCompilation {
-            for w in cc.if { roles[Int(id(w))].directive = 1 }
-            for w in cc.else { roles[Int(id(w))].directive = 2 }
-            for w in cc.end { roles[Int(id(w))].directive = 3 }
+            for w in cc.if { roles[Int(id(w))].directive = .if }
+            for w in cc.else { roles[Int(id(w))].directive = .else }
+            for w in cc.end { roles[Int(id(w))].directive = .end }
         }
         if let a = g.attributes { roles[Int(id(a.prefix))].attributePrefix = true }
         roles[Int(id(g.header.bodyOpen))].bodyOpen = true
@@ -236,4 +236,14 @@ final class CompiledGrammar: Sendable {
         }
         return -1
     }
+}
+
+/// The three words of conditional compilation a grammar names (`conditionalCompilation`).
+enum Directive: UInt8, Sendable {
+    /// Opens a block whose branches are all scanned (`#if`).
+    case `if`
+    /// Starts the next branch (`#else`, `#elseif`).
+    case `else`
+    /// Closes the block (`#endif`).
+    case end
 }

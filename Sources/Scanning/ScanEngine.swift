@@ -129,26 +129,26 @@ struct ScanEngine {
             if !t.newlineBefore { return }
             skippingDirectiveLine = false
         }
-        if t.newlineBefore, t.kind == .word, let r = role(t), r.directive != 0 {
-            directive(r.directive)
+        if t.newlineBefore, t.kind == .word, let r = role(t), let which = r.directive {
+            directive(which)
             skippingDirectiveLine = true
             return
         }
         dispatch(t)
     }
 
-    mutating func directive(_ which: UInt8) {
+    mutating func directive(_ which: Directive) {
         switch which {
-        case 1:
+        case .if:
             conditionals.append(Conditional(atIf: scopes.count <= 64 && conditionals.count < 64 ? scopes : nil))
-        case 2:
+        case .else:
             guard var c = conditionals.popLast() else { return }
             if let atIf = c.atIf, scopes.count != atIf.count {
                 if c.afterFirstUnbalancedBranch == nil { c.afterFirstUnbalancedBranch = scopes }
                 scopes = atIf
             }
             conditionals.append(c)
-        default:
+        case .end:
             guard let c = conditionals.popLast() else { return }
             if let first = c.afterFirstUnbalancedBranch { scopes = first }
         }

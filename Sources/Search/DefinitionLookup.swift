@@ -1,4 +1,4 @@
-import Index
+import IndexStorage
 
 /// Finds the live units named what a question names, wherever they rank: an exact
 /// definition must be able to come first even when neither half of the ranking had

@@ -1,5 +1,6 @@
+import Platform
 import Dispatch
-import Index
+import IndexStorage
 
 /// One ranked function at one path of the live snapshot.
 public struct SearchHit: Sendable {

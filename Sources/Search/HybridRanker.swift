@@ -1,4 +1,4 @@
-import Index
+import IndexStorage
 
 /// How `codesearch search` ranks.
 public enum SearchMode: String, CaseIterable, Sendable {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Index
+import IndexStorage
 
 /// BM25 over the index's lexicon (identifier-aware terms of names, signatures
 /// and bodies) plus the path's components, matched at query time so a rename

@@ -1,4 +1,4 @@
-import Index
+import IndexStorage
 
 /// The words of a file's name and of its folder's name, as the path-match rules
 /// compare them with a question's words.

@@ -1,4 +1,4 @@
-import Index
+import IndexStorage
 
 /// What a question looks like, read once per search: whether it names a symbol
 /// (`HTTPAdapter`, `field_validator`, `Session.send`) or asks in words, which

@@ -1,3 +1,4 @@
+import Printers
 import Atlas
 import CodesearchKit
 import Foundation

@@ -1,7 +1,9 @@
 import ArgumentParser
+import BertEngine
 import CodesearchKit
-import Embedding
+import EmbeddingCore
 import Foundation
+import ModelCatalog
 
 struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,9 +41,10 @@ struct EmbedCommand: AsyncParsableCommand {
             let (settings, warnings) = try Workspace.settings(flags: embedderOptions.configurationFlags)
             for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
             let embedder: Embedder
-            if settings.provider == "native" {
+            if settings.provider == .native {
                 let directory = try ModelLocator(flag: settings.model).resolve().directory
-                embedder = try BertEmbedder(modelDirectory: directory, threads: threads, hugePages: true)
+                embedder = try BertEmbedder(modelDirectory: directory, threads: threads, hugePages: true,
+                                            precision: EmbedderChoice.precision(settings))
             } else {
                 embedder = try await embedderOptions.choice.makeEmbedder(settings: settings)
             }
@@ -108,7 +111,8 @@ enum EmbedBenchmark {
             "tokens_per_s":\(Double(tokens) / best),"texts_per_s":\(Double(texts.count) / best),\
             "query_ms":\(median * 1000),"load_ms":\(loadSeconds * 1000),\
             "flops_per_token":\(flops / Double(max(tokens, 1))),"gflops":\(flops / best / 1e9),\
-            "query_weight_bytes":\(embedder.encoderWeightBytes)}
+            "query_weight_bytes":\(embedder.encoderWeightBytes),"precision":"\(embedder.precision.precision)",\
+            "kernel":"\(embedder.precision.kernel)"}
             """
     }
 }

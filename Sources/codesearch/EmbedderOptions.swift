@@ -1,8 +1,9 @@
+import BertEngine
 import ArgumentParser
-import Embedding
-import Foundation
 import CodesearchKit
 import Configuration
+import EmbeddingCore
+import Foundation
 
 /// Options of every command that embeds text. Each is also a configuration key
 /// (see .codesearch.example), settable in the environment or the user's config,
@@ -11,7 +12,7 @@ struct EmbedderOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "native (default: a local BERT model) or openai (any OpenAI-compatible /v1/embeddings endpoint).",
         valueName: "name"))
-    var provider: String?
+    var provider: EmbeddingProvider?
 
     @Option(name: .long, help: ArgumentHelp(
         "native: a model folder or a name in the model cache (default all-MiniLM-L6-v2); openai: the model name (default text-embedding-3-small).",
@@ -34,21 +35,24 @@ struct EmbedderOptions: ParsableArguments {
         "openai: seconds one request may take before it is tried again (default 60).", valueName: "seconds"))
     var requestTimeout: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "native: the encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32 (the reference), bf16 or int8. Part of the index's identity: changing it re-embeds.",
+        valueName: "precision"))
+    var precision: EncoderPrecision?
+
     var configurationFlags: [ConfigurationLoader.Entry] {
         var entries: [ConfigurationLoader.Entry] = []
-        if let provider { entries.append(("provider", provider)) }
+        if let provider { entries.append(("provider", provider.rawValue)) }
         if let model { entries.append(("model", model)) }
         if let baseURL { entries.append(("base-url", baseURL)) }
         if let dimensions { entries.append(("dimensions", String(dimensions))) }
         if let apiKeyVariable { entries.append(("api-key-env", apiKeyVariable)) }
         if let requestTimeout { entries.append(("request-timeout", String(requestTimeout))) }
+        if let precision { entries.append(("precision", precision.rawValue)) }
         return entries
     }
 
     func validate() throws {
-        if let provider, !["native", "openai"].contains(provider.lowercased()) {
-            throw ValidationError("--provider must be native or openai")
-        }
         if let dimensions, dimensions < 1 { throw ValidationError("--dimensions must be positive") }
         if let requestTimeout, !(requestTimeout.isFinite && requestTimeout > 0) {
             throw ValidationError("--request-timeout must be a positive number of seconds")
@@ -66,6 +70,8 @@ struct EmbedderOptions: ParsableArguments {
     }
 }
 
+extension EncoderPrecision: ExpressibleByArgument {}
+
 /// Objects left for the operating system to reclaim at exit.
 enum ProcessLifetime {
     nonisolated(unsafe) private static var kept: [Any] = []
@@ -82,4 +88,9 @@ struct IndexOptions: ParsableArguments {
     @Option(name: .customLong("index"), help: ArgumentHelp(
         "The index folder (default: .git/codesearch in the repository's common git dir).", valueName: "dir"))
     var directory: String?
+}
+
+extension EmbeddingProvider: ExpressibleByArgument {
+    /// Any case, as the configuration key takes it (`--provider OpenAI`).
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

@@ -1,3 +1,4 @@
+import Printers
 import ArgumentParser
 import CodesearchKit
 import Foundation

@@ -1,10 +1,14 @@
+import Printers
 import ArgumentParser
+import BertEngine
 import CodesearchKit
-import Foundation
 import Configuration
+import EmbeddingCore
+import Foundation
 import Git
-import Embedding
-import Index
+import IndexStorage
+import Indexing
+import OpenAIProvider
 
 /// `codesearch index`: brings the index up to date with a snapshot.
 struct IndexCommand: AsyncParsableCommand {

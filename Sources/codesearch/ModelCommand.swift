@@ -1,7 +1,7 @@
 import ArgumentParser
 import CodesearchKit
-import Embedding
 import Foundation
+import ModelCatalog
 
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +27,8 @@ struct ModelCommand: AsyncParsableCommand {
         func run() async throws {
             let store = ModelStore()
             for name in store.list() { Output.standard.line(name) }
+            // The path every model runs in here: on stderr, so the list stays one name a line.
+            Output.diagnostic(PrecisionStatus.line(settings: try Workspace.settings(flags: []).0))
         }
     }
 
@@ -56,7 +58,7 @@ struct ModelCommand: AsyncParsableCommand {
                     weights: \(report.tensors) tensors, \(report.weightsType), \(report.layers) layers, \
                     \(report.identity.dimensions) dimensions
                     pooling: \(report.identity.pooling), max tokens \(report.identity.maxTokens)
-                    sha256: \(report.identity.weightsSHA256)
+                    sha256: \(report.identity.fingerprint)
                     """)
             }
         }

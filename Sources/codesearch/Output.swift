@@ -1,4 +1,6 @@
+import Platform
 import Foundation
+import Printers
 
 /// Buffered standard output, the one way results reach stdout, and one function for
 /// diagnostics on standard error.
@@ -7,7 +9,7 @@ import Foundation
 /// device`) and ends the run with status 2, so `codesearch functions > /dev/full` never
 /// looks like a search that found nothing. A closed pipe (`codesearch ... | head`) ends the
 /// run quietly with status 0, as grep and ripgrep do: the reader has what it wanted.
-final class Output: @unchecked Sendable {
+final class Output: TextSink, @unchecked Sendable {
     static let standard = Output(fd: 1)
 
     private let fd: Int32
@@ -44,11 +46,8 @@ final class Output: @unchecked Sendable {
     private func flushLocked() {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                Self.writeFailed(errno)
-            }
+            let n = buffer[offset...].withUnsafeBytes { raw in SystemCall.retryOnInterrupt { Glibc.write(fd, raw.baseAddress, raw.count) } }
+            if n < 0 { Self.writeFailed(errno) }
             offset += n
         }
         buffer.removeAll(keepingCapacity: true)

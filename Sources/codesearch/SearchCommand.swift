@@ -1,9 +1,11 @@
 import ArgumentParser
 import CodesearchKit
 import Configuration
-import Embedding
+import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
+import Indexing
+import Printers
 import Search
 
 /// `codesearch search`: a natural-language question in, the nearest functions out.
@@ -54,8 +56,8 @@ struct SearchCommand: AsyncParsableCommand {
     @Argument(help: "The question, e.g. where do we retry failed uploads.")
     var query: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Ranking: dense, lexical or hybrid.", valueName: "mode"))
-    var mode: String = SearchMode.default.rawValue
+    @Option(name: .long, help: ArgumentHelp("How to rank: by embeddings (dense), by words (lexical, needs no model) or both fused (hybrid).", valueName: "mode"))
+    var mode: SearchMode = .default
 
     @Option(name: .long, help: ArgumentHelp("Answer each line of FILE as a question; JSON Lines, a summary after each (for scripts/eval).",
                                             valueName: "file", visibility: .hidden))
@@ -75,7 +77,6 @@ struct SearchCommand: AsyncParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if SearchMode(rawValue: mode) == nil { throw ValidationError("--mode must be dense, lexical or hybrid") }
         if filesWithMatches && output.vimgrep { throw ValidationError("-l and --vimgrep cannot be used together") }
         if queries != nil && !query.isEmpty { throw ValidationError("give a question or --queries, not both") }
         if queries == nil && query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("the question is empty") }
@@ -94,7 +95,7 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
         let location = workspace.indexLocation(override: indexOptions.directory)
-        let searchMode = SearchMode(rawValue: mode) ?? .default
+        let searchMode = mode
         var embedder: Embedder
         var mayUpdate = true
         if searchMode == .lexical {
@@ -127,9 +128,8 @@ struct SearchCommand: AsyncParsableCommand {
         ProcessLifetime.keep(results)
         if queries != nil {
             for result in results {
-                var printer = JSONHitPrinter()
-                for hit in result.hits { printer.print(hit, in: workspace) }
-                printer.finish(hits: result.hits.count, in: workspace)
+                var printer = JSONHitPrinter(), sink = Output.standard
+                printer.print(workspace.printed(result.hits), to: &sink)
             }
             return
         }
@@ -139,7 +139,8 @@ struct SearchCommand: AsyncParsableCommand {
         if results[0].hits.isEmpty { UpdateNotes.printNothingToSearch(results[0].index, in: workspace) }
         if filesWithMatches {
             let files = FileRanking.bestPerFile(results[0].hits, limit: output.limit)
-            FileList.print(files, json: output.json)
+            var sink = Output.standard
+            FileListPrinter(json: output.json).print(workspace.printed(files), to: &sink)
             if files.isEmpty { throw ExitCode(1) }
             return
         }
@@ -163,3 +164,5 @@ extension SearchCommand {
         BackgroundFiller.startIfAllowed(workspace: workspace, location: location, settingsAsFlags: flags)
     }
 }
+
+extension SearchMode: ExpressibleByArgument {}

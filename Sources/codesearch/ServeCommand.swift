@@ -1,9 +1,10 @@
 import ArgumentParser
+import BertEngine
 import CodesearchKit
 import Configuration
-import Embedding
 import Foundation
 import LoopbackHTTP
+import ModelCatalog
 
 /// `codesearch serve`: the native model as an OpenAI-compatible endpoint on loopback.
 struct ServeCommand: AsyncParsableCommand {
@@ -28,6 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("A model folder or a name in the model cache.", valueName: "dir|name"))
     var model: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32, bf16 or int8.",
+        valueName: "precision"))
+    var precision: EncoderPrecision?
 
     @Option(name: .customLong("max-connections"), help: ArgumentHelp(
         "Clients served at once; more wait for a free slot.", valueName: "n"))
@@ -67,10 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var flags: [(key: String, value: String)] = []
         if let model { flags.append(("model", model)) }
+        if let precision { flags.append(("precision", precision.rawValue)) }
         let (settings, warnings) = try Workspace.settings(flags: flags)
         for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
         let directory = try ModelLocator(flag: settings.model).resolve().directory
-        let service = EmbeddingService(embedder: try BertEmbedder(modelDirectory: directory, hugePages: true),
+        let service = EmbeddingService(embedder: try BertEmbedder(modelDirectory: directory, hugePages: true,
+                                                                  precision: EmbedderChoice.precision(settings)),
                                        maxInputs: maxInputs)
         let server: LoopbackHTTPServer
         do {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
-import Index
+import IndexStorage
 
 /// `codesearch status`: what the index holds and whether it is current.
 struct StatusCommand: AsyncParsableCommand {
@@ -45,7 +45,11 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             lines.append("state: " + (status.staleReason.map { "stale (\($0); run `codesearch index`)" } ?? "current"))
         }
-        lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens")
+        lines.append("embedder: \(id.provider) \(id.model), \(id.dimensions) dimensions, \(id.pooling) pooling, max \(id.maxTokens) tokens"
+                     + (id.provider == "native" ? ", \(id.precision)" : ""))
+        if id.provider == "native" {
+            lines.append(PrecisionStatus.line(settings: workspace.settings, indexPrecision: id.precision))
+        }
         lines.append("files: \(meta.liveFileCount)")
         lines.append("functions: \(meta.liveFunctionCount) live, \(meta.functionCount) stored in \(meta.blobCount) blobs")
         if let coverage = (try? IndexFile.open(path: location.indexPath))?.liveVectorCoverage(),

@@ -105,4 +105,26 @@ import Testing
         try installer.uninstall()
         #expect(!FileManager.default.fileExists(atPath: hook))
     }
+
+    /// A block stamped with the digest codesearch used before XXH64 (FNV-1a) is still ours:
+    /// uninstall removes it instead of refusing it as edited.
+    @Test func aBlockStampedWithTheEarlierDigestIsStillOurs() throws {
+        let repo = try TemporaryRepository()
+        let installer = try installer(repo)
+        try installer.install(["post-commit"])
+        let hook = installer.hooksDirectory + "/post-commit"
+        let current = try String(contentsOfFile: hook, encoding: .utf8)
+        let lines = current.split(separator: "\n", omittingEmptySubsequences: false)
+        let begin = try #require(lines.firstIndex { $0.hasPrefix(HookInstaller.beginMarker) })
+        let end = try #require(lines.firstIndex { $0 == HookInstaller.endMarker })
+        let body = lines[(begin + 1)..<end].joined(separator: "\n")
+        var earlier = lines
+        earlier[begin] = Substring(HookInstaller.beginMarker + HookInstaller.earlierDigest(body))
+        #expect(earlier != lines)
+        try Data(earlier.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: hook))
+        #expect(installer.ownership(of: "post-commit") == .ours)
+        let outcomes = try installer.uninstall()
+        #expect(outcomes.first { $0.name == "post-commit" }?.refused == false)
+        #expect(!FileManager.default.fileExists(atPath: hook))
+    }
 }

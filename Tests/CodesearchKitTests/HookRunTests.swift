@@ -1,7 +1,7 @@
 @testable import CodesearchKit
-import Embedding
+@testable import EmbeddingCore
 import Foundation
-import Index
+import IndexStorage
 import TestSupport
 import Testing
 
@@ -10,7 +10,7 @@ import Testing
 @Suite struct HookRunTests {
     /// Counts texts; vectors are fixed, the test is about who runs.
     struct CountingEmbedder: Embedder {
-        let identity = EmbedderIdentity(provider: "test", model: "counting", weightsSHA256: "",
+        let identity = EmbedderIdentity(provider: "test", model: "counting", fingerprint: "",
                                         dimensions: 4, pooling: "mean", maxTokens: 128)
         func embed(documents: [String]) async throws -> [[Float]] { documents.map { _ in [1, 0, 0, 0] } }
         func embed(query: String) async throws -> [Float] { [1, 0, 0, 0] }

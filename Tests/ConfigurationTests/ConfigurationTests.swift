@@ -75,6 +75,19 @@ import Testing
         #expect(!settings.background && refused.count == 1)
     }
 
+    /// Precision is part of the index's identity, like the model: a cloned repository may
+    /// not choose it (a slow emulated path, or re-embedding everyone's index).
+    @Test func precisionIsCheckedAndTheRepositoryCannotSetIt() {
+        #expect(loader.load(.init()).settings.precision == "auto")
+        #expect(loader.load(.init(environment: ["CODESEARCH_PRECISION": "INT8"])).settings.precision == "int8")
+        #expect(loader.load(.init(flags: [("precision", "fp32")], environment: ["CODESEARCH_PRECISION": "bf16"])).settings.precision == "fp32")
+        let (kept, warnings) = loader.load(.init(user: [("precision", "fp16")]))
+        #expect(kept.precision == "auto" && warnings.count == 1)
+        let (settings, refused) = loader.load(.init(user: [("precision", "fp32")], repository: [("precision", "int8")]))
+        #expect(settings.precision == "fp32")
+        #expect(refused.count == 1 && refused[0].contains("'precision' refused"))
+    }
+
     @Test func configFileSectionParsing() {
         let text = """
             # comment

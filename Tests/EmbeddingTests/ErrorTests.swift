@@ -1,6 +1,7 @@
+@testable import BertEngine
+@testable import EmbeddingCore
 import Foundation
 import Testing
-@testable import Embedding
 
 /// Every broken model folder gives an `EmbeddingError` naming the file, never a crash.
 struct ErrorTests {

@@ -1,7 +1,7 @@
-@testable import Embedding
 import Foundation
-import Testing
+@testable import HTTPTransport
 import TestSupport
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif

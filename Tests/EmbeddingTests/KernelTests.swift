@@ -1,8 +1,8 @@
+@testable import BertEngine
 import CKernels
 import Dispatch
 import Foundation
 import Testing
-@testable import Embedding
 
 /// The query-sized kernels (Sources/CKernels) against plain double-precision loops, at every
 /// instruction-set level this CPU runs, alone and with a helper thread.

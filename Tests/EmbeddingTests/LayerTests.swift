@@ -1,6 +1,6 @@
+@testable import BertEngine
 import Foundation
 import Testing
-@testable import Embedding
 
 struct LayerTests {
     @Test func fastErfMatchesErf() {

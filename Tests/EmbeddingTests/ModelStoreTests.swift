@@ -1,7 +1,9 @@
+@testable import BertEngine
+@testable import EmbeddingCore
 import Foundation
+@testable import ModelCatalog
 import TestSupport
 import Testing
-@testable import Embedding
 
 struct ModelLocatorTests {
     func setUp() throws -> (root: URL, store: ModelStore, folders: [String: URL]) {
@@ -61,7 +63,7 @@ struct ModelStoreTests {
         #expect(store.list() == ["tiny"])
         let report = try store.verify(installed)
         #expect(report.identity.dimensions == 8 && report.layers == 1 && report.weightsType == "F32")
-        #expect(report.identity.weightsSHA256 == (try WeightsDigest.hash(fileAt: source.appending(path: "model.safetensors"))))
+        #expect(report.identity.fingerprint == (try WeightsDigest.hash(fileAt: source.appending(path: "model.safetensors"))))
         try store.install(from: source)  // reinstalling replaces
         #expect(store.list() == ["tiny"])
     }

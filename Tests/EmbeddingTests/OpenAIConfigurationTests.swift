@@ -1,5 +1,6 @@
-@testable import Embedding
+@testable import EmbeddingCore
 import Foundation
+@testable import OpenAIProvider
 import Testing
 
 private let secret = "sk-live-DO-NOT-PRINT-42"
@@ -133,7 +134,7 @@ private let secret = "sk-live-DO-NOT-PRINT-42"
             try OpenAIEmbedder(configuration: configuration, tokenCounter: counter).identity
         }
         let openAI = try identity(OpenAIConfiguration(model: "text-embedding-3-small", apiKey: OpenAIAPIKey(secret)))
-        #expect(openAI == EmbedderIdentity(provider: "openai", model: "text-embedding-3-small", weightsSHA256: "",
+        #expect(openAI == EmbedderIdentity(provider: "openai", model: "text-embedding-3-small", fingerprint: "",
                                            dimensions: 1536, pooling: "remote", maxTokens: 8191))
         #expect(try identity(OpenAIConfiguration(model: "text-embedding-3-small")) == openAI)
         #expect(try identity(OpenAIConfiguration(model: "text-embedding-3-small", dimensions: 512)).key != openAI.key)
@@ -141,7 +142,7 @@ private let secret = "sk-live-DO-NOT-PRINT-42"
         let other = URL(string: "http://gpu-box:8080/v1")!
         let a = try identity(OpenAIConfiguration(baseURL: local, model: "text-embedding-3-small"))
         let b = try identity(OpenAIConfiguration(baseURL: other, model: "text-embedding-3-small"))
-        #expect(a.weightsSHA256.count == 64)
+        #expect(a.fingerprint.count == 64)
         #expect(a.key != openAI.key && a.key != b.key)
         #expect(!a.key.contains("DO-NOT-PRINT"))
     }

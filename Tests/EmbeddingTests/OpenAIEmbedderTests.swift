@@ -1,7 +1,7 @@
-@testable import Embedding
 import Foundation
-import Testing
+@testable import OpenAIProvider
 import TestSupport
+import Testing
 
 private let secret = "sk-test-SECRET-0123456789"
 
@@ -346,7 +346,7 @@ private func openAIError(_ body: () async throws -> Void) async -> OpenAIError? 
         #expect(request.target == "/openai/deployments/my-embeddings/embeddings?api-version=2024-02-01")
         #expect(request.headers["api-key"] == secret)
         #expect(request.headers["authorization"] == nil)
-        #expect(!embedder.identity.weightsSHA256.isEmpty)
+        #expect(!embedder.identity.fingerprint.isEmpty)
     }
 
     @Test func aFailureMidwayKeepsTheBatchesAlreadyDelivered() async throws {

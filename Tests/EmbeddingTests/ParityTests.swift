@@ -1,6 +1,6 @@
+@testable import BertEngine
 import Foundation
 import Testing
-@testable import Embedding
 
 /// Parity with sentence-transformers on all-MiniLM-L6-v2: Fixtures/parity.json holds ids from
 /// Hugging Face `tokenizers` and vectors from a float64 numpy BERT forward pass
@@ -110,14 +110,14 @@ struct ParityTests {
         // The memo is what answers: a forged digest in it is returned as it is.
         let entry = memo.appending(path: files[0])
         let line = try String(contentsOf: entry, encoding: .utf8)
-        let forged = line.replacingOccurrences(of: first.weightsSHA256, with: String(repeating: "a", count: 64))
+        let forged = line.replacingOccurrences(of: first.fingerprint, with: String(repeating: "a", count: 64))
         try forged.write(to: entry, atomically: true, encoding: .utf8)
-        #expect(try BertEmbedder(modelDirectory: model, digestMemo: memo).identity.weightsSHA256 == String(repeating: "a", count: 64))
+        #expect(try BertEmbedder(modelDirectory: model, digestMemo: memo).identity.fingerprint == String(repeating: "a", count: 64))
         // A torn memo line is a miss: the file is hashed again.
         try String(line.prefix(20)).write(to: entry, atomically: true, encoding: .utf8)
         #expect(try BertEmbedder(modelDirectory: model, digestMemo: memo).identity == first)
         #expect(first.model == "all-MiniLM-L6-v2" && first.dimensions == 384 && first.pooling == "mean" && first.maxTokens == 256)
-        #expect(first.weightsSHA256 == (try WeightsDigest.hash(fileAt: model.appending(path: "model.safetensors"))))
+        #expect(first.fingerprint == (try WeightsDigest.hash(fileAt: model.appending(path: "model.safetensors"))))
     }
 
     @Test func truncatesAtMaxSeqLengthNot128() throws {

@@ -1,6 +1,6 @@
+@testable import BertEngine
 import Foundation
 import Testing
-@testable import Embedding
 
 /// Models that want a query prompt (e5's `query: `, bge's instruction) name it in
 /// config_sentence_transformers.json; documents are embedded without it.

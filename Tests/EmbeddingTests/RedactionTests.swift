@@ -1,7 +1,7 @@
-@testable import Embedding
 import Foundation
-import Testing
+@testable import OpenAIProvider
 import TestSupport
+import Testing
 
 /// Every window of `width` characters of `key`: what must never appear in a message.
 private func fragments(of key: String, width: Int = SecretRedaction.shortestFragment) -> [String] {

@@ -1,5 +1,6 @@
+@testable import EmbeddingCore
 import Foundation
-@testable import Embedding
+@testable import ModelCatalog
 
 /// The installed default model, or nil when this machine has not run scripts/install-model.
 let installedModel: URL? = {

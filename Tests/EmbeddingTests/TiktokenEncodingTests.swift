@@ -1,5 +1,5 @@
-@testable import Embedding
 import Foundation
+@testable import OpenAIProvider
 import Testing
 
 /// Token ids from real tiktoken 0.14.0 (scripts/make-tiktoken-fixture.sh).
@@ -103,8 +103,22 @@ let fullCL100k: TiktokenEncoding? = try? TiktokenEncoding.cl100kBase()
         #expect(bound.truncate(text, maxTokens: 100) == text)
     }
 
+    @Test func theCacheKeyIsTheSHA1OfTheDownloadURL() throws {
+        // Python's hashlib as the oracle: the key is a constant, not computed at run time.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import hashlib, sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())",
+                            TiktokenEncoding.cl100kBaseURL]
+        let pipe = Pipe()
+        python.standardOutput = pipe
+        try python.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == TiktokenEncoding.cl100kBaseCacheKey)
+    }
+
     @Test func findsTheFileWhereTiktokenCachesIt() {
-        let name = "9b5ad71b2ce5302211f9c61530b329a4922fc6a4"  // sha1 of the download URL
+        let name = TiktokenEncoding.cl100kBaseCacheKey
         #expect(TiktokenEncoding.cl100kBaseCachePaths(environment: [:]) == ["/tmp/data-gym-cache/\(name)"])
         #expect(TiktokenEncoding.cl100kBaseCachePaths(environment: ["TMPDIR": "/t"]) == ["/t/data-gym-cache/\(name)"])
         #expect(TiktokenEncoding.cl100kBaseCachePaths(environment: ["DATA_GYM_CACHE_DIR": "/d", "TMPDIR": "/t"])

@@ -1,6 +1,6 @@
+@testable import BertEngine
 import Foundation
 import Testing
-@testable import Embedding
 
 struct BertNormalizerTests {
     let normalizer = BertNormalizer()

@@ -175,11 +175,15 @@ import Testing
         let size = lines.firstIndex { $0.hasPrefix("size: ") }
         #expect(size != nil)
         if let size { lines.remove(at: size) }
+        // The precision line names this CPU's kernels: checked apart from the rest.
+        let precision = lines.firstIndex { $0.hasPrefix("precision: ") }
+        #expect(precision.map { lines[$0].hasPrefix("precision: fp32 on OpenBLAS sgemm") } == true)
+        if let precision { lines.remove(at: precision) }
         #expect(lines.joined(separator: "\n") == """
             index: \(indexPath)
             snapshot: working tree at \(head)
             state: current
-            embedder: native tiny-bert, 8 dimensions, mean pooling, max 12 tokens
+            embedder: native tiny-bert, 8 dimensions, mean pooling, max 12 tokens, fp32
             files: 2
             functions: 7 live, 7 stored in 2 blobs
             vectors: fp16

@@ -1,5 +1,6 @@
 import Testing
-@testable import Index
+@testable import Indexing
+@testable import IndexStorage
 import Hashing
 
 @Suite struct XXHash64Tests {

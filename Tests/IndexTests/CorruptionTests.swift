@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Index
+@testable import Indexing
+@testable import IndexStorage
 
 /// Every damaged file must give a typed error, never a crash.
 @Suite struct CorruptionTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import Git
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 
 @Suite struct CrashSafetyTests {
     let names = (0..<12).map { "f\($0)" }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Index
+@testable import Indexing
+@testable import IndexStorage
 
 /// The file selection recorded as the metadata's optional last field.
 @Suite struct FileSelectionMetadataTests {

@@ -1,7 +1,8 @@
 import Testing
 import Git
 import Scanning
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 
 @Suite struct GarbageCollectionTests {
     @Test func blobsOutsideTheLastGenerationsAreDropped() async throws {

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import Git
 import Scanning
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 
 @Suite struct IndexFileTests {
     @Test func roundTrip() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 
 /// `--index DIR` may name any folder: a file there that is not codesearch's is never
 /// replaced, and a missing folder is created with its parents (issue 12 items 4, 17).

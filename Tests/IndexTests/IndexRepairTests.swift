@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Index
+@testable import Indexing
+@testable import IndexStorage
 import Hashing
 
 /// A damaged index is noticed by the run that would otherwise find nothing to do, and

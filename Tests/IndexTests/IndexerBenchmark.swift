@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import Git
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 
 /// Opt-in (`CODESEARCH_BENCH=1`, see scripts/bench-index): times a no-op run
 /// over 5,000 files and reports bytes per function at 384 dimensions.

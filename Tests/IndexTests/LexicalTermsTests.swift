@@ -1,5 +1,6 @@
 import Testing
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 import Scanning
 import TestSupport
 

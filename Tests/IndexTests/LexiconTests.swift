@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Index
+@testable import Indexing
+@testable import IndexStorage
 
 /// The lexicon section on its own: what the writer encodes, the view reads back.
 @Suite struct LexiconTests {

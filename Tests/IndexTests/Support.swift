@@ -1,9 +1,10 @@
+@testable import EmbeddingCore
 import Foundation
 import Git
-import Scanning
-import Embedding
-@testable import Index
 import Hashing
+@testable import IndexStorage
+@testable import Indexing
+import Scanning
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`.
 struct TempDirectory {
@@ -29,7 +30,7 @@ final class Counter: @unchecked Sendable {
 
 /// Deterministic unit vectors from the text; counts texts and calls.
 struct CountingEmbedder: Embedder {
-    var identity = EmbedderIdentity(provider: "test", model: "hash", weightsSHA256: "", dimensions: 40,
+    var identity = EmbedderIdentity(provider: "test", model: "hash", fingerprint: "", dimensions: 40,
                                     pooling: "mean", maxTokens: 256)
     let counter: Counter
     /// Throws after this many calls (simulates a crash mid-run).

@@ -1,6 +1,7 @@
 import Testing
 import Scanning
-@testable import Index
+@testable import IndexStorage
+@testable import Indexing
 
 /// What type and module units are embedded with: a bounded summary, not their source.
 @Suite struct UnitTextTests {

@@ -1,15 +1,16 @@
+@testable import EmbeddingCore
 import Foundation
-import Testing
 import Git
-import Scanning
-import Embedding
-import Index
-import Search
 import Hashing
+import IndexStorage
+import Indexing
+import Scanning
+import Search
+import Testing
 
 /// Random-ish unit vectors keyed by text, so a query equal to a function's text scores ~1.
 struct HashEmbedder: Embedder {
-    var identity = EmbedderIdentity(provider: "test", model: "hash", weightsSHA256: "", dimensions: 40,
+    var identity = EmbedderIdentity(provider: "test", model: "hash", fingerprint: "", dimensions: 40,
                                     pooling: "mean", maxTokens: 256)
 
     func embed(documents: [String]) async throws -> [[Float]] { documents.map(vector) }

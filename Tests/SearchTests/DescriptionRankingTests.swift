@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import Git
-import Index
 import Scanning
+import IndexStorage
 @testable import Search
 
 /// The rules for a question that reads like one unit's documentation (round four of the

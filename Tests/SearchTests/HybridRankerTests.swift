@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 @Suite struct HybridRankerTests {

@@ -1,6 +1,6 @@
 import Testing
 import Git
-import Index
+import IndexStorage
 import Scanning
 @testable import Search
 

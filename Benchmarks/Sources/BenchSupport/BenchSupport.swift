@@ -1,8 +1,7 @@
 // What every benchmark here shares: a seeded generator, a deterministic "embedder",
 // and a median.
-import Embedding
+import EmbeddingCore
 import Foundation
-import Index
 import Hashing
 
 /// SplitMix64: seeded, so every run measures the same data.
@@ -33,7 +32,7 @@ public struct HashEmbedder: Embedder {
     public var identity: EmbedderIdentity
 
     public init(dimensions: Int = 384) {
-        identity = EmbedderIdentity(provider: "bench", model: "hash", weightsSHA256: "", dimensions: dimensions,
+        identity = EmbedderIdentity(provider: "bench", model: "hash", fingerprint: "", dimensions: dimensions,
                                     pooling: "mean", maxTokens: 256)
     }
 

@@ -1,9 +1,9 @@
 // Dense vs hybrid query latency and bytes per function; see scripts/eval/bench-hybrid.
 import BenchSupport
-import Embedding
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 import Search
 import Hashing

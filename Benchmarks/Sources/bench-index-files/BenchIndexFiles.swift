@@ -3,10 +3,10 @@
 // times a no-op run, then `DenseRanker.rank` over the memory-mapped file.
 // Usage: bench-index-files [N ...] (default 10k 100k 1M).
 import BenchSupport
-import Embedding
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 import Search
 

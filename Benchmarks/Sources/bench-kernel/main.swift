@@ -2,7 +2,7 @@
 import Dispatch
 import Foundation
 import BenchSupport
-import Index
+import IndexStorage
 import Search
 
 func unit(_ v: [Float]) -> [Float] {

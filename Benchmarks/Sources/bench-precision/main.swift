@@ -1,7 +1,7 @@
 // fp16 vs fp32 vectors: ranking agreement and score error (scripts/bench-index --precision).
 import Foundation
 import BenchSupport
-import Index
+import IndexStorage
 import Search
 
 func unit(_ v: [Float]) -> [Float] {

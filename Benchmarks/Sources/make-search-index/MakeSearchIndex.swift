@@ -13,10 +13,11 @@
 // the vectors are random (for timing a no-op re-index of a large corpus without first
 // spending minutes of embedding; a no-op run never reads a vector).
 import CodesearchKit
-import Embedding
+import EmbeddingCore
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Scanning
 
 let files = 100

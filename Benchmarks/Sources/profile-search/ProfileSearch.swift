@@ -7,10 +7,11 @@
 // the median is printed (warm page cache, like a search run right after another).
 import BenchSupport
 import CodesearchKit
-import Embedding
+import EmbeddingCore
 import Foundation
 import Git
-import Index
+import IndexStorage
+import Indexing
 import Search
 
 func milliseconds(_ d: Duration) -> Double {

@@ -83,4 +83,6 @@ int cs_attention_supported(int level, long d);
 /// Floats of scratch `cs_attention` needs for a sequence of `length` tokens.
 long cs_attention_scratch(long length, long d);
 
+#include "CPacked.h"
+
 #endif

@@ -1,0 +1,64 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A CPU without an int8 dot product or bf16 (forced with CODESEARCH_KERNEL=avx2, which caps
+/// every kernel at AVX2): `auto` falls back to fp32 and `status` says so in one line; int8
+/// still runs (its AVX2 emulation gives the same integer sums), bf16 is refused; and the
+/// vectors are the ones the full CPU makes.
+@Suite struct PrecisionFallbackTests {
+    static let avx2 = ["CODESEARCH_KERNEL": "avx2"]
+    static let texts = ["def parse(path):\n    return json.load(open(path))", "open a file and read json"]
+
+    /// The installed default model's folder, or nil (the vector checks need it).
+    static let realModel: String? = {
+        let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
+            ?? (ProcessInfo.processInfo.environment["HOME"] ?? "/root") + "/.cache"
+        let path = cache + "/codesearch/models/all-MiniLM-L6-v2"
+        return FileManager.default.fileExists(atPath: path + "/model.safetensors") ? path : nil
+    }()
+
+    func vectors(_ arguments: [String], environment: [String: String] = [:]) throws -> [[Double]] {
+        let model = try #require(Self.realModel)
+        let result = try CodesearchBinary.run(["embed", "--model", model] + arguments + Self.texts,
+                                              in: FileManager.default.temporaryDirectory.path, environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try result.stdout.split(separator: "\n").map { try JSONDecoder().decode([Double].self, from: Data($0.utf8)) }
+    }
+
+    func maxDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+        zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
+    }
+
+    @Test(.enabled(if: realModel != nil, "needs scripts/install-model"))
+    func autoFallsBackToFP32AndInt8StaysExact() throws {
+        let fallback = try vectors([], environment: Self.avx2), fp32 = try vectors(["--precision", "fp32"])
+        #expect(fallback.count == 2 && maxDifference(fallback, fp32) <= 1e-5)
+        let emulated = try vectors(["--precision", "int8"], environment: Self.avx2), int8 = try vectors(["--precision", "int8"])
+        // The integer sums are the same, but the fp32 steps between products differ by level
+        // (AVX2 attention, GELU), and a rounding flipped by 1e-7 moves an activation a whole
+        // int8 step: within int8's own noise, not bit for bit.
+        #expect(zip(emulated, int8).allSatisfy { a, b in
+            zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } >= 0.999 })
+        let refused = try CodesearchBinary.run(["embed", "--precision", "bf16", "x"], in: FileManager.default.temporaryDirectory.path,
+                                               environment: Self.avx2)
+        #expect(refused.status == 2 && refused.stderr.contains("bf16 needs AVX512_BF16 or AMX"))
+    }
+
+    @Test func statusSaysWhichPathAndWhyInOneLine() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("store.py", "def load(path):\n    return open(path).read()\n")
+        try repo.commitAll()
+        let env = ["CODESEARCH_MODEL": try IndexTestSupport.tinyModel()].merging(Self.avx2) { $1 }
+        let indexed = try CodesearchBinary.run(["index"], in: repo.path, environment: env)
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+        let status = try CodesearchBinary.run(["status"], in: repo.path, environment: env)
+        let lines = status.stdout.split(separator: "\n").filter { $0.hasPrefix("precision: ") }
+        #expect(lines.count == 1 && lines[0].hasPrefix("precision: fp32 on OpenBLAS sgemm; AVX2 kernels for queries (auto: fp32"))
+        #expect(status.stdout.contains("embedder: native tiny-bert, 8 dimensions, mean pooling, max 12 tokens, fp32"))
+        let int8 = try CodesearchBinary.run(["status", "--repo", repo.path], in: repo.path,
+                                            environment: env.merging(["CODESEARCH_PRECISION": "int8"]) { $1 })
+        #expect(int8.stdout.contains("precision: int8 on AVX2 (vpdpbusd emulated) (int8 as asked; this CPU has no int8 dot product"))
+        #expect(int8.stdout.contains("the index holds fp32 vectors, which `codesearch index` replaces"))
+    }
+}
