@@ -62,6 +62,13 @@ do {
                                             executable: codesearch)
         })
     try await CodesearchServer.run(options)
+    // Ends here with _exit, as `codesearch` does: exit() would run the C libraries' exit
+    // handlers (OpenSSL's cleanup, registered through libgit2's libssh2) while a task of the
+    // server may still be inside libgit2 or libcrypto on another thread, which then crashes
+    // on a freed lock (seen: SIGSEGV in pthread_rwlock_wrlock, 1 exit in 6). Every reply has
+    // been written by now (the transport writes straight to the descriptor).
+    fflush(nil)
+    _exit(0)
     #else
     throw CodesearchError.usage("this codesearch-mcp was built without the MCP trait; rebuild with default traits")
     #endif
