@@ -78,7 +78,7 @@ let package = Package(
             "IndexStorage", "Git", "Scanning", "EmbeddingCore", "Hashing", "Platform",
         ]),
         // Rankers over storage (dense, lexical, fused, the query-time rules); no engine.
-        .target(name: "Search", dependencies: ["IndexStorage", "Platform"]),
+        .target(name: "Search", dependencies: ["IndexStorage", "EmbeddingCore", "Platform"]),
 
         // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
         // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;

@@ -1,3 +1,4 @@
+import EmbeddingCore
 import CBLAS
 
 /// Runs the BERT encoder, pooling and L2 normalisation over one packed batch of token sequences.
@@ -128,10 +129,7 @@ struct BertEncoder: Sendable {
             let inverse = 1 / Float(max(length, 1))
             for j in 0..<c { vector[j] *= inverse }
         }
-        var squares: Float = 0
-        for v in vector { squares += v * v }
-        let inverse = 1 / max(squares.squareRoot(), 1e-12)
-        for j in 0..<c { vector[j] *= inverse }
+        L2.normalize(&vector)
         return vector
     }
 }

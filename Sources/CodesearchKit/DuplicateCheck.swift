@@ -174,8 +174,8 @@ extension Workspace {
         guard !texts.isEmpty else { return }
         let vectors = try await embedder.embed(documents: texts)
         for (slot, vector) in zip(slots, vectors) {
-            let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-            guard norm > 0 else { continue }
+            let norm = L2.norm(vector)
+            guard norm > L2.epsilon else { continue }
             let candidate = existingVectors[scores[slot.i][slot.k].0]
             let score = zip(vector, candidate).reduce(Float(0)) { $0 + $1.0 * $1.1 } / norm
             scores[slot.i][slot.k].1 = max(scores[slot.i][slot.k].1, score)
@@ -276,7 +276,6 @@ struct SnapshotResolver {
         case .row(let row): v = index?.vector(at: row) ?? []
         case .pending(let i): v = i < embedded.count ? embedded[i] : []
         }
-        let norm = v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? v.map { $0 / norm } : v
+        return L2.normalized(v)
     }
 }

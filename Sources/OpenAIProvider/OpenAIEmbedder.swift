@@ -125,7 +125,7 @@ public struct OpenAIEmbedder: Embedder {
                 case .success(let reply):
                     guard !stopDelivering else { break }
                     let batch = OpenAIEmbeddingBatch(range: plan[outcome.index].range,
-                                                     vectors: reply.vectors.map(Self.normalized),
+                                                     vectors: reply.vectors.map(L2.normalized),
                                                      promptTokens: reply.promptTokens)
                     do {
                         try await onBatch(batch)
@@ -161,11 +161,6 @@ public struct OpenAIEmbedder: Embedder {
             do { return BatchOutcome(index: index, result: .success(try await client.embed(inputs))) }
             catch { return BatchOutcome(index: index, result: .failure(error)) }
         }
-    }
-
-    static func normalized(_ vector: [Float]) -> [Float] {
-        let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? vector.map { $0 / norm } : vector
     }
 
     /// Empty for OpenAI's own API, where a model name names one set of weights. Any other

@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Platform
 import Dispatch
 import IndexStorage
@@ -107,8 +108,8 @@ public struct DenseRanker: Sendable {
         let (spans, total) = candidateSpans(options)
         if total == 0 { return [] }
 
-        let norm = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        let unit: Float = norm > 0 ? 1 / norm : 0
+        let norm = L2.norm(query)
+        let unit: Float = norm > L2.epsilon ? 1 / norm : 0
         let scaled = index.encoding == .float16
             ? DotProductKernel.prepareFloat16Query(query, scale: unit * HalfFloat.widenScale)
             : query.map { $0 * unit }

@@ -1,3 +1,4 @@
+import EmbeddingCore
 import IndexStorage
 
 /// How `codesearch search` ranks.
@@ -55,7 +56,7 @@ public struct HybridRanker: Sendable {
         let unit: [Float]?
         if mode == .hybrid {
             guard let query else { return [] }
-            unit = normalised(query)
+            unit = L2.normalized(query)
             var wide = options
             wide.limit = Self.candidates(options)
             wide.minScore = -1
@@ -114,11 +115,6 @@ public struct HybridRanker: Sendable {
             return SearchHit(path: files[item.id >> 32].path, function: index.function(at: row), score: item.score, row: row)
         }
         return (hits, scores)
-    }
-
-    private func normalised(_ v: [Float]) -> [Float] {
-        let norm = v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? v.map { $0 / norm } : v
     }
 
     func cosine(_ unit: [Float], row: Int) -> Float {
