@@ -78,15 +78,9 @@ public enum SystemCall {
 
     /// Reads a whole file; nil when it does not exist.
     public static func readFile(_ path: String) throws -> [UInt8]? {
-        let fd = retryOnInterrupt { Glibc_open(path, O_RDONLY | O_CLOEXEC, 0) }
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw SystemCallError(operation: "open", path: path, code: errno)
-        }
+        guard let (fd, size) = try openForReading(path) else { return nil }
         defer { close(fd) }
-        var st = stat()
-        try check(fstat(fd, &st), "stat", path)
-        return try readBytes(fd, count: Int(st.st_size), path: path)
+        return try readBytes(fd, count: size, path: path)
     }
 
     /// The first `count` bytes of a file (fewer when it is shorter).

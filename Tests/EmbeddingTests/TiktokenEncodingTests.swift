@@ -1,5 +1,6 @@
 import Foundation
 @testable import OpenAIProvider
+import TestSupport
 import Testing
 
 /// Token ids from real tiktoken 0.14.0 (scripts/make-tiktoken-fixture.sh).
@@ -105,15 +106,10 @@ let fullCL100k: TiktokenEncoding? = try? TiktokenEncoding.cl100kBase()
 
     @Test func theCacheKeyIsTheSHA1OfTheDownloadURL() throws {
         // Python's hashlib as the oracle: the key is a constant, not computed at run time.
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", "import hashlib, sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())",
-                            TiktokenEncoding.cl100kBaseURL]
-        let pipe = Pipe()
-        python.standardOutput = pipe
-        try python.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
+        let output = try TemporaryRepository.run("/usr/bin/env", [
+            "python3", "-c", "import hashlib, sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())",
+            TiktokenEncoding.cl100kBaseURL,
+        ], in: FileManager.default.temporaryDirectory.path)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == TiktokenEncoding.cl100kBaseCacheKey)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import TestSupport
 import Testing
 
 /// SHA-256 through OpenSSL's EVP interface: the FIPS 180-2 vectors, and streaming in
@@ -26,15 +27,10 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appending(path: "sha256-\(UUID().uuidString)")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
-                            file.path]
-        let pipe = Pipe()
-        python.standardOutput = pipe
-        try python.run()
-        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
+        let expected = try TemporaryRepository.run("/usr/bin/env", [
+            "python3", "-c", "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
+            file.path,
+        ], in: FileManager.default.temporaryDirectory.path)
         #expect(hasher.finalizeHex() == expected.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
