@@ -10,7 +10,7 @@ let package = Package(
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
             "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
+            "Settings", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
         ]),
     ],
     // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The network: the API provider's and the model downloader's client, and `serve`.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System-library shims: each C library is imported by exactly one Swift module.
@@ -31,9 +35,6 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         // OpenBLAS, loaded with dlopen on first use (see Sources/CBLAS/include/CBLAS.h).
         .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        // libcurl, loaded with dlopen on the first request (see Sources/CCurl/include/CCurl.h);
-        // only its headers are needed to build.
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Keeps libgit2's start-up from parsing the system CA bundle (see its header).
         .target(name: "CLibGit2NoCertificates"),
 
@@ -54,8 +55,16 @@ let package = Package(
         .target(name: "BertEngine", dependencies: [
             "EmbeddingCore", "CBLAS", "CKernels", "Hashing", "Platform",
         ]),
-        // HTTP requests with a deadline, for the API provider and the model downloader.
-        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
+        // HTTP requests with a deadline, for the API provider and the model downloader, on
+        // AsyncHTTPClient (SwiftNIO; TLS by swift-nio-ssl).
+        .target(name: "HTTPTransport", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            "Platform",
+        ]),
         // Any OpenAI-compatible `/v1/embeddings` endpoint: client, batching, retries, tiktoken,
         // and the redaction that keeps a key out of every message.
         .target(name: "OpenAIProvider", dependencies: [
@@ -68,8 +77,14 @@ let package = Package(
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
         // Process scheduling calls for the background filler (ioprio_set; posix_spawn's setsid flag).
         .target(name: "CProcess"),
-        .target(name: "Configuration", dependencies: ["Git"]),
-        .target(name: "LoopbackHTTP"),
+        .target(name: "Settings", dependencies: ["Git"]),
+        // The loopback HTTP/1.1 server with limits, on SwiftNIO: `serve`, and the tests' endpoints.
+        .target(name: "LoopbackHTTP", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // Index storage: the file format, journal, lock, garbage collection and lexicon.
         // Reads and writes vectors; never makes one (no engine).
         .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing", "Platform"]),
@@ -91,14 +106,14 @@ let package = Package(
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
+            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Settings", "IndexStorage", "Indexing",
             "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP", "CProcess",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
         // Without the `MCP` trait it compiles to an empty module and the SDK is not built.
         .target(name: "MCPServer", dependencies: [
-            "CodesearchKit", "Configuration", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "IndexStorage", "Indexing",
+            "CodesearchKit", "Settings", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "IndexStorage", "Indexing",
             "Scanning", "Search", "Git", "Hashing",
             .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
             .product(name: "Logging", package: "swift-log", condition: .when(traits: ["MCP"])),
@@ -107,7 +122,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform", "CProcess",
+            "Settings", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -133,7 +148,7 @@ let package = Package(
             "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "TestSupport",
         ],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
         .testTarget(name: "IndexTests", dependencies: ["IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "IndexStorage", "Indexing", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "AtlasTests", dependencies: ["Atlas", "TestSupport"]),

@@ -1,5 +1,5 @@
 import CProcess
-import Configuration
+import Settings
 import IndexStorage
 import Foundation
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import BertEngine
-import Configuration
+import Settings
 import EmbeddingCore
 import Foundation
 import IndexStorage

@@ -1,6 +1,6 @@
 #if MCP
 import CodesearchKit
-import Configuration
+import Settings
 import MCP
 import Search
 

@@ -1,7 +1,7 @@
 import EmbeddingCore
 #if MCP
 import CodesearchKit
-import Configuration
+import Settings
 import IndexStorage
 import Indexing
 import Search

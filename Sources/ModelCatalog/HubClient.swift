@@ -9,7 +9,7 @@ import Glibc
 struct HubClient {
     let endpoint: URL
     /// Redirects are followed (the hub sends large files to a CDN): these requests carry no key.
-    let http = HTTPClient()
+    let http = HTTPSession()
 
     func url(model: String, file: String) -> URL {
         endpoint.appending(path: model).appending(path: "resolve/main").appending(path: file)

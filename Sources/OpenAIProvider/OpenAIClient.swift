@@ -7,7 +7,7 @@ final class OpenAIClient: Sendable {
     /// Every vector must have this many values, when known.
     let expectedDimensions: Int?
     /// Never follows a redirect: that would send the key to whatever address the server names.
-    let http: HTTPClient
+    let http: HTTPSession
     /// Waits between attempts; replaced in tests only to observe the waits.
     let sleep: @Sendable (Double) async throws -> Void
 
@@ -17,7 +17,7 @@ final class OpenAIClient: Sendable {
     {
         self.configuration = configuration
         self.expectedDimensions = expectedDimensions ?? configuration.expectedDimensions
-        self.http = HTTPClient(idleConnections: max(1, configuration.maxConcurrentRequests))
+        self.http = HTTPSession(connections: max(1, configuration.maxConcurrentRequests))
         self.sleep = sleep
     }
 
@@ -58,7 +58,7 @@ final class OpenAIClient: Sendable {
                                          retryAfter: nil)
                 case .responseTooLarge:
                     failure = .final(.malformedResponse(endpoint: endpoint, detail: error.description))
-                case .unavailable, .invalidRequest, .writeFailed:
+                case .invalidRequest, .writeFailed:
                     // Trying again cannot help.
                     failure = .final(.transport(endpoint: endpoint, attempts: attempt, message: error.description))
                 }
@@ -81,7 +81,7 @@ final class OpenAIClient: Sendable {
 
     private func makeRequest(_ inputs: [String]) throws -> HTTPRequest {
         var request = HTTPRequest(url: configuration.embeddingsURL, method: "POST")
-        // Exactly: libcurl stops the transfer when it passes.
+        // The whole request, body included: the transfer stops when it passes.
         request.timeout = configuration.requestTimeout
         request.headers = [("Content-Type", "application/json"), ("Accept", "application/json"),
                            ("User-Agent", "codesearch")]

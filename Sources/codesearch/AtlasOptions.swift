@@ -1,7 +1,7 @@
 import ArgumentParser
 import Atlas
 import CodesearchKit
-import Configuration
+import Settings
 
 /// Options `clusters` and `map` share: how many clusters, the seed, and which units.
 struct AtlasOptions: ParsableArguments {

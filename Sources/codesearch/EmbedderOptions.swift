@@ -1,7 +1,7 @@
 import BertEngine
 import ArgumentParser
 import CodesearchKit
-import Configuration
+import Settings
 import EmbeddingCore
 import Foundation
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CodesearchKit
-import Configuration
+import Settings
 import Foundation
 import IndexStorage
 import Indexing

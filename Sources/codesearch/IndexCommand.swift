@@ -2,7 +2,7 @@ import Printers
 import ArgumentParser
 import BertEngine
 import CodesearchKit
-import Configuration
+import Settings
 import EmbeddingCore
 import Foundation
 import Git

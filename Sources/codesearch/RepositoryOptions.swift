@@ -1,6 +1,6 @@
 import ArgumentParser
 import CodesearchKit
-import Configuration
+import Settings
 import Git
 
 /// Options every command that reads a repository takes.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CodesearchKit
-import Configuration
+import Settings
 import EmbeddingCore
 import Foundation
 import IndexStorage

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BertEngine
 import CodesearchKit
-import Configuration
+import Settings
 import Foundation
 import LoopbackHTTP
 import ModelCatalog

@@ -410,7 +410,7 @@ private func openAIError(_ body: () async throws -> Void) async -> OpenAIError? 
         #expect(elsewhere.requests.isEmpty, "the other server must receive nothing")
     }
 
-    @Test func aRefusedConnectionIsRetriedThenReportedWithCurlsMessage() async throws {
+    @Test func aRefusedConnectionIsRetriedThenReportedWithTheSystemsReason() async throws {
         let port = try ClosedPort()
         defer { port.close() }
         var config = OpenAIConfiguration(baseURL: URL(string: "http://127.0.0.1:\(port.number)/v1")!, model: "test-model",

@@ -1,5 +1,5 @@
 import Testing
-@testable import Configuration
+@testable import Settings
 
 @Suite struct LanguageCheckTests {
     let check = LanguageCheck(known: ["swift", "python", "go"])

@@ -6,8 +6,8 @@ import Testing
 import Glibc
 #endif
 
-/// The libcurl transport against the real loopback server: no stubs.
-@Suite struct HTTPClientTests {
+/// The AsyncHTTPClient transport against the real loopback server: no stubs.
+@Suite struct HTTPSessionTests {
     @Test func postsHeadersAndBodyAndReadsTheResponse() async throws {
         let server = try LocalHTTPServer { request in
             LocalHTTPServer.Response(status: 201, headers: ["X-Echo": request.headers["x-test"] ?? "", "Retry-After": "3"],
@@ -17,7 +17,7 @@ import Glibc
         var request = HTTPRequest(url: server.baseURL.appending(path: "echo"), method: "POST")
         request.headers = [("X-Test", "value with: colon"), ("Content-Type", "text/plain")]
         request.body = Data("hello".utf8)
-        let response = try await HTTPClient().send(request)
+        let response = try await HTTPSession().send(request)
         #expect(response.status == 201)
         #expect(response.value(forHeader: "x-echo") == "value with: colon")
         #expect(response.value(forHeader: "RETRY-AFTER") == "3")
@@ -39,7 +39,7 @@ import Glibc
         var request = HTTPRequest(url: server.baseURL.appending(path: "v1/embeddings"), method: "POST")
         request.headers = [("Authorization", "Bearer sk-secret")]
         request.body = Data("{}".utf8)
-        let response = try await HTTPClient().send(request)
+        let response = try await HTTPSession().send(request)
         #expect(response.status == 302)
         #expect(response.value(forHeader: "Location") == target)
         #expect(server.requests.count == 1)
@@ -55,7 +55,7 @@ import Glibc
         defer { server.stop() }
         var request = HTTPRequest(url: server.baseURL.appending(path: "file"))
         request.maxRedirects = 3
-        let response = try await HTTPClient().send(request)
+        let response = try await HTTPSession().send(request)
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "the file")
         #expect(elsewhere.requests.map(\.target) == ["/file"])
@@ -67,7 +67,7 @@ import Glibc
         var request = HTTPRequest(url: server.baseURL)
         request.timeout = 0.2
         await #expect {
-            _ = try await HTTPClient().send(request)
+            _ = try await HTTPSession().send(request)
         } throws: { error in
             guard case HTTPError.timedOut(let message)? = error as? HTTPError else { return false }
             return message.contains("timed out")
@@ -79,7 +79,7 @@ import Glibc
         defer { port.close() }
         let url = URL(string: "http://127.0.0.1:\(port.number)/v1")!
         await #expect {
-            _ = try await HTTPClient().send(HTTPRequest(url: url))
+            _ = try await HTTPSession().send(HTTPRequest(url: url))
         } throws: { error in
             guard case HTTPError.failed(let message)? = error as? HTTPError else { return false }
             return message.contains("127.0.0.1") && message.contains("\(port.number)")
@@ -91,7 +91,7 @@ import Glibc
         // Answers after a minute: only cancellation can end the request before that.
         let server = try LocalHTTPServer { _ in LocalHTTPServer.Response(status: 200, body: Data("late".utf8), delay: 60) }
         defer { server.stop() }
-        let client = HTTPClient()
+        let client = HTTPSession()
         let task = Task { try await client.send(HTTPRequest(url: server.baseURL)) }
         while server.requests.isEmpty { try await Task.sleep(nanoseconds: 10_000_000) }
         task.cancel()
@@ -112,7 +112,7 @@ import Glibc
         defer { server.stop() }
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await HTTPClient().send(HTTPRequest(url: server.baseURL))
+            return try await HTTPSession().send(HTTPRequest(url: server.baseURL))
         }
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(server.requests.isEmpty)
@@ -129,7 +129,7 @@ import Glibc
         let size = body.count
         let server = try LocalHTTPServer(recordRequests: false) { _ in LocalHTTPServer.Response(status: 200, body: body) }
         defer { server.stop() }
-        let client = HTTPClient()
+        let client = HTTPSession()
         let response = try await client.send(HTTPRequest(url: server.baseURL))
         #expect(response.body.count == size)
         #expect(response.body == body)
@@ -144,7 +144,7 @@ import Glibc
             LocalHTTPServer.Response(status: 200, body: Data(request.target.utf8), delay: 0.05)
         }
         defer { server.stop() }
-        let client = HTTPClient(idleConnections: 2)
+        let client = HTTPSession(connections: 2)
         let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for index in 0..<12 {
                 group.addTask {
@@ -164,7 +164,7 @@ import Glibc
         var request = HTTPRequest(url: server.baseURL)
         request.headers = [("Authorization", "Bearer sk-1\r\nX-Injected: yes")]
         await #expect(throws: HTTPError.invalidRequest("the Authorization header contains a line break")) {
-            _ = try await HTTPClient().send(request)
+            _ = try await HTTPSession().send(request)
         }
         #expect(server.requests.isEmpty)
     }
@@ -178,7 +178,7 @@ import Glibc
         let file = folder.appending(path: "download")
         let fd = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         #expect(fd >= 0)
-        let response = try await HTTPClient().download(HTTPRequest(url: server.baseURL), to: fd)
+        let response = try await HTTPSession().download(HTTPRequest(url: server.baseURL), to: fd)
         close(fd)
         #expect(response.status == 200)
         #expect(response.body.isEmpty)
