@@ -185,3 +185,30 @@ import Glibc
         #expect(try Data(contentsOf: file) == body)
     }
 }
+
+/// Which proxy a request goes through, read from the environment as curl reads it.
+@Suite struct ProxyChoiceTests {
+    private func proxy(_ url: String, _ environment: [String: String]) -> ClientPolicy.Proxy? {
+        ClientPolicy.proxy(for: URL(string: url)!, environment: environment)
+    }
+
+    @Test func httpsUsesHttpsProxyAndHttpOnlyTheLowerCaseName() {
+        let environment = ["https_proxy": "http://proxy.example:3128", "HTTP_PROXY": "http://cgi-set.example:1"]
+        #expect(proxy("https://api.example.com/v1", environment)
+            == ClientPolicy.Proxy(host: "proxy.example", port: 3128, user: nil, password: nil))
+        // HTTP_PROXY can be set by a CGI request's Proxy header; curl ignores it, and so do we.
+        #expect(proxy("http://api.example.com/v1", environment) == nil)
+        #expect(proxy("http://api.example.com/v1", ["http_proxy": "proxy.example:8080"])?.port == 8080)
+    }
+
+    @Test func noProxyAndLoopbackGoDirect() {
+        let environment = ["HTTPS_PROXY": "http://user:p%40ss@proxy.example:3128", "no_proxy": "internal.example, .corp"]
+        #expect(proxy("https://api.internal.example/v1", environment) == nil)
+        #expect(proxy("https://host.corp/v1", environment) == nil)
+        #expect(proxy("https://127.0.0.1:8765/v1", environment) == nil)
+        #expect(proxy("https://localhost/v1", environment) == nil)
+        let through = proxy("https://api.openai.com/v1", environment)
+        #expect(through?.user == "user" && through?.password == "p@ss")
+        #expect(proxy("https://api.openai.com/v1", ["https_proxy": "http://p:1", "NO_PROXY": "*"]) == nil)
+    }
+}
