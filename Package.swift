@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // File descriptors, paths, errno and stat for the platform layer (already resolved:
+        // the MCP SDK depends on it).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // System-library shims: each C library is imported by exactly one Swift module.
@@ -42,8 +45,13 @@ let package = Package(
         // OpenSSL's libcrypto, for SHA-256 (already loaded by libgit2; see its shim.h).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
-        // The platform layer: concurrency over the cores (and, next, files and system calls).
-        .target(name: "Platform"),
+        // The platform layer: calls into the C library (files, mappings, directories, locks)
+        // on swift-system where it has the call; work over the cores.
+        .target(name: "Platform", dependencies: [
+            "CPlatform", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // System calls Swift cannot make itself, for Platform only (getdents64).
+        .target(name: "CPlatform"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,

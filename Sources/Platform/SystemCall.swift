@@ -4,12 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// The one place where C file-system calls become thrown errors (`SystemCallError`), and
-/// where `EINTR` is retried (`retryOnInterrupt`).
+/// The calls as they were before the platform layer moved onto swift-system, kept while
+/// the modules move to `OpenFile`, `FileSystem` and the rest; removed when none calls them.
 public enum SystemCall {
     public static func message(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text).lowercased()
+        SystemCallError.message(Errno(rawValue: code)).lowercased()
+    }
+
+    public static func message(_ code: Errno) -> String {
+        SystemCallError.message(code).lowercased()
     }
 
     @discardableResult
@@ -175,19 +178,9 @@ public func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 
     #endif
 }
 
-/// A system call that failed: what was attempted, on which path, and `errno`.
-public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var operation: String
-    public var path: String
-    public var code: Int32
-
+extension SystemCallError {
+    /// With `errno` as an integer, as the calls above have it.
     public init(operation: String, path: String, code: Int32) {
-        self.operation = operation
-        self.path = path
-        self.code = code
-    }
-
-    public var description: String {
-        "\(operation) \(path) failed: \(SystemCall.message(code)); check permissions and free space"
+        self.init(operation: operation, path: path, code: Errno(rawValue: code))
     }
 }
