@@ -91,7 +91,7 @@ let package = Package(
         // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
         // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;
         // matrix products through the CBLAS loader the encoder uses (no second loader).
-        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS"]),
+        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS", "Platform"]),
 
         // The printers (standard, vimgrep, JSON Lines, file lists, function lists) behind a
         // `TextSink`: they format what they are given and read nothing themselves.
