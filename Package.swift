@@ -45,13 +45,12 @@ let package = Package(
         // OpenSSL's libcrypto, for SHA-256 (already loaded by libgit2; see its shim.h).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
-        // The platform layer: calls into the C library (files, mappings, directories, locks)
-        // on swift-system where it has the call; work over the cores.
+        // The platform layer: every C library call (files, mappings, directories, locks,
+        // processes, signals) on swift-system where it has the call; work over the cores.
+        // The only module that imports Glibc or Darwin.
         .target(name: "Platform", dependencies: [
             "CPlatform", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        // System calls Swift cannot make itself, for Platform only (getdents64).
-        .target(name: "CPlatform"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
@@ -74,8 +73,8 @@ let package = Package(
         // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
         // per-embedder helper thread that splits them over two cores.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
-        // Process scheduling calls for the background filler (ioprio_set; posix_spawn's setsid flag).
-        .target(name: "CProcess"),
+        // System calls Swift cannot make itself, for Platform only (getdents64, ioprio; posix_spawn's setsid flag).
+        .target(name: "CPlatform"),
         .target(name: "Configuration", dependencies: ["Git"]),
         .target(name: "LoopbackHTTP"),
         // Index storage: the file format, journal, lock, garbage collection and lexicon.
@@ -100,7 +99,7 @@ let package = Package(
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
             "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Configuration", "IndexStorage", "Indexing",
-            "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP", "CProcess",
+            "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
@@ -115,7 +114,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform", "CProcess",
+            "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -123,7 +122,7 @@ let package = Package(
         // networking (libcurl and twenty libraries more), a cost every other command must not pay
         // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md).
         .executableTarget(name: "codesearch-mcp", dependencies: [
-            "MCPServer", "CodesearchKit",
+            "MCPServer", "CodesearchKit", "Platform",
         ], path: "Sources/CodesearchMCP"),
 
         // Build-time embedding of Grammars/*.json so the binary works from any directory.
