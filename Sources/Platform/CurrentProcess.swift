@@ -28,10 +28,11 @@ public enum CurrentProcess {
         #endif
     }
 
-    /// Ends the process now: C standard I/O flushed, then `_exit`, so no exit handler runs
+    /// Ends the process now: C standard I/O flushed (unless `flushing` is false: a flush
+    /// can wait on a stream another thread holds), then `_exit`, so no exit handler runs
     /// (see `terminate` in Sources/codesearch for why).
-    public static func exitImmediately(_ status: Int32) -> Never {
-        fflush(nil)
+    public static func exitImmediately(_ status: Int32, flushing: Bool = true) -> Never {
+        if flushing { fflush(nil) }
         _exit(status)
     }
 

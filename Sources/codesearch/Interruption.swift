@@ -26,7 +26,7 @@ enum Interruption {
                 let second = state.requested
                 state.requested = true
                 state.lock.unlock()
-                if second { CurrentProcess.exitImmediately(130) }
+                if second { CurrentProcess.exitImmediately(130, flushing: false) }
                 if !quietly {
                     Output.diagnostic("codesearch: interrupted; saving what was embedded (Ctrl-C again to quit at once)")
                 }
