@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // File descriptors, paths, errno and stat for the platform layer (already resolved:
+        // the MCP SDK depends on it).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // System-library shims: each C library is imported by exactly one Swift module.
@@ -43,8 +46,12 @@ let package = Package(
         // OpenSSL's libcrypto, for SHA-256 (already loaded by libgit2; see its shim.h).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
-        // The platform layer: concurrency over the cores (and, next, files and system calls).
-        .target(name: "Platform"),
+        // The platform layer: every C library call (files, mappings, directories, locks,
+        // processes, signals) on swift-system where it has the call; work over the cores.
+        // The only module that imports Glibc or Darwin.
+        .target(name: "Platform", dependencies: [
+            "CPlatform", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
@@ -71,12 +78,12 @@ let package = Package(
             "EmbeddingCore", "HTTPTransport", "Hashing",
         ]),
         // The model store: where models are cached, found by name, installed and verified.
-        .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "HTTPTransport"]),
+        .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "HTTPTransport", "Platform"]),
         // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
         // per-embedder helper thread that splits them over two cores.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
-        // Process scheduling calls for the background filler (ioprio_set; posix_spawn's setsid flag).
-        .target(name: "CProcess"),
+        // System calls Swift cannot make itself, for Platform only (getdents64, ioprio; posix_spawn's setsid flag).
+        .target(name: "CPlatform"),
         .target(name: "Settings", dependencies: ["Git"]),
         // The loopback HTTP/1.1 server with limits, on SwiftNIO: `serve`, and the tests' endpoints.
         .target(name: "LoopbackHTTP", dependencies: [
@@ -98,7 +105,7 @@ let package = Package(
         // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
         // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;
         // matrix products through the CBLAS loader the encoder uses (no second loader).
-        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS"]),
+        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS", "Platform"]),
 
         // The printers (standard, vimgrep, JSON Lines, file lists, function lists) behind a
         // `TextSink`: they format what they are given and read nothing themselves.
@@ -107,7 +114,7 @@ let package = Package(
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
             "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Settings", "IndexStorage", "Indexing",
-            "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP", "CProcess",
+            "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
@@ -122,7 +129,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Settings", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform", "CProcess",
+            "Settings", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -130,7 +137,7 @@ let package = Package(
         // networking (libcurl and twenty libraries more), a cost every other command must not pay
         // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md).
         .executableTarget(name: "codesearch-mcp", dependencies: [
-            "MCPServer", "CodesearchKit",
+            "MCPServer", "CodesearchKit", "Platform",
         ], path: "Sources/CodesearchMCP"),
 
         // Build-time embedding of Grammars/*.json so the binary works from any directory.
@@ -145,7 +152,7 @@ let package = Package(
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingTests", dependencies: [
-            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "TestSupport",
+            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "Platform", "TestSupport",
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"]),

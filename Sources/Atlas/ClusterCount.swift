@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 
 /// How many clusters: a number the user gave, the size rule, or `--auto`'s silhouette rule.
 public enum ClusterCount: Sendable, Equatable {
@@ -12,7 +12,7 @@ public enum ClusterCount: Sendable, Equatable {
     /// 10 clusters, 27,000 units 30. Thirty is about as many colours as a map can keep
     /// apart and as many groups as a reader scans.
     public static func sizeRule(units: Int) -> Int {
-        min(30, max(2, Int(cbrt(Double(units)).rounded())))
+        min(30, max(2, Int(Math.cbrt(Double(units)).rounded())))
     }
 
     /// Candidates `--auto` tries, kept below a third of the sample.

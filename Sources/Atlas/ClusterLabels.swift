@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 
 /// Which units hold which words: for each term, the distinct units (rows of the matrix
 /// being clustered) whose words include it.
@@ -43,7 +43,7 @@ public enum ClusterLabels {
         for (t, held) in perTerm.enumerated() where isLabelWord(terms.names[t]) {
             let frequency = Double(held.reduce(0) { $0 + Int($1) })
             guard frequency <= maximumShareOfAll * Double(assignments.count) else { continue }
-            let idf = log(1 + average / frequency)
+            let idf = Math.log(1 + average / frequency)
             for c in 0..<k where perCluster[c] > 0 {
                 let n = Int(held[c])
                 guard n >= 2, Double(n) >= minimumShare * Double(sizes[c]) else { continue }

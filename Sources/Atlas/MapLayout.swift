@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 
 /// Two-dimensional positions for unit vectors, by UMAP (McInnes, Healy and Melville 2018)
 /// as umap-learn runs it (15 neighbours, 5 negative samples per edge, 200 or 500 epochs),
@@ -147,11 +147,11 @@ struct FuzzyGraph {
         for i in 0..<n {
             let distances = Array(graph.distances[(i * k)..<((i + 1) * k)])
             let rho = distances.first { $0 > 0 } ?? 0
-            let sigma = Self.bandwidth(distances, rho: rho, target: log2(Float(k)))
+            let sigma = Self.bandwidth(distances, rho: rho, target: Math.log2(Float(k)))
             for s in 0..<k {
                 let j = Int(graph.indices[i * k + s])
                 guard j != i else { continue }
-                let w = exp(-max(0, distances[s] - rho) / sigma)
+                let w = Math.exp(-max(0, distances[s] - rho) / sigma)
                 directed[UInt64(i) << 32 | UInt64(j)] = w
             }
         }
@@ -175,7 +175,7 @@ struct FuzzyGraph {
         var low: Float = 0, high = Float.infinity, mid: Float = 1
         for _ in 0..<64 {
             var sum: Float = 0
-            for d in distances { sum += exp(-max(0, d - rho) / mid) }
+            for d in distances { sum += Math.exp(-max(0, d - rho) / mid) }
             if abs(sum - target) < 1e-5 { break }
             if sum > target {
                 high = mid

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Pointers to every tensor of a BERT encoder, in the memory-mapped safetensors file
 /// (fp32) or in widened copies (fp16, bf16) that this object owns.
@@ -27,8 +25,8 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
     let embeddingNormBias: UnsafePointer<Float>    // (C)
     let layers: [Layer]
     private var owned: [UnsafeMutableBufferPointer<Float>]
-    /// The encoder layers' copy in huge pages (`hugePages`), unmapped in deinit.
-    private(set) var hugeCopy: UnsafeMutableRawBufferPointer?
+    /// The encoder layers' copy in huge pages (`hugePages`), unmapped when released.
+    private(set) var hugeCopy: AlignedMemory?
 
     /// With `hugePages`, the encoder layers' weights are copied out of the file mapping into
     /// memory backed by 2 MB pages: a one-text pass reads all 42.6 MB of them (for
@@ -80,7 +78,9 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
             if hugePages, file.floatType == "F32", let span = file.span(of: encoderTensors),
                let copy = Self.hugePageCopy(of: span) {
                 hugeCopy = copy
-                let from = Int(bitPattern: span.baseAddress!), to = Int(bitPattern: copy.baseAddress!)
+                // Safe: `moved` maps a pointer into `span` to the same offset in the copy, which
+                // holds all of `span`'s bytes and lives as long as these weights.
+                let from = Int(bitPattern: span.baseAddress!), to = Int(bitPattern: copy.bytes.baseAddress!)
                 func moved(_ p: UnsafePointer<Float>) -> UnsafePointer<Float> {
                     let at = Int(bitPattern: p)
                     guard at >= from && at < from + span.count else { return p }  // already a copy (misaligned in the file)
@@ -107,26 +107,18 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
 
     deinit {
         owned.forEach { $0.deallocate() }
-        if let hugeCopy { munmap(hugeCopy.baseAddress, hugeCopy.count) }
     }
 
     /// `bytes` copied into fresh anonymous memory aligned to 2 MB and advised to use huge
     /// pages (`MADV_HUGEPAGE`; where the kernel will not, the copy has 4 KB pages and works
     /// the same). nil when the memory cannot be had.
-    private static func hugePageCopy(of bytes: UnsafeRawBufferPointer) -> UnsafeMutableRawBufferPointer? {
-        let huge = 2 << 20
-        let size = (bytes.count + huge - 1) / huge * huge
-        guard let region = mmap(nil, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              region != MAP_FAILED else { return nil }
-        // Keep the aligned window, give back the ends.
-        let start = (Int(bitPattern: region) + huge - 1) / huge * huge
-        let head = start - Int(bitPattern: region)
-        if head > 0 { munmap(region, head) }
-        let tail = huge - head
-        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: start + size), tail) }
-        let window = UnsafeMutableRawPointer(bitPattern: start)!
-        _ = madvise(window, size, Advice.hugePage)
-        window.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        return UnsafeMutableRawBufferPointer(start: window, count: size)
+    private static func hugePageCopy(of bytes: UnsafeRawBufferPointer) -> AlignedMemory? {
+        guard let copy = AlignedMemory(byteCount: bytes.count, alignment: 2 << 20), let source = bytes.baseAddress else {
+            return nil
+        }
+        MemoryAdvice.hugePage.apply(covering: UnsafeRawBufferPointer(copy.bytes))
+        // Safe: the copy holds at least `bytes.count` bytes (its size is rounded up).
+        copy.bytes.baseAddress!.copyMemory(from: source, byteCount: bytes.count)
+        return copy
     }
 }

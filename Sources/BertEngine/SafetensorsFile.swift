@@ -1,17 +1,13 @@
 import EmbeddingCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A `.safetensors` file, memory-mapped read-only: fp32 tensors are used in place,
 /// fp16 and bf16 tensors are widened to fp32 on request.
 ///
 /// Layout: 8-byte little-endian header length N, N bytes of JSON
 /// `{name: {dtype, shape, data_offsets: [begin, end]}}`, then the data.
-/// Wraps `mmap(2)`/`munmap(2)`.
+/// Mapped by Platform's `MappedFile` (`mmap(2)`, unmapped when released).
 final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     struct TensorInfo {
         var dtype: String
@@ -22,43 +18,32 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
 
     let path: String
     let tensors: [String: TensorInfo]
-    private let base: UnsafeRawPointer
-    private let length: Int
+    /// The whole file; `base` and every tensor pointer handed out point into it.
+    private let mapping: MappedFile
+    /// Safe to use while `mapping` lives (as long as this object): a mapping is never empty.
+    private var base: UnsafeRawPointer { mapping.bytes.baseAddress! }
     private let dataStart: Int
 
     init(url: URL) throws {
         path = url.path
-        let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else {
-            if errno == ENOENT {
+        let file: OpenFile, size: Int
+        do {
+            guard let opened = try OpenFile.openIfPresent(url.path) else {
                 throw EmbeddingError.missingFile(path: url.path, hint: "reinstall the model folder")
             }
-            throw EmbeddingError.unreadable(path: url.path, reason: String(cString: strerror(errno)))
+            (file, size) = (opened, try opened.size())
+        } catch let error as SystemCallError {
+            throw EmbeddingError.unreadable(path: url.path, reason: SystemCallError.message(error.code))
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw EmbeddingError.unreadable(path: url.path, reason: String(cString: strerror(errno)))
-        }
-        let size = Int(info.st_size)
         guard size >= 8 else {
             throw EmbeddingError.corruptWeights(path: url.path, reason: "file is \(size) bytes, shorter than its header")
         }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            throw EmbeddingError.unreadable(path: url.path, reason: "mmap failed: \(String(cString: strerror(errno)))")
-        }
-        base = UnsafeRawPointer(mapped)
-        length = size
         do {
-            (tensors, dataStart) = try Self.parseHeader(base: base, length: size, path: url.path)
-        } catch {
-            munmap(mapped, size)
-            throw error
+            mapping = try MappedFile(file, size: size, shared: false)
+        } catch let error as SystemCallError {
+            throw EmbeddingError.unreadable(path: url.path, reason: "mmap failed: \(SystemCallError.message(error.code))")
         }
-    }
-
-    deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), length)
+        (tensors, dataStart) = try Self.parseHeader(base: mapping.bytes.baseAddress!, length: size, path: url.path)
     }
 
     /// Maps the pages holding these tensors' data now, in one call (`MADV_POPULATE_READ`,
@@ -66,10 +51,7 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     /// during the first forward pass. Best effort.
     func populate(_ names: [String]) {
         guard let span = span(of: names) else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = Int(bitPattern: span.baseAddress!) / page * page
-        let end = Int(bitPattern: span.baseAddress!) + span.count
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Advice.populateRead)
+        MemoryAdvice.populateRead.apply(covering: span)
     }
 
     /// The bytes from the first to the end of the last of these tensors' data, in the mapping.
@@ -83,11 +65,7 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     /// a copy, so they are not counted twice in its memory. The file stays mapped, and
     /// reading the bytes again maps them back from the page cache.
     func release(_ bytes: UnsafeRawBufferPointer) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (Int(bitPattern: bytes.baseAddress!) + page - 1) / page * page
-        let end = (Int(bitPattern: bytes.baseAddress!) + bytes.count) / page * page
-        guard end > start else { return }
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Advice.dontNeed)
+        MemoryAdvice.dontNeed.apply(inside: bytes)
     }
 
     private static func parseHeader(base: UnsafeRawPointer, length: Int, path: String)

@@ -77,9 +77,8 @@ struct TokenizerSpec: Equatable {
     /// Path, size, mtime and inode of the source file: a changed file never hits the cache.
     static func cacheKey(for url: URL) -> String? {
         let path = url.resolvingSymlinksInPath().path
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        let text = "\(path)\n\(st.st_size)\n\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)\n\(st.st_ino)\nv1"
+        guard let st = FileStatus.of(path) else { return nil }
+        let text = "\(path)\n\(st.size)\n\(st.modified.seconds).\(st.modified.nanoseconds)\n\(st.inode)\nv1"
         return String(XXHash64.hash(text), radix: 16)
     }
 
@@ -139,7 +138,7 @@ struct TokenizerSpec: Equatable {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Best effort and not durable: a missing or damaged cache is rebuilt from tokenizer.json.
         let final = directory.appending(path: key + ".vocab").path
-        try? SystemCall.replaceAtomically(final, durable: false) { fd in try SystemCall.writeAll(fd, out, path: final) }
+        try? FileSystem.replaceAtomically(final, durable: false) { file in try file.write(out) }
     }
 }
 

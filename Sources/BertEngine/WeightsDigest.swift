@@ -1,3 +1,4 @@
+import Platform
 import EmbeddingCore
 import Foundation
 import Hashing
@@ -12,12 +13,11 @@ struct WeightsDigest {
 
     func sha256(of url: URL) throws -> String {
         let path = url.resolvingSymlinksInPath().path
-        var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard let st = FileStatus.of(path) else {
             throw EmbeddingError.missingFile(path: url.path, hint: "reinstall the model folder")
         }
         // One line: size, mtime seconds and nanoseconds, inode, digest, then the path itself.
-        let stamp = "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino) "
+        let stamp = "\(st.size) \(st.modified.seconds).\(st.modified.nanoseconds) \(st.inode) "
         let memo = memoURL?.appending(path: String(XXHash64.hash(path), radix: 16))
         if let memo, let data = FileManager.default.contents(atPath: memo.path),
            let line = String(data: data, encoding: .utf8), line.hasPrefix(stamp), line.hasSuffix(" \(path)\n") {

@@ -1,4 +1,6 @@
+#if defined(__linux__)
 #define _GNU_SOURCE
+#endif
 #include "CBLAS.h"
 
 #include <dlfcn.h>
@@ -15,22 +17,41 @@ static sgemm_fn sgemm;
 static set_threads_fn set_threads;
 static char error[512];
 
+#if defined(__APPLE__)
+// Accelerate (vecLib), part of every macOS: the same cblas_sgemm, no package to install.
+// Its thread count is read from VECLIB_MAXIMUM_THREADS when it starts; it has no
+// openblas_set_num_threads, so the setter below does nothing there.
+static const char *names[] = {"/System/Library/Frameworks/Accelerate.framework/Accelerate"};
+#define THREAD_VARIABLE "VECLIB_MAXIMUM_THREADS"
+#define CANNOT_LOAD "cannot load Accelerate (%s)"
+#define LACKS_SYMBOLS "the Accelerate framework lacks cblas_sgemm"
+static void no_thread_setting(int threads) { (void)threads; }
+#else
+static const char *names[] = {"libopenblas.so.0", "libopenblas.so"};
+#define THREAD_VARIABLE "OPENBLAS_NUM_THREADS"
+#define CANNOT_LOAD "cannot load OpenBLAS (%s); install it with `apt-get install libopenblas0`"
+#define LACKS_SYMBOLS "the OpenBLAS library lacks cblas_sgemm or openblas_set_num_threads"
+#endif
+
 static void load(void) {
     // The embedder parallelises over batches itself; a user's explicit setting wins.
-    setenv("OPENBLAS_NUM_THREADS", "1", 0);
-    static const char *names[] = {"libopenblas.so.0", "libopenblas.so"};
+    setenv(THREAD_VARIABLE, "1", 0);
     void *handle = NULL;
     for (unsigned i = 0; i < sizeof names / sizeof names[0] && !handle; i++) {
         handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     }
     if (!handle) {
-        snprintf(error, sizeof error, "cannot load OpenBLAS (%s); install it with `apt-get install libopenblas0`", dlerror());
+        snprintf(error, sizeof error, CANNOT_LOAD, dlerror());
         return;
     }
     sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
+#if defined(__APPLE__)
+    set_threads = no_thread_setting;
+#else
     set_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
+#endif
     if (!sgemm || !set_threads) {
-        snprintf(error, sizeof error, "the OpenBLAS library lacks cblas_sgemm or openblas_set_num_threads");
+        snprintf(error, sizeof error, LACKS_SYMBOLS);
         sgemm = NULL;
     }
 }

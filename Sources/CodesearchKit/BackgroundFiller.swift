@@ -1,10 +1,7 @@
-import CProcess
 import Settings
 import IndexStorage
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// The background filler (issue 14): when a search's update left units waiting for their
 /// vectors (`CODESEARCH_EMBED_BUDGET`), a detached `codesearch index --background` embeds
@@ -55,38 +52,15 @@ public enum BackgroundFiller {
     /// `executable`: the `codesearch` to run (default: this process's own executable).
     @discardableResult
     public static func launch(repository: String, indexDirectory: String, executable: String? = nil) -> Bool {
-        guard let executable = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) else {
-            return false
-        }
-        let log = open(indexDirectory + "/" + logName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard log >= 0 else { return false }
-        defer { close(log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, log, 1)
-        posix_spawn_file_actions_adddup2(&actions, log, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(codesearch_spawn_setsid_flag()))
+        guard let executable = executable ?? CurrentProcess.executablePath() else { return false }
         let arguments = [executable, "index", "--background", "--repo", repository, "--index", indexDirectory]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        return posix_spawn(&pid, executable, &actions, &attributes, argv, environ) == 0
+        return DetachedProcess.start(executable, arguments: arguments, appendingOutputTo: indexDirectory + "/" + logName)
     }
 
     /// Drops this process to the lowest CPU priority (nice 19) and the idle I/O class;
     /// returns what took effect, for the log.
     public static func lowerPriority() -> String {
-        errno = 0
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-        _ = codesearch_set_io_idle()
-        errno = 0
-        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        let io = codesearch_io_class()
+        let (nice, io) = CurrentProcess.lowerPriority()
         return "nice \(nice), io class \(io == 3 ? "idle" : String(io))"
     }
 }

@@ -142,17 +142,19 @@ extension HookInstaller {
     /// Writes `text` to `path` atomically (a temporary file, then `rename`), with `mode`.
     static func replace(_ path: String, with text: String, mode: Int) throws {
         do {
-            try SystemCall.replaceAtomically(path, mode: mode_t(mode)) { fd in
-                try SystemCall.writeAll(fd, Array(text.utf8), path: path)
+            try FileSystem.replaceAtomically(path, permissions: mode) { file in
+                try file.write(Array(text.utf8))
             }
         } catch let error as SystemCallError {
-            throw CodesearchError.io(path: path, reason: SystemCall.message(error.code))
+            throw CodesearchError.io(path: path, reason: error.reason)
         }
     }
 
     static func move(_ source: String, to path: String) throws {
-        if rename(source, path) != 0 {
-            throw CodesearchError.io(path: path, reason: String(cString: strerror(errno)))
+        do {
+            try FileSystem.rename(source, to: path)
+        } catch let error as SystemCallError {
+            throw CodesearchError.io(path: path, reason: SystemCallError.message(error.code))
         }
     }
 }

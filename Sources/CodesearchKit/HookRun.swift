@@ -2,6 +2,7 @@ import EmbeddingCore
 import Foundation
 import IndexStorage
 import Indexing
+import Platform
 
 /// What the git hooks run, detached: bring the index up to the working tree, and
 /// make sure that a hook fired while indexing is already under way is not lost.
@@ -42,7 +43,7 @@ public struct HookRun: Sendable {
             defer { withExtendedLifetime(runner) {} }
             // Each round takes its snapshot after clearing the request it answers.
             while FileSystem.exists(requestPath) {
-                unlink(requestPath)
+                FileSystem.removeQuietly(requestPath)
                 let chosen: Embedder
                 if let embedder { chosen = embedder } else { chosen = try await makeEmbedder() }
                 embedder = chosen
@@ -57,13 +58,14 @@ public struct HookRun: Sendable {
     }
 
     private func request() throws {
-        let fd = open(requestPath, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        if fd < 0 { throw CodesearchError.io(path: requestPath, reason: String(cString: strerror(errno))) }
-        close(fd)
+        do {
+            _ = try OpenFile.open(requestPath, .writing)
+        } catch let error as SystemCallError {
+            throw CodesearchError.io(path: requestPath, reason: SystemCallError.message(error.code))
+        }
     }
 
     private func trimLog() {
-        var st = stat()
-        if stat(logPath, &st) == 0 && Int(st.st_size) > Self.logLimit { truncate(logPath, 0) }
+        if let size = FileSystem.fileSize(logPath), size > Self.logLimit { try? FileSystem.truncate(logPath, to: 0) }
     }
 }

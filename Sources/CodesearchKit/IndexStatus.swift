@@ -3,6 +3,7 @@ import Foundation
 import Git
 import IndexStorage
 import Indexing
+import Platform
 
 /// What `codesearch status` reports.
 public struct IndexStatus: Sendable {
@@ -77,12 +78,5 @@ extension Workspace {
         }
         return bare ? "HEAD has moved since the index was made (a bare repository has no working tree; its HEAD is indexed)"
                     : "the working tree has changed"
-    }
-}
-
-enum FileSystem {
-    static func exists(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0
     }
 }

@@ -1,5 +1,6 @@
 import CodesearchKit
 import Foundation
+import Platform
 #if MCP
 import MCPServer
 #endif
@@ -50,7 +51,7 @@ do {
     let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
     #if MCP
     // Fillers started by calls are never waited for: let the kernel reap them.
-    signal(SIGCHLD, SIG_IGN)
+    Signal.childExited.ignore()
     let settings = arguments.settings, codesearch = arguments.codesearch
     let options = ServerOptions(
         repository: arguments.repository, indexDirectory: arguments.indexDirectory,
@@ -67,12 +68,11 @@ do {
     // server may still be inside libgit2 or libcrypto on another thread, which then crashes
     // on a freed lock (seen: SIGSEGV in pthread_rwlock_wrlock, 1 exit in 6). Every reply has
     // been written by now (the transport writes straight to the descriptor).
-    fflush(nil)
-    _exit(0)
+    CurrentProcess.exitImmediately(0)
     #else
     throw CodesearchError.usage("this codesearch-mcp was built without the MCP trait; rebuild with default traits")
     #endif
 } catch {
     diagnostic("codesearch mcp: error: \(error)")
-    exit(2)
+    CurrentProcess.exit(2)
 }

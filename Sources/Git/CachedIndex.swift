@@ -3,12 +3,6 @@ import CLibGit2
 import Foundation
 import Hashing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The entries of a repository's index file with their cached stat data, as the
 /// working-tree snapshot needs them, read by libgit2 (git data is only ever read
 /// through libgit2: the format, its extensions and its checksum stay libgit2's business).
@@ -99,7 +93,9 @@ final class CachedIndex {
                 ino: p.ino, mode: p.mode, uid: p.uid, gid: p.gid, size: p.file_size,
                 id: UnsafeRawPointer(e).advanced(by: idOffset).assumingMemoryBound(to: UInt8.self),
                 flags: p.flags, flagsExtended: p.flags_extended,
-                path: UnsafeRawPointer(p.path).assumingMemoryBound(to: UInt8.self), pathLength: strlen(p.path)))
+                // Safe: libgit2's entry path is NUL-terminated and lives as long as `index`,
+                // which this object frees only in deinit.
+                path: UnsafeRawPointer(p.path).assumingMemoryBound(to: UInt8.self), pathLength: Bytes.length(ofCString: p.path)))
         }
     }
 }
@@ -134,20 +130,15 @@ enum IndexEntryCache {
         /// The key of the index file at `indexPath`, nil when it cannot be read (no file:
         /// an empty index, not worth a cache).
         init?(indexPath: String) {
-            let fd = open(indexPath, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return nil }
-            defer { close(fd) }
-            var st = stat()
-            guard fstat(fd, &st) == 0, st.st_size >= IndexEntryCache.tailSize else { return nil }
-            device = Int(st.st_dev)
-            inode = Int(st.st_ino)
-            size = Int(st.st_size)
-            (mtimeSeconds, mtimeNanoseconds) = fileModificationTime(st)
-            (ctimeSeconds, ctimeNanoseconds) = fileChangeTime(st)
-            var tail = [UInt8](repeating: 0, count: IndexEntryCache.tailSize)
-            let offset = off_t(st.st_size) - off_t(IndexEntryCache.tailSize)
-            let n = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, IndexEntryCache.tailSize, offset) }
-            guard n == IndexEntryCache.tailSize else { return nil }
+            guard let file = try? OpenFile.open(indexPath), let st = try? file.status(),
+                  st.size >= IndexEntryCache.tailSize else { return nil }
+            device = Int(truncatingIfNeeded: st.device)
+            inode = Int(truncatingIfNeeded: st.inode)
+            size = st.size
+            (mtimeSeconds, mtimeNanoseconds) = st.modified
+            (ctimeSeconds, ctimeNanoseconds) = st.changed
+            guard let tail = try? file.read(at: st.size - IndexEntryCache.tailSize, upTo: IndexEntryCache.tailSize),
+                  tail.count == IndexEntryCache.tailSize else { return nil }
             self.tail = tail
         }
 
@@ -170,19 +161,12 @@ enum IndexEntryCache {
     /// The cache at `path` when it was made for `key` and passes every check: its bytes
     /// (to be deallocated by the caller) and the entries pointing into them.
     static func load(path: String, key: Key) -> (UnsafeMutableRawBufferPointer, [CachedIndex.Entry])? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size >= headerSize, st.st_size < 1 << 32 else { return nil }
-        let size = Int(st.st_size)
+        guard let file = try? OpenFile.open(path), let size = try? file.size(),
+              size >= headerSize, size < 1 << 32 else { return nil }
+        // Safe: the file is read into the first `size` bytes of a buffer of `size + 1`; the
+        // entries point into it, and the caller keeps it until they are dropped.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size + 1, alignment: 16)
-        var done = 0
-        while done < size {
-            let n = SystemCall.retryOnInterrupt { read(fd, buffer.baseAddress! + done, size - done) }
-            guard n > 0 else { break }
-            done += n
-        }
+        let done = (try? file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<size]))) ?? -1
         guard done == size, let entries = parse(UnsafeRawBufferPointer(rebasing: buffer[..<size]), key: key) else {
             buffer.deallocate()
             return nil
@@ -254,23 +238,31 @@ enum IndexEntryCache {
         file.append(contentsOf: body)
 
         let directory = (path as NSString).deletingLastPathComponent
-        mkdir(directory, 0o777)
-        // One writer at a time; a temporary file left by a writer killed a minute ago or
-        // more is in nobody's hands.
-        let temporary = path + ".tmp"
-        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        var st = stat()
-        if fd < 0 && errno == EEXIST && stat(temporary, &st) == 0 && time(nil) - fileModificationTime(st).0 >= 60 {
-            unlink(temporary)
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        }
-        guard fd >= 0 else { return }
+        _ = try? FileSystem.createDirectory(directory, permissions: 0o777)
         // Its own temporary name, not `replaceAtomically`'s per-process one: this file is
         // shared by every worktree's processes, and `.tmp` is how one writer at a time is chosen.
-        let written = (try? SystemCall.writeAll(fd, file, path: temporary)) != nil
-        close(fd)
-        if !written || rename(temporary, path) != 0 { unlink(temporary) }
+        let temporary = path + ".tmp"
+        guard let written = writeTemporary(temporary, file) else { return }
+        if !written || (try? FileSystem.rename(temporary, to: path)) == nil { FileSystem.removeQuietly(temporary) }
         pruneStale(besides: path)
+    }
+
+    /// Creates `temporary` (never an existing one) and writes `bytes` to it, closing it
+    /// before returning: whether they were all written, or nil when another writer has
+    /// the file. A temporary file left by a writer killed a minute ago or more is in
+    /// nobody's hands, and is removed first.
+    private static func writeTemporary(_ temporary: String, _ bytes: [UInt8]) -> Bool? {
+        var output: OpenFile?
+        do {
+            output = try OpenFile.open(temporary, .creatingNew)
+        } catch let error as SystemCallError where error.code == .fileExists {
+            if let st = FileStatus.of(temporary), now() - st.modified.seconds >= 60 {
+                FileSystem.removeQuietly(temporary)
+                output = try? OpenFile.open(temporary, .creatingNew)
+            }
+        } catch {}
+        guard let output else { return nil }
+        return (try? output.write(bytes)) != nil
     }
 
     /// How long another worktree's cache may go unwritten before it is taken for the cache
@@ -281,37 +273,18 @@ enum IndexEntryCache {
     /// Deletes the caches beside `path` (other worktrees') not written for `staleAge`.
     private static func pruneStale(besides path: String) {
         let directory = (path as NSString).deletingLastPathComponent
-        guard let dir = opendir(directory) else { return }
-        defer { closedir(dir) }
-        let now = time(nil)
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let now = now()
+        for name in FileSystem.entryNames(in: directory) {
             guard name.hasPrefix("entries-"), name.hasSuffix(".cache") else { continue }
             let sibling = directory + "/" + name
-            var st = stat()
-            if sibling != path, stat(sibling, &st) == 0, now - fileModificationTime(st).0 >= staleAge {
-                unlink(sibling)
+            if sibling != path, let st = FileStatus.of(sibling), now - st.modified.seconds >= staleAge {
+                FileSystem.removeQuietly(sibling)
             }
         }
     }
-}
 
-/// A `stat`'s modification time as (seconds, nanoseconds).
-@inline(__always)
-func fileModificationTime(_ st: stat) -> (Int, Int) {
-    #if os(Linux)
-    return (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec))
-    #else
-    return (Int(st.st_mtimespec.tv_sec), Int(st.st_mtimespec.tv_nsec))
-    #endif
-}
-
-/// A `stat`'s status-change time as (seconds, nanoseconds).
-@inline(__always)
-func fileChangeTime(_ st: stat) -> (Int, Int) {
-    #if os(Linux)
-    return (Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec))
-    #else
-    return (Int(st.st_ctimespec.tv_sec), Int(st.st_ctimespec.tv_nsec))
-    #endif
+    /// The wall-clock time in whole seconds since 1970, as file times count.
+    private static func now() -> Int {
+        Int(Date().timeIntervalSince1970)
+    }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Paths as git holds them: bytes, usually UTF-8 but not always (a file committed as
 /// `caf\xe9.py` on a Latin-1 system). A `String` path from this module keeps every byte:
@@ -39,7 +35,8 @@ public enum GitPath {
 
     /// A NUL-terminated C path from git or the file system.
     public static func decode(cString: UnsafePointer<CChar>) -> String {
-        decode(UnsafeRawBufferPointer(start: cString, count: strlen(cString)).bindMemory(to: UInt8.self))
+        // Safe: the string is NUL-terminated (the caller's promise), so its length bytes are readable.
+        decode(UnsafeRawBufferPointer(start: cString, count: Bytes.length(ofCString: cString)).bindMemory(to: UInt8.self))
     }
 
     /// The bytes git and the file system know the path by.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// An open-addressing hash set of byte strings that live elsewhere (index entry paths
 /// and their directory prefixes, in memory the `CachedIndex` owns), so the working-tree
@@ -62,7 +58,9 @@ struct PathTable {
             let stored = Int(slots[slot])
             if stored == 0 { return nil }
             let k = stored - 1
-            if keyHashes[k] == h && keyLengths[k] == count && memcmp(keyStarts[k], start, count) == 0 {
+            // Safe: key k holds keyLengths[k] == count bytes (they outlive the table), and the
+            // caller's `start` holds `count`.
+            if keyHashes[k] == h && keyLengths[k] == count && Bytes.equal(keyStarts[k], start, count: count) {
                 return k
             }
             slot = (slot + 1) & mask
@@ -79,7 +77,8 @@ struct PathTable {
             let stored = Int(slots[slot])
             if stored == 0 { break }
             let k = stored - 1
-            if keyHashes[k] == h && keyLengths[k] == count && memcmp(keyStarts[k], start, count) == 0 {
+            // Safe: as in `find`.
+            if keyHashes[k] == h && keyLengths[k] == count && Bytes.equal(keyStarts[k], start, count: count) {
                 return (k, false)
             }
             slot = (slot + 1) & mask

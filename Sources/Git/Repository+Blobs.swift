@@ -66,16 +66,10 @@ extension Repository: BlobSource {
 
     /// The whole content of a file, opened by the path's original bytes.
     private static func readFile(_ path: String, reportedAs name: String) throws -> [UInt8] {
-        let fd = GitPath.withCString(path) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw GitError.unreadable(path: name, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { raw in SystemCall.retryOnInterrupt { Glibc.read(fd, raw.baseAddress, raw.count) } }
-            guard n >= 0 else { throw GitError.unreadable(path: name, reason: String(cString: strerror(errno))) }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<n])
+        do {
+            return try GitPath.withCString(path) { try OpenFile.open(cString: $0).readToEnd() }
+        } catch let error as SystemCallError {
+            throw GitError.unreadable(path: name, reason: SystemCallError.message(error.code))
         }
     }
 }

@@ -1,12 +1,7 @@
 import CLibGit2
 import Foundation
 import Hashing
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 // The working-tree snapshot, doing only the file-system work codesearch needs, as
 // `git status` would decide it but for candidate paths only:
@@ -45,12 +40,14 @@ extension Repository {
         let tables = TrackedTables(index, extensions: extensions, isCandidate: isCandidate)
 
         // 2. The walk of tracked directories.
-        let rootFD = openat(AT_FDCWD, root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard rootFD >= 0 else {
-            throw GitError.unreadable(path: root, reason: String(cString: strerror(errno)))
+        let rootFolder: Directory
+        do {
+            rootFolder = try Directory.open(root)
+        } catch let error as SystemCallError {
+            throw GitError.unreadable(path: root, reason: SystemCallError.message(error.code))
         }
-        defer { close(rootFD) }
-        let walk = TrackedWalk(rootFD: rootFD, paths: tables.paths, pathIsGitlink: tables.pathIsGitlink, dirs: tables.dirs,
+        defer { rootFolder.close() }
+        let walk = TrackedWalk(root: rootFolder, paths: tables.paths, pathIsGitlink: tables.pathIsGitlink, dirs: tables.dirs,
                                dirFirst: tables.dirFirst, next: tables.next, candidatePaths: tables.candidatePaths,
                                nameOffsets: tables.nameOffsets, extensions: extensions, isCandidate: isCandidate)
         walk.run(threads: tables.dirs.count >= 16 ? Repository.walkThreads : 1)
@@ -68,14 +65,14 @@ extension Repository {
         for path in walk.untrackedFiles {
             if try isIgnored(path) { continue }
             if try isExcluded(directory: Repository.parent(of: path), &excluded) { continue }
-            try addUntracked(path, rootFD: rootFD, policy: policy, limit: limit, into: &untracked, skipped: &skipped)
+            try addUntracked(path, root: rootFolder, policy: policy, limit: limit, into: &untracked, skipped: &skipped)
         }
         let reader = DirectoryReader()
         for dir in walk.untrackedDirs {
             if try isIgnored(dir + "/") { continue }
             if try isExcluded(directory: Repository.parent(of: dir), &excluded) { continue }
-            if Repository.isNestedRepository(dir, rootFD: rootFD) { continue }
-            try walkUntracked(dir, rootFD: rootFD, reader: reader, extensions: extensions, isCandidate: isCandidate,
+            if Repository.isNestedRepository(dir, root: rootFolder) { continue }
+            try walkUntracked(dir, root: rootFolder, reader: reader, extensions: extensions, isCandidate: isCandidate,
                               policy: policy, limit: limit, into: &untracked, skipped: &skipped)
         }
         return Snapshot(kind: .workingTree, commitID: headIDUnlocked(),
@@ -112,12 +109,12 @@ extension Repository {
                 if result == 0 { keepIndexEntry() } else { kept.append(nil) }
                 continue
             }
-            if result == -1 || result == ENOENT || result == ENOTDIR {  // deleted
+            if result == -1 || Repository.isGone(Errno(rawValue: result)) {  // deleted
                 kept.append(nil)
                 continue
             }
             if result != 0 {
-                skipped.append((path, String(cString: strerror(result))))
+                skipped.append((path, SystemCallError.message(Errno(rawValue: result))))
                 kept.append(nil)
                 continue
             }
@@ -126,18 +123,18 @@ extension Repository {
                 continue
             }
             let st = walk.stats[c]
-            guard isRegular(st) else {  // now a symlink or a directory
+            guard st.isRegularFile else {  // now a symlink or a directory
                 kept.append(nil)
                 continue
             }
-            let size = Int(st.st_size)
+            let size = st.size
             if size > limit {
                 skipped.append((path, "larger than \(limit) bytes"))
                 kept.append(nil)
                 continue
             }
             if !conflicted && !e.intentToAdd && policy.matches(e, st)
-                && !Repository.isRacy(fileModificationTime(st), indexStamp: index.modificationTime) {
+                && !Repository.isRacy(st.modified, indexStamp: index.modificationTime) {
                 kept.append(SnapshotEntry(path: path, blobID: e.blobID, mode: e.mode, size: size))
                 continue
             }
@@ -186,7 +183,8 @@ extension Repository {
 
     /// Whether two index entries have the same path (a conflict's stages are adjacent).
     static func samePath(_ a: CachedIndex.Entry, _ b: CachedIndex.Entry) -> Bool {
-        a.pathLength == b.pathLength && memcmp(a.path, b.path, a.pathLength) == 0
+        // Safe: each entry's path holds pathLength bytes, in memory the CachedIndex owns.
+        a.pathLength == b.pathLength && Bytes.equal(a.path, b.path, count: a.pathLength)
     }
 
     /// The root directory's key: no bytes (never read), at a pointer that stays valid.
@@ -248,20 +246,27 @@ extension Repository {
     }
 
     /// A directory with a `.git` inside is another repository, never entered (as libgit2's status).
-    private static func isNestedRepository(_ dir: String, rootFD: Int32) -> Bool {
-        var st = stat()
-        return GitPath.withCString(dir + "/.git") { fstatat(rootFD, $0, &st, AT_SYMLINK_NOFOLLOW) } == 0
+    private static func isNestedRepository(_ dir: String, root: Directory) -> Bool {
+        if case .success = GitPath.withCString(dir + "/.git", { root.linkStatus(of: $0) }) { return true }
+        return false
     }
 
-    private func addUntracked(_ path: String, rootFD: Int32, policy: StatPolicy, limit: Int,
+    /// A file that is not there (or whose folder is not), as git counts a deleted file.
+    private static func isGone(_ code: Errno) -> Bool {
+        code == .noSuchFileOrDirectory || code == .notDirectory
+    }
+
+    private func addUntracked(_ path: String, root: Directory, policy: StatPolicy, limit: Int,
                               into entries: inout [SnapshotEntry], skipped: inout [(String, String)]) throws {
-        var st = stat()
-        guard GitPath.withCString(path, { fstatat(rootFD, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 else {
-            if errno != ENOENT && errno != ENOTDIR { skipped.append((path, String(cString: strerror(errno)))) }
+        let st: FileStatus
+        switch GitPath.withCString(path, { root.linkStatus(of: $0) }) {
+        case .success(let status): st = status
+        case .failure(let code):
+            if !Repository.isGone(code) { skipped.append((path, SystemCallError.message(code))) }
             return
         }
-        guard isRegular(st) else { return }
-        let size = Int(st.st_size)
+        guard st.isRegularFile else { return }
+        let size = st.size
         if size > limit {
             skipped.append((path, "larger than \(limit) bytes"))
             return
@@ -273,27 +278,26 @@ extension Repository {
     }
 
     /// Every untracked, not ignored candidate under an untracked directory that is not ignored.
-    private func walkUntracked(_ dir: String, rootFD: Int32, reader: DirectoryReader, extensions: ExtensionFilter,
+    private func walkUntracked(_ dir: String, root: Directory, reader: DirectoryReader, extensions: ExtensionFilter,
                                isCandidate: (String) -> Bool, policy: StatPolicy, limit: Int,
                                into entries: inout [SnapshotEntry], skipped: inout [(String, String)]) throws {
-        let fd = GitPath.withCString(dir) { openat(rootFD, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) }
-        guard fd >= 0 else { return }
-        var found: [(String, UInt8)] = []
-        _ = reader.forEachEntry(fd) { name, length, dType in
-            let type = DirectoryReader.type(dType, of: name, in: fd)
-            guard type == typeDirectory || (type == typeRegular && extensions.mayAdmit(name, length)) else { return }
-            found.append((GitPath.decode(UnsafeBufferPointer(start: name, count: length)), type))
+        guard let folder = GitPath.withCString(dir, { root.openSubdirectory($0) }) else { return }
+        var found: [(String, DirectoryReader.EntryKind)] = []
+        _ = reader.forEachEntry(in: folder, skipping: ".git") { name, length, kind in
+            guard kind == .directory || (kind == .regularFile && extensions.mayAdmit(name, length)) else { return }
+            // Safe: the reader's name holds `length` bytes during this call; decode copies them.
+            found.append((GitPath.decode(UnsafeBufferPointer(start: name, count: length)), kind))
         }
-        close(fd)
-        for (name, type) in found {
+        folder.close()
+        for (name, kind) in found {
             let path = dir + "/" + name
-            if type == typeDirectory {
+            if kind == .directory {
                 if try isIgnored(path + "/") { continue }
-                if Repository.isNestedRepository(path, rootFD: rootFD) { continue }
-                try walkUntracked(path, rootFD: rootFD, reader: reader, extensions: extensions, isCandidate: isCandidate,
+                if Repository.isNestedRepository(path, root: root) { continue }
+                try walkUntracked(path, root: root, reader: reader, extensions: extensions, isCandidate: isCandidate,
                                   policy: policy, limit: limit, into: &entries, skipped: &skipped)
             } else if isCandidate(path), !(try isIgnored(path)) {
-                try addUntracked(path, rootFD: rootFD, policy: policy, limit: limit, into: &entries, skipped: &skipped)
+                try addUntracked(path, root: root, policy: policy, limit: limit, into: &entries, skipped: &skipped)
             }
         }
     }

@@ -1,10 +1,4 @@
-import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Step 1 of the working-tree snapshot: tables of the index's tracked paths (the files that
 /// may be candidates, and gitlinks) and of every directory holding one; the candidate entries
@@ -49,7 +43,8 @@ struct TrackedTables {
             while slashAt >= 0 && bytes[slashAt] != slash { slashAt -= 1 }
             let dirLength = max(slashAt, 0)
             let dirID: Int
-            if dirLength == lastDir.length, let start = lastDir.start, memcmp(start, bytes, dirLength) == 0 {
+            // Safe: both paths are at least `dirLength` bytes long (a directory prefix of each).
+            if dirLength == lastDir.length, let start = lastDir.start, Bytes.equal(start, bytes, count: dirLength) {
                 dirID = lastDir.id
             } else {
                 let (id, isNew) = dirs.insert(bytes, dirLength)

@@ -1,29 +1,14 @@
 import Platform
-import CLibGit2
-import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-// File-system pieces of the working-tree snapshot (`Repository+WorkingTree.swift`): dirent
-// types, git's stat comparison, the extension prefilter and the directory reader.
-
-let typeUnknown: UInt8 = 0
-let typeDirectory: UInt8 = 4
-let typeRegular: UInt8 = 8
-let typeOther: UInt8 = 1
+// File-system pieces of the working-tree snapshot (`Repository+WorkingTree.swift`): git's
+// stat comparison and the extension prefilter. Folders are read by Platform's
+// `DirectoryReader`.
 
 let slash = UInt8(ascii: "/")
 let dot = UInt8(ascii: ".")
 
-@inline(__always)
-func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
-
-func gitMode(_ st: stat) -> UInt32 {
-    (st.st_mode & S_IXUSR) != 0 ? modeExecutable : modeRegular
+func gitMode(_ status: FileStatus) -> UInt32 {
+    status.isExecutableByOwner ? modeExecutable : modeRegular
 }
 
 /// How stat data are compared with the index's cache (git's `core.*` settings).
@@ -39,23 +24,24 @@ struct StatPolicy {
     /// `ce_match_stat_basic` (mode and type, then `match_stat_data`), with nanoseconds
     /// as libgit2 compares them. The index keeps 32-bit values, so the file's are
     /// truncated as git does.
-    func matches(_ e: CachedIndex.Entry, _ st: stat) -> Bool {
-        guard isRegular(st), isRegularFileMode(e.mode) else { return false }
-        if fileMode && ((e.mode ^ UInt32(st.st_mode)) & UInt32(S_IXUSR)) != 0 { return false }
-        if e.size != UInt32(truncatingIfNeeded: st.st_size) { return false }
-        let (ms, mns) = fileModificationTime(st)
+    func matches(_ e: CachedIndex.Entry, _ st: FileStatus) -> Bool {
+        guard st.isRegularFile, isRegularFileMode(e.mode) else { return false }
+        // The owner's executable bit (S_IXUSR, 0o100) of the index's mode and of the file's.
+        if fileMode && ((e.mode & 0o100) != 0) != st.isExecutableByOwner { return false }
+        if e.size != UInt32(truncatingIfNeeded: st.size) { return false }
+        let (ms, mns) = st.modified
         if e.mtimeSeconds != UInt32(truncatingIfNeeded: ms) { return false }
         if minimal { return true }
         if e.mtimeNanoseconds != UInt32(truncatingIfNeeded: mns) { return false }
         if trustCtime {
-            let (cs, cns) = fileChangeTime(st)
+            let (cs, cns) = st.changed
             if e.ctimeSeconds != UInt32(truncatingIfNeeded: cs) || e.ctimeNanoseconds != UInt32(truncatingIfNeeded: cns) {
                 return false
             }
         }
-        return e.ino == UInt32(truncatingIfNeeded: st.st_ino)
-            && e.uid == UInt32(truncatingIfNeeded: st.st_uid)
-            && e.gid == UInt32(truncatingIfNeeded: st.st_gid)
+        return e.ino == UInt32(truncatingIfNeeded: st.inode)
+            && e.uid == st.userID
+            && e.gid == st.groupID
     }
 }
 
@@ -93,68 +79,5 @@ struct ExtensionFilter: Sendable {
         }
         for j in start..<length where name[j] >= 0x80 { return true }
         return false
-    }
-}
-
-/// Reads a directory's entries from an open descriptor: getdents64 on Linux (no extra
-/// fstat or fcntl, unlike fdopendir), readdir elsewhere. Not thread-safe: one per thread.
-final class DirectoryReader {
-    private static let size = 64 << 10
-    private let buffer = UnsafeMutableRawPointer.allocate(byteCount: DirectoryReader.size, alignment: 8)
-
-    deinit { buffer.deallocate() }
-
-    /// Calls `body` with each entry's name (NUL-terminated), its length and its d_type,
-    /// skipping ".", ".." and ".git" (git never looks inside one, at any depth).
-    /// False when the directory could not be read.
-    func forEachEntry(_ fd: Int32, _ body: (UnsafePointer<UInt8>, Int, UInt8) -> Void) -> Bool {
-        #if os(Linux)
-        while true {
-            let n = SystemCall.retryOnInterrupt { codesearch_getdents64(fd, buffer, UInt(DirectoryReader.size)) }
-            if n == 0 { return true }
-            if n < 0 { return false }
-            var offset = 0
-            while offset < n {
-                let record = buffer + offset
-                let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
-                let type = record.load(fromByteOffset: 18, as: UInt8.self)
-                let name = UnsafePointer((record + 19).assumingMemoryBound(to: UInt8.self))
-                offset += length
-                let nameLength = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-                if !DirectoryReader.isSkipped(name, nameLength) { body(name, nameLength, type) }
-            }
-        }
-        #else
-        let copy = dup(fd)
-        guard copy >= 0, let stream = fdopendir(copy) else {
-            if copy >= 0 { close(copy) }
-            return false
-        }
-        defer { closedir(stream) }
-        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        while let entry = readdir(stream) {
-            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
-            let nameLength = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-            if !DirectoryReader.isSkipped(name, nameLength) { body(name, nameLength, entry.pointee.d_type) }
-        }
-        return true
-        #endif
-    }
-
-    @inline(__always)
-    private static func isSkipped(_ name: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        guard name[0] == dot else { return false }
-        return length == 1 || (length == 2 && name[1] == dot)
-            || (length == 4 && name[1] == UInt8(ascii: "g") && name[2] == UInt8(ascii: "i") && name[3] == UInt8(ascii: "t"))
-    }
-
-    /// d_type, or the type from an lstat when the file system does not fill it in.
-    static func type(_ type: UInt8, of name: UnsafePointer<UInt8>, in fd: Int32) -> UInt8 {
-        guard type == typeUnknown else { return type }
-        var st = stat()
-        guard fstatat(fd, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-            return typeOther
-        }
-        return isRegular(st) ? typeRegular : ((st.st_mode & S_IFMT) == S_IFDIR ? typeDirectory : typeOther)
     }
 }

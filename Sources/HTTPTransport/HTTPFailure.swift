@@ -82,6 +82,6 @@ enum HTTPFailure {
     /// An OS error as the system says it ("Connection refused"), not as the call that failed.
     private static func detail(_ error: Error) -> String {
         guard let io = error as? IOError else { return "\(error)" }
-        return SystemCall.message(io.errnoCode)
+        return SystemCallError.message(errno: io.errnoCode)
     }
 }

@@ -40,14 +40,13 @@ package final class HTTPSession: Sendable {
         }
     }
 
-    /// The response, its body written to `fileDescriptor` (whatever the status); the
-    /// descriptor stays open, and its owner closes it.
-    package func download(_ request: HTTPRequest, to fileDescriptor: Int32) async throws -> HTTPResponse {
+    /// The response, its body written to `file` (whatever the status).
+    package func download(_ request: HTTPRequest, to file: OpenFile) async throws -> HTTPResponse {
         try await transfer(request) { response in
             for try await chunk in response.body {
                 do {
                     // The bytes are the chunk's own, valid for this call only; write copies them out.
-                    try chunk.withUnsafeReadableBytes { try SystemCall.writeAll(fileDescriptor, $0, path: "the download") }
+                    try chunk.withUnsafeReadableBytes { try file.write($0) }
                 } catch {
                     throw HTTPError.writeFailed("\(error)")
                 }

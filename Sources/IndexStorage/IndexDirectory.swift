@@ -1,9 +1,4 @@
-#if canImport(Glibc)
 import Platform
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The index folder and the files codesearch keeps in it.
 ///
@@ -32,11 +27,15 @@ package enum IndexDirectory {
     /// Whether the file at `path` is missing, or a regular file that starts with `magic`
     /// (or is empty, when `emptyIsOurs`).
     package static func isOurs(_ path: String, magic: [UInt8], emptyIsOurs: Bool) -> Bool {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return errno == ENOENT }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { return false }
-        if st.st_size == 0 { return emptyIsOurs }
-        guard let head = try? SystemCall.readPrefix(path, count: magic.count) else { return false }
+        let status: FileStatus
+        do {
+            status = try FileStatus(path: path, followSymlinks: false)
+        } catch {
+            return (error as? SystemCallError)?.code == .noSuchFileOrDirectory
+        }
+        guard status.isRegularFile else { return false }
+        if status.size == 0 { return emptyIsOurs }
+        guard let head = try? FileSystem.readPrefix(path, count: magic.count) else { return false }
         return head == magic
     }
 
@@ -46,18 +45,7 @@ package enum IndexDirectory {
 
     /// `mkdir -p`: each missing component is created in turn (mode 0755).
     package static func makeDirectories(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
-            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
-            if mkdir(prefix, 0o755) == 0 { continue }
-            let code = errno
-            var st = stat()
-            if code == EEXIST, stat(prefix, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { continue }
-            if code == EEXIST {
-                throw SystemCallError(operation: "create directory", path: prefix, code: ENOTDIR)
-            }
-            throw SystemCallError(operation: "create directory", path: prefix, code: code)
-        }
+        try FileSystem.makeDirectories(path)
     }
 
     /// A writer's temporary file is `index.tmp-<pid>`; only such names whose content is

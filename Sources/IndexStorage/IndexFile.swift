@@ -1,10 +1,5 @@
 import Platform
 import EmbeddingCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Git
 import Scanning
 import Hashing
@@ -30,8 +25,8 @@ public final class IndexFile: @unchecked Sendable {
     public var fileSize: Int { metadata.fileSize }
     public var dimensions: Int { identity.dimensions }
 
-    private let base: UnsafeRawPointer
-    private let mappedSize: Int
+    /// The file's bytes; every view below points into them.
+    private let mapping: MappedFile
     private let sections: [IndexFormat.Section: (offset: Int, length: Int, hash: UInt64)]
 
     // Views into the mapping, resolved once (a dictionary lookup per access is measurable).
@@ -47,26 +42,21 @@ public final class IndexFile: @unchecked Sendable {
 
     /// Opens and validates the index at `path`; throws `IndexError`.
     public static func open(path: String) throws -> IndexFile {
-        guard let (fd, size) = try SystemCall.openForReading(path) else { throw IndexError.missing(path: path) }
-        defer { close(fd) }
+        guard let opened = try OpenFile.openIfPresent(path) else { throw IndexError.missing(path: path) }
+        let size = try opened.size()
         if size == 0 { throw IndexError.truncated(path: path) }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0),
-              mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw SystemCallError(operation: "mmap", path: path, code: errno)
-        }
-        do {
-            return try IndexFile(path: path, base: UnsafeRawPointer(mapped), size: size)
-        } catch {
-            munmap(mapped, size)
-            throw error
-        }
+        return try IndexFile(path: path, mapping: MappedFile(opened, size: size, shared: true))
     }
 
-    private init(path: String, base: UnsafeRawPointer, size: Int) throws {
+    private init(path: String, mapping: MappedFile) throws {
         self.path = path
-        self.base = base
-        self.mappedSize = size
-        let file = UnsafeRawBufferPointer(start: base, count: size)
+        self.mapping = mapping
+        // Safe: every offset and length taken from the file below is checked against its
+        // size (`SectionTable`) before a view is made, and the views live no longer than
+        // `mapping`, which this object holds.
+        let file = mapping.bytes
+        let base = file.baseAddress!
+        let size = file.count
         let table = try SectionTable(file: file, actualSize: size, path: path)
         let sections = table.sections
         for kind in IndexFormat.Section.allCases {
@@ -112,10 +102,6 @@ public final class IndexFile: @unchecked Sendable {
             lexicon = nil
         }
         try validateReferences()
-    }
-
-    deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), mappedSize)
     }
 
     /// Checksums pass, so these only catch a writer bug; they keep accessors crash-free.

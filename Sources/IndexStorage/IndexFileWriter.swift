@@ -1,9 +1,4 @@
-#if canImport(Glibc)
 import Platform
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Git
 import Hashing
 
@@ -158,10 +153,10 @@ package enum IndexFileWriter {
     /// renames it over `path` and fsyncs the folder: a reader sees the old file or the new.
     package static func replace(_ path: String, prefix: [UInt8], vectors: some Sequence<[UInt8]>) throws {
         // Under the index lock: the one writer of `path`.
-        try SystemCall.replaceAtomically(path) { fd in
-            try SystemCall.writeAll(fd, prefix, path: path)
+        try FileSystem.replaceAtomically(path) { file in
+            try file.write(prefix)
             for rows in vectors where !rows.isEmpty {
-                try SystemCall.writeAll(fd, rows, path: path)
+                try file.write(rows)
             }
         }
     }

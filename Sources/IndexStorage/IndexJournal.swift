@@ -1,9 +1,4 @@
-#if canImport(Glibc)
 import Platform
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Git
 import Scanning
 import Hashing
@@ -22,8 +17,8 @@ package final class IndexJournal {
     package static let magic = Array("CSJRNL02".utf8)
     package static let headerSize = 16
 
-    package let path: String
-    private let fd: Int32
+    package var path: String { file.path }
+    private let file: OpenFile
 
     package struct Replay {
         package var blobs: [StoredBlob] = []
@@ -33,7 +28,7 @@ package final class IndexJournal {
 
     /// Reads the journal; a missing, foreign or torn journal yields what is valid.
     package static func replay(path: String, cacheKey: UInt64, rowBytes: Int) throws -> Replay {
-        guard let bytes = try SystemCall.readFile(path) else { return Replay() }
+        guard let bytes = try FileSystem.readFile(path) else { return Replay() }
         return bytes.withUnsafeBytes { file in
             var replay = Replay()
             guard file.count >= headerSize, Array(file[0..<8]) == magic, file.u64(at: 8) == cacheKey else {
@@ -58,28 +53,20 @@ package final class IndexJournal {
 
     /// Opens for appending after `replay`'s valid prefix, starting over when there is none.
     package init(path: String, cacheKey: UInt64, validLength: Int) throws {
-        self.path = path
-        fd = try SystemCall.open(path, O_RDWR | O_CREAT | O_CLOEXEC)
-        do {
-            if validLength < IndexJournal.headerSize {
-                try SystemCall.check(ftruncate(fd, 0), "truncate", path)
-                var header = ByteWriter()
-                header.raw(IndexJournal.magic)
-                header.u64(cacheKey)
-                try SystemCall.pwriteAll(fd, header.bytes, at: 0, path: path)
-                try SystemCall.check(fsync(fd), "fsync", path)
-                try SystemCall.fsyncDirectory(of: path)
-            } else {
-                try SystemCall.check(ftruncate(fd, off_t(validLength)), "truncate", path)
-            }
-            if lseek(fd, 0, SEEK_END) < 0 { throw SystemCallError(operation: "seek", path: path, code: errno) }
-        } catch {
-            close(fd)
-            throw error
+        file = try OpenFile.open(path, .readingAndWriting)
+        if validLength < IndexJournal.headerSize {
+            try file.resize(to: 0)
+            var header = ByteWriter()
+            header.raw(IndexJournal.magic)
+            header.u64(cacheKey)
+            try file.write(header.bytes, at: 0)
+            try file.sync()
+            try FileSystem.syncDirectory(of: path)
+        } else {
+            try file.resize(to: validLength)
         }
+        try file.seekToEnd()
     }
-
-    deinit { close(fd) }
 
     package func append(_ blob: StoredBlob) throws {
         let payload = IndexJournal.encode(blob)
@@ -87,11 +74,11 @@ package final class IndexJournal {
         record.u32(payload.count)
         record.u64(XXHash64.hash(payload))
         record.raw(payload)
-        try SystemCall.writeAll(fd, record.bytes, path: path)
+        try file.write(record.bytes)
     }
 
     package func sync() throws {
-        try SystemCall.check(fsync(fd), "fsync", path)
+        try file.sync()
     }
 
     package static func encode(_ blob: StoredBlob) -> [UInt8] {

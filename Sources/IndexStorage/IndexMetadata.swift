@@ -1,10 +1,5 @@
 import Platform
 import EmbeddingCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Hashing
 
 /// The index's header and metadata section: enough for `status` and for the
@@ -29,30 +24,23 @@ public struct IndexMetadata: Sendable, Equatable {
 
     /// Reads and checks the header and the metadata section only.
     public static func read(path: String) throws -> IndexMetadata {
-        guard let (fd, size) = try SystemCall.openForReading(path) else { throw IndexError.missing(path: path) }
-        defer { close(fd) }
-        let head = try pread(fd, offset: 0, count: min(size, 4096), path: path)
+        guard let file = try OpenFile.openIfPresent(path) else { throw IndexError.missing(path: path) }
+        let size = try file.size()
+        let head = try read(file, offset: 0, count: min(size, 4096))
         let table = try head.withUnsafeBytes { try SectionTable(file: $0, actualSize: size, path: path) }
         guard let meta = table.sections[.meta] else { throw IndexError.corrupt(path: path, section: "missing metadata") }
-        let bytes = try pread(fd, offset: meta.offset, count: meta.length, path: path)
+        let bytes = try read(file, offset: meta.offset, count: meta.length)
         return try bytes.withUnsafeBytes { buffer in
             guard XXHash64.hash(buffer) == meta.hash else { throw IndexError.corrupt(path: path, section: IndexFormat.Section.meta.name) }
             return try IndexMetadata(meta: buffer, formatVersion: table.version, fileSize: size, path: path)
         }
     }
 
-    private static func pread(_ fd: Int32, offset: Int, count: Int, path: String) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        try out.withUnsafeMutableBytes { buffer in
-            while done < count {
-                let n = SystemCall.retryOnInterrupt { Glibc_pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done)) }
-                if n < 0 { throw SystemCallError(operation: "read", path: path, code: errno) }
-                if n == 0 { throw IndexError.truncated(path: path) }
-                done += n
-            }
-        }
-        return out
+    /// Exactly `count` bytes at `offset`; a shorter file is truncated.
+    private static func read(_ file: OpenFile, offset: Int, count: Int) throws -> [UInt8] {
+        let bytes = try file.read(at: offset, upTo: count)
+        if bytes.count < count { throw IndexError.truncated(path: file.path) }
+        return bytes
     }
 
     package init(meta bytes: UnsafeRawBufferPointer, formatVersion: UInt32, fileSize: Int, path: String) throws {
@@ -127,9 +115,4 @@ package struct SectionTable {
             sections[kind] = (Int(offset), Int(length), file.u64(at: at + 24))
         }
     }
-}
-
-@inline(__always)
-package func Glibc_pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Int {
-    pread(fd, buffer, count, offset)
 }

@@ -18,7 +18,7 @@ package struct IndexSalvage {
     package var grammarVersion: String?
 
     package init(path: String, identity: EmbedderIdentity, encoding: VectorEncoding) {
-        guard let file = try? SystemCall.readFile(path) else { return }
+        guard let file = try? FileSystem.readFile(path) else { return }
         file.withUnsafeBytes { load($0, path: path, identity: identity, encoding: encoding) }
     }
 

@@ -1,9 +1,4 @@
-#if canImport(Glibc)
 import Platform
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Hashing
 
 /// `index.verified`: the stat data (device, inode, size, mtime, ctime) of the index file
@@ -31,7 +26,7 @@ package enum VerifiedStamp {
     package static func holds(for location: IndexLocation) -> Bool {
         guard let index = statFields(location.indexPath),
               let stampStat = statFields(location.verifiedPath),
-              let bytes = try? SystemCall.readFile(location.verifiedPath),
+              let bytes = try? FileSystem.readFile(location.verifiedPath),
               bytes.count == magic.count + 8 * 8, Array(bytes.prefix(magic.count)) == magic else { return false }
         let recorded = bytes.withUnsafeBytes { b in (0..<7).map { b.u64(at: magic.count + 8 * $0) } }
         let hash = bytes.withUnsafeBytes { b in b.u64(at: magic.count + 56) }
@@ -51,15 +46,15 @@ package enum VerifiedStamp {
         for v in index.values { w.u64(v) }
         w.u64(XXHash64.hash(w.bytes))
         // Not durable: a stamp lost in a crash only means the next run verifies again.
-        try? SystemCall.replaceAtomically(location.verifiedPath, durable: false) { fd in
-            try SystemCall.writeAll(fd, w.bytes, path: location.verifiedPath)
+        try? FileSystem.replaceAtomically(location.verifiedPath, durable: false) { file in
+            try file.write(w.bytes)
         }
     }
 
     /// Forgets the last verification (the index was found damaged).
     package static func clear(for location: IndexLocation) {
         if IndexDirectory.isOurs(location.verifiedPath, magic: magic, emptyIsOurs: true) {
-            unlink(location.verifiedPath)
+            FileSystem.removeQuietly(location.verifiedPath)
         }
     }
 
@@ -71,11 +66,9 @@ package enum VerifiedStamp {
     }
 
     private static func statFields(_ path: String) -> Fields? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        let m = (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec))
-        let c = (Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec))
-        let values = [UInt64(st.st_dev), UInt64(st.st_ino), UInt64(st.st_size),
+        guard let status = FileStatus.of(path) else { return nil }
+        let m = status.modified, c = status.changed
+        let values = [status.device, status.inode, UInt64(status.size),
                       UInt64(bitPattern: Int64(m.0)), UInt64(m.1), UInt64(bitPattern: Int64(c.0)), UInt64(c.1)]
         return Fields(values: values, mtime: m)
     }

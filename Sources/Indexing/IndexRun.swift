@@ -179,7 +179,7 @@ struct IndexRun {
         // Units left waiting for vectors make the snapshot incomplete: the next run is no no-op.
         try compact(snapshot: snapshot, hash: hash, complete: failed.isEmpty && summary.deferredFunctions == 0,
                     summary: &summary)
-        try SystemCall.remove(location.journalPath)
+        try FileSystem.remove(location.journalPath)
     }
 
     /// Takes the blobs a journal kept from an interrupted run (embedding work not to redo).

@@ -1,11 +1,6 @@
 import Platform
 import IndexStorage
 import EmbeddingCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import Git
 import Scanning
@@ -162,7 +157,7 @@ public struct Indexer: Sendable {
         index.formatVersion == IndexFormat.version
             && index.identity == embedder.identity && index.grammarVersion == extractor.grammarVersion
             && index.encoding == options.encoding && index.snapshot.complete && index.snapshot.hash == hash
-            && !SystemCall.exists(location.journalPath)
+            && !FileSystem.exists(location.journalPath)
             && (options.fileSelection == nil || index.fileSelection == options.fileSelection)
     }
 
@@ -171,7 +166,7 @@ public struct Indexer: Sendable {
     private func removeStaleTemporaryFiles() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: location.directory)) ?? []
         for name in names where IndexDirectory.isStaleTemporary(name: name, in: location.directory) {
-            try? SystemCall.remove(location.directory + "/" + name)
+            try? FileSystem.remove(location.directory + "/" + name)
         }
     }
 

@@ -1,9 +1,7 @@
 import EmbeddingCore
 import Foundation
 import HTTPTransport
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// Downloads single files of a Hugging Face model repository.
 struct HubClient {
@@ -34,17 +32,20 @@ struct HubClient {
         defer {
             if !moved {
                 try? FileManager.default.removeItem(at: temporary)
-                if madeFolder { rmdir(folder.path) }  // only if empty: a skipped optional file leaves nothing
+                if madeFolder { FileSystem.removeDirectoryIfEmpty(folder.path) }  // a skipped optional file leaves nothing
             }
         }
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failed("cannot create \(temporary.path): \(String(cString: strerror(errno)))") }
+        let part: OpenFile
+        do {
+            part = try OpenFile.open(temporary.path, .creatingNew)
+        } catch {
+            throw failed("cannot create \(temporary.path): \(error)")
+        }
         let request = HTTPRequest(url: source, headers: [("User-Agent", "codesearch")], connectTimeout: 60,
                                   idleTimeout: 60, maxRedirects: 10)
         let status: Int
         do {
-            defer { close(fd) }
-            status = try await http.download(request, to: fd).status
+            status = try await http.download(request, to: part).status
         } catch let error as HTTPError {
             throw failed(error.description)
         }

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import IndexStorage
+import Platform
 
 /// BM25 over the index's lexicon (identifier-aware terms of names, signatures
 /// and bodies) plus the path's components, matched at query time so a rename
@@ -74,7 +70,7 @@ public struct LexicalRanker: Sendable {
                     }
                     if callablesOnly { df = Float(callables) }
                 }
-                let idf = log(1 + max(0, n - df + 0.5) / (df + 0.5))
+                let idf = Math.log(1 + max(0, n - df + 0.5) / (df + 0.5))
                 for (functions, counts) in pathCounts where counts[q] > 0 {
                     for row in functions where row < tf.count {
                         if tf[row] == 0 { touched.append(row) }

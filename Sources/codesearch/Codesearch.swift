@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Git
+import Platform
 
 @main
 struct Codesearch: AsyncParsableCommand {
@@ -101,6 +102,5 @@ struct Codesearch: AsyncParsableCommand {
 /// hundred of a command that never opens a repository, such as --version).
 func terminate(_ status: Int32) -> Never {
     LibGit2.finishBackgroundInitialization()
-    fflush(nil)
-    Glibc._exit(status)
+    CurrentProcess.exitImmediately(status)
 }

@@ -2,6 +2,7 @@ import Printers
 import ArgumentParser
 import CodesearchKit
 import Foundation
+import Platform
 
 /// `codesearch hooks install | uninstall | status | run`: git hooks that keep the index current.
 struct HooksCommand: AsyncParsableCommand {
@@ -30,7 +31,7 @@ struct HooksCommand: AsyncParsableCommand {
 
     /// The absolute path of this binary, recorded in the hooks.
     static func runningExecutable() -> String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        if let resolved = CurrentProcess.executablePath() {
             return resolved
         }
         let argument = CommandLine.arguments.first ?? "codesearch"

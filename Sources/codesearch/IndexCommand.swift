@@ -9,6 +9,7 @@ import Git
 import IndexStorage
 import Indexing
 import OpenAIProvider
+import Platform
 
 /// `codesearch index`: brings the index up to date with a snapshot.
 struct IndexCommand: AsyncParsableCommand {
@@ -134,11 +135,11 @@ struct IndexRequest: Equatable {
         // One filler per index, for its whole life (the writer lock is taken per round);
         // it follows a run that wrote the index, so the folder is there.
         guard let held = try IndexLock.tryAcquire(path: location.directory + "/" + BackgroundFiller.lockName) else {
-            Output.standard.line("filler: pid \(getpid()): another filler is running; nothing done")
+            Output.standard.line("filler: pid \(CurrentProcess.id): another filler is running; nothing done")
             return
         }
         defer { withExtendedLifetime(held) {} }
-        Output.standard.line("filler: pid \(getpid()), \(BackgroundFiller.lowerPriority()), started \(Date())")
+        Output.standard.line("filler: pid \(CurrentProcess.id), \(BackgroundFiller.lowerPriority()), started \(Date())")
         var options = options
         options.ifIdle = true
         options.progress = nil
@@ -148,7 +149,7 @@ struct IndexRequest: Equatable {
             IndexSummaryReport.print(summary, quiet: false)
             if summary.outcome != .updated || summary.deferredFunctions == 0 { break }
         }
-        Output.standard.line("filler: pid \(getpid()) done \(Date())")
+        Output.standard.line("filler: pid \(CurrentProcess.id) done \(Date())")
     }
 
     func run() async throws {

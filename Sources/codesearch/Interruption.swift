@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Ctrl-C (SIGINT) and SIGTERM become a flag the indexer polls, so an interrupted run
 /// stops between batches with what it embedded kept; a second Ctrl-C exits at once.
@@ -17,15 +18,15 @@ enum Interruption {
     }
 
     static func install(quietly: Bool = false) {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        for sig in [Signal.interrupt, Signal.terminate] {
+            sig.ignore()
+            let source = DispatchSource.makeSignalSource(signal: sig.rawValue, queue: .global())
             source.setEventHandler {
                 state.lock.lock()
                 let second = state.requested
                 state.requested = true
                 state.lock.unlock()
-                if second { Glibc._exit(130) }
+                if second { CurrentProcess.exitImmediately(130, flushing: false) }
                 if !quietly {
                     Output.diagnostic("codesearch: interrupted; saving what was embedded (Ctrl-C again to quit at once)")
                 }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import CodesearchKit
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
 
 /// `codesearch mcp`: the index as tools for coding agents (Model Context Protocol, stdio).
 struct MCPCommand: AsyncParsableCommand {
@@ -31,7 +29,9 @@ struct MCPCommand: AsyncParsableCommand {
     /// (`Sources/CodesearchMCP/main.swift`), replacing this process: the server's SDK links
     /// Foundation's networking, which this binary leaves out so no other command loads it.
     func run() async throws {
-        let this = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        guard let this = CurrentProcess.executablePath() else {
+            throw CodesearchError.usage("cannot find this executable's path")
+        }
         let server = (this as NSString).deletingLastPathComponent + "/codesearch-mcp"
         guard FileManager.default.isExecutableFile(atPath: server) else {
             throw CodesearchError.usage("\(server) is missing: build it beside codesearch "
@@ -43,8 +43,7 @@ struct MCPCommand: AsyncParsableCommand {
         for (key, value) in repositoryOptions.configurationFlags + embedderOptions.configurationFlags {
             arguments += ["--setting", "\(key)=\(value)"]
         }
-        let argv = arguments.map { strdup($0) } + [nil]
-        execv(server, argv)
-        throw CodesearchError.usage("cannot run \(server): \(String(cString: strerror(errno)))")
+        let failure = CurrentProcess.execute(server, arguments: arguments)
+        throw CodesearchError.usage("cannot run \(server): \(SystemCallError.message(failure.code))")
     }
 }

@@ -10,17 +10,17 @@ import Printers
 /// looks like a search that found nothing. A closed pipe (`codesearch ... | head`) ends the
 /// run quietly with status 0, as grep and ripgrep do: the reader has what it wanted.
 final class Output: TextSink, @unchecked Sendable {
-    static let standard = Output(fd: 1)
+    static let standard = Output(stream: .output)
 
-    private let fd: Int32
+    private let stream: StandardStream
     private var buffer: [UInt8] = []
     private let lock = NSLock()
 
-    init(fd: Int32) { self.fd = fd }
+    init(stream: StandardStream) { self.stream = stream }
 
     /// SIGPIPE would kill the process with status 141; a closed pipe is not an error for a search tool.
     static func ignoreBrokenPipe() {
-        signal(SIGPIPE, SIG_IGN)
+        Signal.brokenPipe.ignore()
     }
 
     func write(_ text: String) {
@@ -44,20 +44,19 @@ final class Output: TextSink, @unchecked Sendable {
     }
 
     private func flushLocked() {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { raw in SystemCall.retryOnInterrupt { Glibc.write(fd, raw.baseAddress, raw.count) } }
-            if n < 0 { Self.writeFailed(errno) }
-            offset += n
+        do throws(Errno) {
+            try stream.writeAll(buffer)
+        } catch {
+            Self.writeFailed(error)
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Ends the run after a failed write to standard output: quietly for a closed pipe,
     /// with the reason and status 2 otherwise.
-    static func writeFailed(_ code: Int32) -> Never {
-        if code == EPIPE { terminate(0) }
-        diagnostic("codesearch: error writing output: " + String(cString: strerror(code)))
+    static func writeFailed(_ code: Errno) -> Never {
+        if code == .brokenPipe { terminate(0) }
+        diagnostic("codesearch: error writing output: " + SystemCallError.message(code))
         terminate(2)
     }
 
@@ -67,5 +66,5 @@ final class Output: TextSink, @unchecked Sendable {
     }
 
     /// Whether a file descriptor is a terminal (for colour and progress).
-    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+    static func isTerminal(_ fd: Int32) -> Bool { StandardStream(rawValue: fd)?.isTerminal ?? false }
 }

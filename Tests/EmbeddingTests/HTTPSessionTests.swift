@@ -1,10 +1,8 @@
 import Foundation
 @testable import HTTPTransport
+import Platform
 import TestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The AsyncHTTPClient transport against the real loopback server: no stubs.
 @Suite struct HTTPSessionTests {
@@ -176,10 +174,8 @@ import Glibc
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appending(path: "download")
-        let fd = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        #expect(fd >= 0)
-        let response = try await HTTPSession().download(HTTPRequest(url: server.baseURL), to: fd)
-        close(fd)
+        let response = try await HTTPSession().download(HTTPRequest(url: server.baseURL),
+                                                        to: OpenFile.open(file.path, .creatingNew))
         #expect(response.status == 200)
         #expect(response.body.isEmpty)
         #expect(try Data(contentsOf: file) == body)

@@ -56,7 +56,7 @@ struct ParityTests {
         let model = try #require(installedModel)
         let mapped = try BertEmbedder(modelDirectory: model, digestMemo: nil)
         let copied = try BertEmbedder(modelDirectory: model, digestMemo: nil, hugePages: true)
-        let copy = try #require(copied.encoder.weights.hugeCopy)
+        let copy = try #require(copied.encoder.weights.hugeCopy).bytes
         #expect(mapped.encoder.weights.hugeCopy == nil)
         let inCopy = { (p: UnsafePointer<Float>) in
             UnsafeRawPointer(p) >= UnsafeRawPointer(copy.baseAddress!) && UnsafeRawPointer(p) < UnsafeRawPointer(copy.baseAddress! + copy.count)
