@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
+            "ByteCoding", "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
             "Configuration", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
         ]),
     ],
@@ -44,7 +44,9 @@ let package = Package(
         .target(name: "Hashing", dependencies: [.target(name: "CLibCrypto", condition: .when(platforms: [.linux]))]),
         // The platform layer: concurrency over the cores (and, next, files and system calls).
         .target(name: "Platform"),
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
+        // The one binary codec: little-endian fields written and read back, bounds-checked.
+        .target(name: "ByteCoding"),
+        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "ByteCoding", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
         // the errors every engine shares and the user cache's folders. No engine, no network.
@@ -52,7 +54,7 @@ let package = Package(
         // The native engine: safetensors, the WordPiece tokenizer, the BERT encoder and its
         // kernels (OpenBLAS for batches, CKernels for query-sized inputs).
         .target(name: "BertEngine", dependencies: [
-            "EmbeddingCore", "CBLAS", "CKernels", "Hashing", "Platform",
+            "EmbeddingCore", "CBLAS", "CKernels", "ByteCoding", "Hashing", "Platform",
         ]),
         // HTTP requests with a deadline, for the API provider and the model downloader.
         .target(name: "HTTPTransport", dependencies: ["CCurl"]),
@@ -72,10 +74,10 @@ let package = Package(
         .target(name: "LoopbackHTTP"),
         // Index storage: the file format, journal, lock, garbage collection and lexicon.
         // Reads and writes vectors; never makes one (no engine).
-        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing", "Platform"]),
+        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "ByteCoding", "Hashing", "Platform"]),
         // The indexing pipeline: snapshot → scan → lexical tier → embed within a budget → write.
         .target(name: "Indexing", dependencies: [
-            "IndexStorage", "Git", "Scanning", "EmbeddingCore", "Hashing", "Platform",
+            "IndexStorage", "Git", "Scanning", "EmbeddingCore", "ByteCoding", "Hashing", "Platform",
         ]),
         // Rankers over storage (dense, lexical, fused, the query-time rules); no engine.
         .target(name: "Search", dependencies: ["IndexStorage", "EmbeddingCore", "Platform"]),
@@ -126,6 +128,7 @@ let package = Package(
         // Shared by the test targets: real temporary git repositories.
         .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "ByteCodingTests", dependencies: ["ByteCoding"]),
         .testTarget(name: "GitTests", dependencies: ["Git", "Hashing", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
@@ -134,7 +137,7 @@ let package = Package(
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "IndexTests", dependencies: ["IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
+        .testTarget(name: "IndexTests", dependencies: ["ByteCoding", "IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "IndexStorage", "Indexing", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "AtlasTests", dependencies: ["Atlas", "TestSupport"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),

@@ -1,3 +1,4 @@
+import ByteCoding
 import EmbeddingCore
 import Foundation
 #if canImport(Glibc)
@@ -93,9 +94,7 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     private static func parseHeader(base: UnsafeRawPointer, length: Int, path: String)
         throws -> ([String: TensorInfo], Int)
     {
-        var headerLength: UInt64 = 0
-        withUnsafeMutableBytes(of: &headerLength) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: 8)) }
-        headerLength = UInt64(littleEndian: headerLength)
+        let headerLength = UnsafeRawBufferPointer(start: base, count: 8).u64(at: 0)
         guard headerLength <= UInt64(length - 8) else {
             throw EmbeddingError.corruptWeights(path: path, reason: "header length \(headerLength) exceeds the file size \(length) (truncated?)")
         }
@@ -167,8 +166,9 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
         case "F16", "BF16":
             let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
             let isBF16 = info.dtype == "BF16"
+            let halves = UnsafeRawBufferPointer(start: raw, count: count * 2)  // inside the file: checked by parseHeader
             for i in 0..<count {
-                let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                let bits = halves.u16(at: 2 * i)
                 copy[i] = isBF16 ? Float(bitPattern: UInt32(bits) << 16) : Float(Float16(bitPattern: bits))
             }
             owned.append(copy)

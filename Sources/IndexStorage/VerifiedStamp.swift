@@ -1,3 +1,4 @@
+import ByteCoding
 #if canImport(Glibc)
 import Platform
 import Glibc
