@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "ByteCoding", "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
+            "ByteCoding", "OrderedJSON", "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
             "Configuration", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
         ]),
     ],
@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "Platform"),
         // The one binary codec: little-endian fields written and read back, bounds-checked.
         .target(name: "ByteCoding"),
+        // JSON output through Codable with the keys in the order encode(to:) gives them.
+        .target(name: "OrderedJSON"),
         .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "ByteCoding", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
@@ -85,11 +87,11 @@ let package = Package(
         // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
         // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;
         // matrix products through the CBLAS loader the encoder uses (no second loader).
-        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS"]),
+        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "OrderedJSON", "CBLAS"]),
 
         // The printers (standard, vimgrep, JSON Lines, file lists, function lists) behind a
         // `TextSink`: they format what they are given and read nothing themselves.
-        .target(name: "Printers", dependencies: ["Git", "Scanning"]),
+        .target(name: "Printers", dependencies: ["Git", "Scanning", "OrderedJSON"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
@@ -109,7 +111,7 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform", "CProcess",
+            "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "OrderedJSON", "Platform", "CProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -129,6 +131,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "ByteCodingTests", dependencies: ["ByteCoding"]),
+        .testTarget(name: "OrderedJSONTests", dependencies: ["OrderedJSON"]),
         .testTarget(name: "GitTests", dependencies: ["Git", "Hashing", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
