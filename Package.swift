@@ -34,7 +34,8 @@ let package = Package(
         // libcurl, loaded with dlopen on the first request (see Sources/CCurl/include/CCurl.h);
         // only its headers are needed to build.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
-        // Keeps libgit2's start-up from parsing the system CA bundle (see its header).
+        // Keeps libgit2's start-up from parsing the system CA bundle (see its header): a
+        // start-up shortcut of the two executables, which link it; libraries never do.
         .target(name: "CLibGit2NoCertificates"),
 
         // Library core.
@@ -48,7 +49,7 @@ let package = Package(
         .target(name: "ByteCoding"),
         // JSON output through Codable with the keys in the order encode(to:) gives them.
         .target(name: "OrderedJSON"),
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "ByteCoding", "Hashing", "Platform"]),
+        .target(name: "Git", dependencies: ["CLibGit2", "ByteCoding", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
         // the errors every engine shares and the user cache's folders. No engine, no network.
@@ -112,14 +113,14 @@ let package = Package(
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
             "Configuration", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "OrderedJSON", "Platform", "CProcess",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CLibGit2NoCertificates", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // The MCP server's own executable, which `codesearch mcp` runs: the SDK links Foundation's
         // networking (libcurl and twenty libraries more), a cost every other command must not pay
         // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md).
         .executableTarget(name: "codesearch-mcp", dependencies: [
-            "MCPServer", "CodesearchKit",
+            "MCPServer", "CodesearchKit", "CLibGit2NoCertificates",
         ], path: "Sources/CodesearchMCP"),
 
         // Build-time embedding of Grammars/*.json so the binary works from any directory.
@@ -148,7 +149,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "PrintersTests", dependencies: ["Printers", "Git"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "codesearch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "codesearch", "Git", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
 )

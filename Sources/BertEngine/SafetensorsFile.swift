@@ -62,17 +62,6 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
         munmap(UnsafeMutableRawPointer(mutating: base), length)
     }
 
-    /// Maps the pages holding these tensors' data now, in one call (`MADV_POPULATE_READ`,
-    /// Linux 5.14; ignored where unsupported), rather than one page fault per few pages
-    /// during the first forward pass. Best effort.
-    func populate(_ names: [String]) {
-        guard let span = span(of: names) else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = Int(bitPattern: span.baseAddress!) / page * page
-        let end = Int(bitPattern: span.baseAddress!) + span.count
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Advice.populateRead)
-    }
-
     /// The bytes from the first to the end of the last of these tensors' data, in the mapping.
     func span(of names: [String]) -> UnsafeRawBufferPointer? {
         let ranges = names.compactMap { tensors[$0] }
