@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
-            "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
+            "ByteCoding", "OrderedJSON", "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
             "Settings", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
         ]),
     ],
@@ -38,7 +38,8 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         // OpenBLAS, loaded with dlopen on first use (see Sources/CBLAS/include/CBLAS.h).
         .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        // Keeps libgit2's start-up from parsing the system CA bundle (see its header).
+        // Keeps libgit2's start-up from parsing the system CA bundle (see its header): a
+        // start-up shortcut of the two executables, which link it; libraries never do.
         .target(name: "CLibGit2NoCertificates"),
 
         // Library core.
@@ -52,7 +53,11 @@ let package = Package(
         .target(name: "Platform", dependencies: [
             "CPlatform", .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .target(name: "Git", dependencies: ["CLibGit2", "CLibGit2NoCertificates", "Hashing", "Platform"]),
+        // The one binary codec: little-endian fields written and read back, bounds-checked.
+        .target(name: "ByteCoding"),
+        // JSON output through Codable with the keys in the order encode(to:) gives them.
+        .target(name: "OrderedJSON"),
+        .target(name: "Git", dependencies: ["CLibGit2", "ByteCoding", "Hashing", "Platform"]),
         .target(name: "Scanning", dependencies: ["Hashing"], plugins: ["EmbedGrammars"]),
         // The bottom of the embedding stack: the `Embedder` protocol, an embedder's identity,
         // the errors every engine shares and the user cache's folders. No engine, no network.
@@ -60,7 +65,7 @@ let package = Package(
         // The native engine: safetensors, the WordPiece tokenizer, the BERT encoder and its
         // kernels (OpenBLAS for batches, CKernels for query-sized inputs).
         .target(name: "BertEngine", dependencies: [
-            "EmbeddingCore", "CBLAS", "CKernels", "Hashing", "Platform",
+            "EmbeddingCore", "CBLAS", "CKernels", "ByteCoding", "Hashing", "Platform",
         ]),
         // HTTP requests with a deadline, for the API provider and the model downloader, on
         // AsyncHTTPClient (SwiftNIO; TLS by swift-nio-ssl).
@@ -94,10 +99,10 @@ let package = Package(
         ]),
         // Index storage: the file format, journal, lock, garbage collection and lexicon.
         // Reads and writes vectors; never makes one (no engine).
-        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "Hashing", "Platform"]),
+        .target(name: "IndexStorage", dependencies: ["Git", "Scanning", "EmbeddingCore", "ByteCoding", "Hashing", "Platform"]),
         // The indexing pipeline: snapshot → scan → lexical tier → embed within a budget → write.
         .target(name: "Indexing", dependencies: [
-            "IndexStorage", "Git", "Scanning", "EmbeddingCore", "Hashing", "Platform",
+            "IndexStorage", "Git", "Scanning", "EmbeddingCore", "ByteCoding", "Hashing", "Platform",
         ]),
         // Rankers over storage (dense, lexical, fused, the query-time rules); no engine.
         .target(name: "Search", dependencies: ["IndexStorage", "EmbeddingCore", "Platform"]),
@@ -105,11 +110,11 @@ let package = Package(
         // A repository's shape from its stored vectors (`clusters`, `map`): k-means, labels,
         // outliers, the 2-D layout and the HTML page. Storage and path rules only, no engine;
         // matrix products through the CBLAS loader the encoder uses (no second loader).
-        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "CBLAS", "Platform"]),
+        .target(name: "Atlas", dependencies: ["IndexStorage", "Search", "Scanning", "OrderedJSON", "CBLAS", "Platform"]),
 
         // The printers (standard, vimgrep, JSON Lines, file lists, function lists) behind a
         // `TextSink`: they format what they are given and read nothing themselves.
-        .target(name: "Printers", dependencies: ["Git", "Scanning"]),
+        .target(name: "Printers", dependencies: ["Git", "Scanning", "OrderedJSON"]),
 
         // The operations the commands run (list functions, index, search), with no argument parsing.
         .target(name: "CodesearchKit", dependencies: [
@@ -129,15 +134,15 @@ let package = Package(
         // Thin command-line front.
         .executableTarget(name: "codesearch", dependencies: [
             "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
-            "Settings", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "Platform",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Settings", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "OrderedJSON", "Platform",
+            "CLibGit2NoCertificates", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // The MCP server's own executable, which `codesearch mcp` runs: the SDK links Foundation's
         // networking (libcurl and twenty libraries more), a cost every other command must not pay
         // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md).
         .executableTarget(name: "codesearch-mcp", dependencies: [
-            "MCPServer", "CodesearchKit", "Platform",
+            "MCPServer", "CodesearchKit", "Platform", "CLibGit2NoCertificates",
         ], path: "Sources/CodesearchMCP"),
 
         // Build-time embedding of Grammars/*.json so the binary works from any directory.
@@ -148,15 +153,17 @@ let package = Package(
         // Shared by the test targets: real temporary git repositories.
         .target(name: "TestSupport", dependencies: ["LoopbackHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
-        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "ByteCodingTests", dependencies: ["ByteCoding"]),
+        .testTarget(name: "OrderedJSONTests", dependencies: ["OrderedJSON"]),
+        .testTarget(name: "GitTests", dependencies: ["Git", "Hashing", "TestSupport"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingTests", dependencies: [
-            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "Platform", "TestSupport",
+            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "Hashing", "Platform", "TestSupport",
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
-        .testTarget(name: "IndexTests", dependencies: ["IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
+        .testTarget(name: "IndexTests", dependencies: ["ByteCoding", "IndexStorage", "Indexing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "Hashing", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "IndexStorage", "Indexing", "EmbeddingCore", "BertEngine", "Git", "Scanning", "Hashing"]),
         .testTarget(name: "AtlasTests", dependencies: ["Atlas", "TestSupport"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "TestSupport"]),
@@ -164,7 +171,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "PrintersTests", dependencies: ["Printers", "Git"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "codesearch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "codesearch", "Git", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
 )

@@ -1,3 +1,5 @@
+import OrderedJSON
+
 /// One self-contained HTML page of a repository's map: every unit a point on a canvas,
 /// coloured by cluster, with labels, a legend, a filter box, hover and click-to-open.
 /// No network and no external file: the data, the styles and the script are inline, so
@@ -71,26 +73,23 @@ public struct MapPage: Sendable {
     func dataJSON() -> String {
         let placed = gridPositions()
         var pathIndex: [String: Int] = [:]
-        var paths: [String] = []
-        var flat: [String] = []
-        flat.reserveCapacity(points.count * 5)
+        var data = MapData(title: title, root: root, editor: editorURL)
+        data.points.reserveCapacity(points.count * 5)
         for (i, p) in points.enumerated() {
             let index = pathIndex[p.path] ?? {
-                paths.append(p.path)
-                pathIndex[p.path] = paths.count - 1
-                return paths.count - 1
+                data.paths.append(p.path)
+                pathIndex[p.path] = data.paths.count - 1
+                return data.paths.count - 1
             }()
-            flat += [String(placed[i].x), String(placed[i].y), String(p.cluster), String(index), String(p.line)]
+            data.points += [placed[i].x, placed[i].y, p.cluster, index, p.line]
+            data.names.append(p.qualifiedName)
         }
         let centres = clusterCentres(placed)
-        let clusterItems = clusters.enumerated().map { c, cluster in
-            "{\"label\":" + JSONString.quoted(cluster.label) + ",\"size\":\(cluster.size),\"x\":\(centres[c].x),\"y\":\(centres[c].y)}"
+        data.clusters = clusters.enumerated().map { c, cluster in
+            MapData.Label(label: cluster.label, size: cluster.size, x: centres[c].x, y: centres[c].y)
         }
-        return "{\"version\":1,\"title\":" + JSONString.quoted(title) + ",\"root\":" + JSONString.quoted(root)
-            + ",\"editor\":" + JSONString.quoted(editorURL) + ",\"clusters\":[" + clusterItems.joined(separator: ",")
-            + "],\"paths\":[" + paths.map(JSONString.quoted).joined(separator: ",")
-            + "],\"names\":[" + points.map { JSONString.quoted($0.qualifiedName) }.joined(separator: ",")
-            + "],\"points\":[" + flat.joined(separator: ",") + "]}"
+        // Strings and integers only: encoding cannot fail.
+        return (try? OrderedJSONEncoder(escaping: .script).string(data)) ?? "{}"
     }
 
     /// Positions scaled into 0...grid with one scale for both axes (the layout's shape kept)
@@ -123,47 +122,43 @@ public struct MapPage: Sendable {
         }
     }
 
+    /// `text` with `<`, `>`, `&` and `"` as HTML entities.
     static func escapeMarkup(_ text: String) -> String {
-        JSONString.escaping(text) { scalar in
-            switch scalar {
-            case "<": return "&lt;"
-            case ">": return "&gt;"
-            case "&": return "&amp;"
-            case "\"": return "&quot;"
-            default: return nil
-            }
-        }
-    }
-}
-
-/// JSON string literals safe inside an HTML `<script>` block.
-enum JSONString {
-    static func quoted(_ text: String) -> String {
-        "\"" + escaping(text) { scalar in
-            switch scalar {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case "\n": return "\\n"
-            case "\t": return "\\t"
-            // `</script>` and `<!--` must not appear; & and > for good measure; U+2028/9 end
-            // lines in older script parsers; control characters are not allowed raw.
-            case "<", ">", "&", "\u{2028}", "\u{2029}": return "\\u" + hex4(scalar.value)
-            default: return scalar.value < 0x20 || scalar.value == 0x7f ? "\\u" + hex4(scalar.value) : nil
-            }
-        } + "\""
-    }
-
-    /// `text` with each scalar that `replacement` maps replaced by what it returns.
-    static func escaping(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if let replaced = replacement(scalar) { out += replaced } else { out.unicodeScalars.append(scalar) }
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(scalar)
+            }
         }
         return out
     }
+}
 
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+/// The page's data block; `OrderedJSONEncoder` keeps the keys in this order, and its
+/// `.script` escaping keeps `</script>` and `<!--` out of it.
+struct MapData: Encodable {
+    var version = 1
+    var title: String
+    var root: String
+    var editor: String
+    var clusters: [Label] = []
+    var paths: [String] = []
+    var names: [String] = []
+    /// x, y, cluster, path index, line for each point.
+    var points: [Int] = []
+
+    struct Label: Encodable {
+        var label: String
+        var size: Int
+        var x: Int
+        var y: Int
+    }
+
+    init(title: String, root: String, editor: String) {
+        (self.title, self.root, self.editor) = (title, root, editor)
     }
 }

@@ -70,10 +70,7 @@ final class BertWeights: @unchecked Sendable {  // immutable after init
                     outputNormWeight: try tensor(p + "output.LayerNorm.weight", [c]),
                     outputNormBias: try tensor(p + "output.LayerNorm.bias", [c])))
             }
-            // Every query reads all of the encoder's weights (not the word embeddings, of which
-            // it reads a few rows): map them in at once.
             let encoderTensors = file.tensors.keys.filter { $0.hasPrefix(prefix + "encoder.") }
-            file.populate(encoderTensors)
             // (fp16 and bf16 weights are already widened into copies of their own.)
             if hugePages, file.floatType == "F32", let span = file.span(of: encoderTensors),
                let copy = Self.hugePageCopy(of: span) {

@@ -1,3 +1,4 @@
+import ByteCoding
 import EmbeddingCore
 import Foundation
 import Platform
@@ -46,14 +47,6 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
         (tensors, dataStart) = try Self.parseHeader(base: mapping.bytes.baseAddress!, length: size, path: url.path)
     }
 
-    /// Maps the pages holding these tensors' data now, in one call (`MADV_POPULATE_READ`,
-    /// Linux 5.14; ignored where unsupported), rather than one page fault per few pages
-    /// during the first forward pass. Best effort.
-    func populate(_ names: [String]) {
-        guard let span = span(of: names) else { return }
-        MemoryAdvice.populateRead.apply(covering: span)
-    }
-
     /// The bytes from the first to the end of the last of these tensors' data, in the mapping.
     func span(of names: [String]) -> UnsafeRawBufferPointer? {
         let ranges = names.compactMap { tensors[$0] }
@@ -71,9 +64,7 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     private static func parseHeader(base: UnsafeRawPointer, length: Int, path: String)
         throws -> ([String: TensorInfo], Int)
     {
-        var headerLength: UInt64 = 0
-        withUnsafeMutableBytes(of: &headerLength) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: 8)) }
-        headerLength = UInt64(littleEndian: headerLength)
+        let headerLength = UnsafeRawBufferPointer(start: base, count: 8).u64(at: 0)
         guard headerLength <= UInt64(length - 8) else {
             throw EmbeddingError.corruptWeights(path: path, reason: "header length \(headerLength) exceeds the file size \(length) (truncated?)")
         }
@@ -145,8 +136,9 @@ final class SafetensorsFile: @unchecked Sendable {  // immutable after init
         case "F16", "BF16":
             let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
             let isBF16 = info.dtype == "BF16"
+            let halves = UnsafeRawBufferPointer(start: raw, count: count * 2)  // inside the file: checked by parseHeader
             for i in 0..<count {
-                let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                let bits = halves.u16(at: 2 * i)
                 copy[i] = isBF16 ? Float(bitPattern: UInt32(bits) << 16) : Float(Float16(bitPattern: bits))
             }
             owned.append(copy)

@@ -1,5 +1,6 @@
 import Platform
 import EmbeddingCore
+import ByteCoding
 import Foundation
 import Hashing
 
@@ -90,28 +91,33 @@ struct TokenizerSpec: Equatable {
     static func load(from directory: URL, key: String) -> TokenizerSpec? {
         guard let data = FileManager.default.contents(atPath: directory.appending(path: key + ".vocab").path),
               data.count > magic.count + 8 else { return nil }
-        let bytes = [UInt8](data)
-        let body = bytes[..<(bytes.count - 8)]
-        var trailer = ByteCursor(bytes[(bytes.count - 8)...])
-        guard Array(bytes.prefix(magic.count)) == magic, trailer.u64() == body.withUnsafeBytes({ XXHash64.hash($0) }) else { return nil }
-        var cursor = ByteCursor(body.dropFirst(magic.count))
+        return data.withUnsafeBytes { file in
+            let body = UnsafeRawBufferPointer(rebasing: file[..<(file.count - 8)])
+            guard file.u64(at: file.count - 8) == XXHash64.hash(body) else { return nil }
+            var reader = ByteReader(body)
+            return try? decode(&reader)
+        }
+    }
+
+    /// The fields of a body whose checksum passed: nil, or a throw, at the first that does not fit.
+    private static func decode(_ r: inout ByteReader) throws -> TokenizerSpec? {
+        guard Array(try r.raw(magic.count)) == magic else { return nil }
         var spec = TokenizerSpec()
-        guard let flags = cursor.u32(), let maxChars = cursor.u32(), let unknown = cursor.string(),
-              let specialCount = cursor.u32() else { return nil }
+        let flags = try r.u32()
         spec.normalizer.lowercase = flags & 1 != 0
         spec.normalizer.stripAccents = flags & 2 != 0
         spec.normalizer.cleanText = flags & 4 != 0
         spec.normalizer.handleChineseChars = flags & 8 != 0
-        spec.maxChars = Int(maxChars)
-        spec.unknownToken = unknown
-        for _ in 0..<specialCount {
-            guard let token = cursor.string(), let id = cursor.u32() else { return nil }
-            spec.special[token] = Int32(bitPattern: id)
+        spec.maxChars = Int(try r.u32())
+        spec.unknownToken = try r.string()
+        for _ in 0..<(try r.u32()) {
+            let token = try r.string()
+            spec.special[token] = Int32(bitPattern: try r.u32())
         }
-        guard let count = cursor.u32(), let longest = cursor.u32(), let slotValues = cursor.u32(),
-              let slots = cursor.u32s(Int(slotValues)), let byteCount = cursor.u32(),
-              let tokenBytes = cursor.bytes(Int(byteCount)), cursor.isAtEnd,
-              let vocab = Vocabulary(slots: slots, bytes: tokenBytes, count: Int(count), longestPiece: Int(longest))
+        let count = try r.int(), longest = try r.int()
+        let slots = try r.u32s(try r.int())
+        let tokenBytes = try r.bytes(try r.int())
+        guard r.isAtEnd, let vocab = Vocabulary(slots: slots, bytes: tokenBytes, count: count, longestPiece: longest)
         else { return nil }
         spec.vocab = vocab
         return spec
@@ -119,67 +125,24 @@ struct TokenizerSpec: Equatable {
 
     /// Best effort: an unwritable cache only costs a parse next time.
     func save(to directory: URL, key: String) {
-        var out = TokenizerSpec.magic
-        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func string(_ s: String) { u32(UInt32(s.utf8.count)); out.append(contentsOf: s.utf8) }
-        u32((normalizer.lowercase ? 1 : 0) | (normalizer.stripAccents ? 2 : 0)
-            | (normalizer.cleanText ? 4 : 0) | (normalizer.handleChineseChars ? 8 : 0))
-        u32(UInt32(maxChars))
-        string(unknownToken)
-        u32(UInt32(special.count))
-        for (token, id) in special.sorted(by: { $0.key < $1.key }) { string(token); u32(UInt32(bitPattern: id)) }
-        u32(UInt32(vocab.count))
-        u32(UInt32(vocab.longestPiece))
-        u32(UInt32(vocab.slots.count))
-        for v in vocab.slots { u32(v) }
-        u32(UInt32(vocab.bytes.count))
-        out.append(contentsOf: vocab.bytes)
-        withUnsafeBytes(of: out.withUnsafeBytes { XXHash64.hash($0) }.littleEndian) { out.append(contentsOf: $0) }
+        var w = ByteWriter(bytes: TokenizerSpec.magic)
+        w.u32((normalizer.lowercase ? 1 : 0) | (normalizer.stripAccents ? 2 : 0)
+              | (normalizer.cleanText ? 4 : 0) | (normalizer.handleChineseChars ? 8 : 0))
+        w.u32(maxChars)
+        w.string(unknownToken)
+        w.u32(special.count)
+        for (token, id) in special.sorted(by: { $0.key < $1.key }) { w.string(token); w.u32(UInt32(bitPattern: id)) }
+        w.u32(vocab.count)
+        w.u32(vocab.longestPiece)
+        w.u32(vocab.slots.count)
+        w.u32s(vocab.slots)
+        w.u32(vocab.bytes.count)
+        w.raw(vocab.bytes)
+        w.u64(XXHash64.hash(w.bytes))
+        let out = w.bytes
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Best effort and not durable: a missing or damaged cache is rebuilt from tokenizer.json.
         let final = directory.appending(path: key + ".vocab").path
         try? FileSystem.replaceAtomically(final, durable: false) { file in try file.write(out) }
-    }
-}
-
-/// Reads little-endian fields from a byte slice; nil past the end.
-private struct ByteCursor {
-    var rest: ArraySlice<UInt8>
-    init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
-    var isAtEnd: Bool { rest.isEmpty }
-
-    mutating func bytes(_ n: Int) -> [UInt8]? {
-        guard n >= 0, rest.count >= n else { return nil }
-        defer { rest = rest.dropFirst(n) }
-        return Array(rest.prefix(n))
-    }
-
-    mutating func u32() -> UInt32? {
-        guard rest.count >= 4 else { return nil }
-        defer { rest = rest.dropFirst(4) }
-        return rest.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
-    }
-
-    mutating func u64() -> UInt64? {
-        guard rest.count >= 8 else { return nil }
-        defer { rest = rest.dropFirst(8) }
-        return rest.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-    }
-
-    mutating func u32s(_ n: Int) -> [UInt32]? {
-        guard n >= 0, rest.count >= n * 4 else { return nil }
-        defer { rest = rest.dropFirst(n * 4) }
-        return rest.withUnsafeBytes { raw in
-            [UInt32](unsafeUninitializedCapacity: n) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(n * 4)]))
-                if UInt32(littleEndian: 1) != 1 { for i in 0..<n { buffer[i] = UInt32(littleEndian: buffer[i]) } }
-                initialized = n
-            }
-        }
-    }
-
-    mutating func string() -> String? {
-        guard let n = u32(), let b = bytes(Int(n)) else { return nil }
-        return String(validating: b, as: UTF8.self)
     }
 }

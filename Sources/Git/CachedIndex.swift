@@ -1,4 +1,5 @@
 import Platform
+import ByteCoding
 import CLibGit2
 import Foundation
 import Hashing
@@ -109,9 +110,9 @@ final class CachedIndex {
 /// to re-read an index on its stat data and that checksum. Git replaces the index by
 /// renaming a new file over it, so each version has its own inode and times.
 ///
-/// Layout (native byte order; the magic number tells another order apart):
-/// a header (magic, version, entry count, path bytes, the key, an XXH64 of all that
-/// follows the header), then one 72-byte record per entry, then the NUL-terminated paths.
+/// Layout (little-endian, through `ByteWriter`): a header (magic, version, entry count,
+/// path bytes, the key, an XXH64 of all that follows the header), then one 72-byte record
+/// per entry, then the NUL-terminated paths.
 /// The file is written beside itself and renamed into place; a file that fails any
 /// check is ignored (and replaced on the next read through libgit2).
 enum IndexEntryCache {
@@ -144,17 +145,19 @@ enum IndexEntryCache {
 
         init?(bytes: UnsafeRawBufferPointer) {
             guard bytes.count == Key.size else { return nil }
-            func word(_ i: Int) -> Int { Int(bytes.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
-            (device, inode, size) = (word(0), word(1), word(2))
-            (mtimeSeconds, mtimeNanoseconds, ctimeSeconds, ctimeNanoseconds) = (word(3), word(4), word(5), word(6))
-            tail = Array(bytes[(7 * 8)...])
+            var r = ByteReader(bytes)
+            guard let words = try? (0..<7).map({ _ in Int(try r.i64()) }), let tail = try? r.bytes(IndexEntryCache.tailSize)
+            else { return nil }
+            (device, inode, size) = (words[0], words[1], words[2])
+            (mtimeSeconds, mtimeNanoseconds, ctimeSeconds, ctimeNanoseconds) = (words[3], words[4], words[5], words[6])
+            self.tail = tail
         }
 
-        func append(to bytes: inout [UInt8]) {
+        func write(into w: inout ByteWriter) {
             for word in [device, inode, size, mtimeSeconds, mtimeNanoseconds, ctimeSeconds, ctimeNanoseconds] {
-                withUnsafeBytes(of: Int64(word)) { bytes.append(contentsOf: $0) }
+                w.i64(Int64(word))
             }
-            bytes.append(contentsOf: tail)
+            w.raw(tail)
         }
     }
 
@@ -175,30 +178,27 @@ enum IndexEntryCache {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer, key: Key) -> [CachedIndex.Entry]? {
-        guard bytes.load(fromByteOffset: 0, as: UInt64.self) == magic,
-              bytes.load(fromByteOffset: 8, as: UInt32.self) == version else { return nil }
-        let count = Int(bytes.load(fromByteOffset: 12, as: UInt32.self))
-        let pathBytes = Int(bytes.load(fromByteOffset: 16, as: UInt64.self))
-        guard let stored = Key(bytes: UnsafeRawBufferPointer(rebasing: bytes[24..<(24 + Key.size)])), stored == key,
-              pathBytes >= 0, pathBytes < 1 << 32,
-              bytes.count == headerSize + count * recordSize + pathBytes,
-              bytes.load(fromByteOffset: headerSize - 8, as: UInt64.self)
-                == XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[headerSize...])) else { return nil }
-        let records = bytes.baseAddress! + headerSize
-        let paths = (records + count * recordSize).assumingMemoryBound(to: UInt8.self)
+        var header = ByteReader(bytes)
+        guard (try? header.u64()) == magic, (try? header.u32()) == version,
+              let count = try? header.int(), let pathBytes = try? header.u64(),
+              let stored = try? Key(bytes: header.raw(Key.size)), stored == key, let hash = try? header.u64(),
+              pathBytes < 1 << 32, bytes.count == headerSize + count * recordSize + Int(pathBytes),
+              hash == XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[headerSize...])) else { return nil }
+        // The size matches the count, so every record and the path blob lie inside `bytes`.
+        let records = UnsafeRawBufferPointer(rebasing: bytes[headerSize..<(headerSize + count * recordSize)])
+        let paths = (bytes.baseAddress! + headerSize + count * recordSize).assumingMemoryBound(to: UInt8.self)
         var entries: [CachedIndex.Entry] = []
         entries.reserveCapacity(count)
         for i in 0..<count {
-            let r = records + i * recordSize
-            func u32(_ k: Int) -> UInt32 { r.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self) }
+            let at = i * recordSize
+            func u32(_ k: Int) -> UInt32 { records.u32(at: at + k * 4) }
             let offset = Int(u32(10)), length = Int(u32(11))
-            guard offset + length < pathBytes, paths[offset + length] == 0 else { return nil }
+            guard offset + length < Int(pathBytes), paths[offset + length] == 0 else { return nil }
             entries.append(CachedIndex.Entry(
                 ctimeSeconds: u32(0), ctimeNanoseconds: u32(1), mtimeSeconds: u32(2), mtimeNanoseconds: u32(3),
                 ino: u32(4), mode: u32(5), uid: u32(6), gid: u32(7), size: u32(8),
-                id: UnsafePointer((r + 48).assumingMemoryBound(to: UInt8.self)),
-                flags: r.loadUnaligned(fromByteOffset: 36, as: UInt16.self),
-                flagsExtended: r.loadUnaligned(fromByteOffset: 38, as: UInt16.self),
+                id: UnsafePointer((records.baseAddress! + at + 48).assumingMemoryBound(to: UInt8.self)),
+                flags: records.u16(at: at + 36), flagsExtended: records.u16(at: at + 38),
                 path: UnsafePointer(paths + offset), pathLength: length))
         }
         return entries
@@ -207,35 +207,34 @@ enum IndexEntryCache {
     /// Writes the cache for `entries`, read from the index file `key` describes. Quietly
     /// does nothing when it cannot (a read-only repository, a full disk).
     static func store(_ entries: [CachedIndex.Entry], key: Key, path: String) {
-        var pathBlob: [UInt8] = []
-        var body: [UInt8] = []
-        body.reserveCapacity(entries.count * recordSize)
+        var pathBlob = ByteWriter()
+        var body = ByteWriter(capacity: entries.count * recordSize)
         for e in entries {
             let offset = pathBlob.count
-            pathBlob.append(contentsOf: UnsafeBufferPointer(start: e.path, count: e.pathLength))
-            pathBlob.append(0)
+            pathBlob.raw(UnsafeBufferPointer(start: e.path, count: e.pathLength))
+            pathBlob.u8(0)
             for word in [e.ctimeSeconds, e.ctimeNanoseconds, e.mtimeSeconds, e.mtimeNanoseconds,
                          e.ino, e.mode, e.uid, e.gid, e.size] {
-                withUnsafeBytes(of: word) { body.append(contentsOf: $0) }
+                body.u32(word)
             }
-            withUnsafeBytes(of: e.flags) { body.append(contentsOf: $0) }
-            withUnsafeBytes(of: e.flagsExtended) { body.append(contentsOf: $0) }
-            withUnsafeBytes(of: UInt32(offset)) { body.append(contentsOf: $0) }
-            withUnsafeBytes(of: UInt32(e.pathLength)) { body.append(contentsOf: $0) }
-            body.append(contentsOf: UnsafeBufferPointer(start: e.id, count: 20))
-            body.append(contentsOf: [0, 0, 0, 0])
+            body.u16(e.flags)
+            body.u16(e.flagsExtended)
+            body.u32(UInt32(offset))
+            body.u32(UInt32(e.pathLength))
+            body.raw(UnsafeBufferPointer(start: e.id, count: 20))
+            body.zeros(4)
         }
         guard pathBlob.count < 1 << 32 else { return }
-        body.append(contentsOf: pathBlob)
-        var file: [UInt8] = []
-        file.reserveCapacity(headerSize + body.count)
-        withUnsafeBytes(of: magic) { file.append(contentsOf: $0) }
-        withUnsafeBytes(of: version) { file.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(entries.count)) { file.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt64(pathBlob.count)) { file.append(contentsOf: $0) }
-        key.append(to: &file)
-        withUnsafeBytes(of: body.withUnsafeBytes { XXHash64.hash($0) }) { file.append(contentsOf: $0) }
-        file.append(contentsOf: body)
+        body.raw(pathBlob.bytes)
+        var w = ByteWriter(capacity: headerSize + body.count)
+        w.u64(magic)
+        w.u32(version)
+        w.u32(UInt32(entries.count))
+        w.u64(UInt64(pathBlob.count))
+        key.write(into: &w)
+        w.u64(XXHash64.hash(body.bytes))
+        w.raw(body.bytes)
+        let file = w.bytes
 
         let directory = (path as NSString).deletingLastPathComponent
         _ = try? FileSystem.createDirectory(directory, permissions: 0o777)

@@ -1,5 +1,4 @@
 import CLibGit2
-import CLibGit2NoCertificates
 import Foundation
 
 /// Every failure of the git layer. libgit2's own message is carried verbatim.

@@ -1,3 +1,4 @@
+import ByteCoding
 import Git
 import Scanning
 
@@ -29,7 +30,7 @@ package enum SnapshotKindCode {
         case 0: return .workingTree
         case 1: return .staged
         case 2: return .revision(rev)
-        default: throw IndexError.corrupt(path: reader.path, section: reader.section)
+        default: throw reader.failure
         }
     }
 }

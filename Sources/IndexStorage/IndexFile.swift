@@ -1,3 +1,4 @@
+import ByteCoding
 import Platform
 import EmbeddingCore
 import Git
@@ -228,7 +229,7 @@ public final class IndexFile: @unchecked Sendable {
         let dims = dimensions
         switch encoding {
         case .float16:
-            return (0..<dims).map { HalfFloat.value(UInt16(littleEndian: v.loadUnaligned(fromByteOffset: (index * dims + $0) * 2, as: UInt16.self))) }
+            return (0..<dims).map { HalfFloat.value(v.u16(at: (index * dims + $0) * 2)) }
         case .float32:
             return (0..<dims).map { Float(bitPattern: v.u32(at: (index * dims + $0) * 4)) }
         }

@@ -1,3 +1,4 @@
+import ByteCoding
 import Platform
 import Git
 import Hashing
@@ -142,10 +143,10 @@ package enum IndexFileWriter {
         header.u64(XXHash64.hash(header.bytes))
         var prefix = header
         for (i, (_, bytes)) in small.enumerated() {
-            prefix.raw([UInt8](repeating: 0, count: table[i].offset - prefix.bytes.count))
+            prefix.zeros(table[i].offset - prefix.count)
             prefix.raw(bytes)
         }
-        prefix.raw([UInt8](repeating: 0, count: offset - prefix.bytes.count))
+        prefix.zeros(offset - prefix.count)
         return prefix.bytes
     }
 

@@ -1,3 +1,4 @@
+import ByteCoding
 import Platform
 import Git
 import Scanning
@@ -109,14 +110,14 @@ package final class IndexJournal {
     }
 
     package static func decode(_ payload: UnsafeRawBufferPointer, path: String) throws -> StoredBlob {
-        var r = ByteReader(payload, path: path, section: "journal")
-        guard let id = BlobID(bytes: try r.bytes(20)) else { throw IndexError.corrupt(path: path, section: "journal") }
+        var r = ByteReader(payload, failure: IndexError.corrupt(path: path, section: "journal"))
+        guard let id = BlobID(bytes: try r.bytes(20)) else { throw r.failure }
         let language = try r.string()
         let count = try r.int()
         var functions: [StoredFunction] = []
         for _ in 0..<count {
             let name = try r.string(), qualified = try r.string(), signature = try r.string()
-            guard let kind = FunctionKindCode.kind(try r.u8()) else { throw IndexError.corrupt(path: path, section: "journal") }
+            guard let kind = FunctionKindCode.kind(try r.u8()) else { throw r.failure }
             var v: [Int] = []
             for _ in 0..<8 { v.append(try r.int()) }
             let span = FunctionSpan(name: name, qualifiedName: qualified, kind: kind, firstLine: v[0],

@@ -1,3 +1,4 @@
+import ByteCoding
 import Platform
 import EmbeddingCore
 import Hashing
@@ -44,7 +45,7 @@ public struct IndexMetadata: Sendable, Equatable {
     }
 
     package init(meta bytes: UnsafeRawBufferPointer, formatVersion: UInt32, fileSize: Int, path: String) throws {
-        var meta = ByteReader(bytes, path: path, section: IndexFormat.Section.meta.name)
+        var meta = ByteReader(bytes, failure: IndexError.corrupt(path: path, section: IndexFormat.Section.meta.name))
         self.formatVersion = formatVersion
         self.fileSize = fileSize
         let provider = try meta.string(), stored = EmbedderIdentity.parseStoredModel(try meta.string())

@@ -1,3 +1,4 @@
+import ByteCoding
 import Platform
 import EmbeddingCore
 import Git

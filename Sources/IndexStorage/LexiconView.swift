@@ -1,3 +1,4 @@
+import ByteCoding
 /// The lexicon section of a mapped index (layout in `IndexFormat`): BM25's
 /// postings, bag lengths and term table, read in place.
 public struct LexiconView: @unchecked Sendable {
@@ -46,7 +47,7 @@ public struct LexiconView: @unchecked Sendable {
     /// Number of terms in function `row`'s bag (clamped to 65535).
     @inline(__always)
     public func length(ofFunction row: Int) -> Int {
-        Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: LexiconView.headerSize + row * 2, as: UInt16.self)))
+        Int(bytes.u16(at: LexiconView.headerSize + row * 2))
     }
 
     /// The postings of `term`, by binary search over the sorted term table.
@@ -85,18 +86,7 @@ public struct LexiconView: @unchecked Sendable {
             var remaining: Int
 
             @inline(__always)
-            mutating func varint() -> UInt64? {
-                var value: UInt64 = 0
-                var shift: UInt64 = 0
-                while at < bytes.count && shift < 64 {
-                    let b = bytes[at]
-                    at += 1
-                    value |= UInt64(b & 0x7f) << shift
-                    if b < 0x80 { return value }
-                    shift += 7
-                }
-                return nil
-            }
+            mutating func varint() -> UInt64? { LEB128.decode(bytes, at: &at) }
 
             public mutating func next() -> (row: Int, count: Int)? {
                 guard remaining > 0, let head = varint() else { return nil }

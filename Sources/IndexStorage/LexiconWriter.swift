@@ -1,3 +1,4 @@
+import ByteCoding
 /// Builds the lexicon section (see `IndexFormat`): an inverted index of the
 /// functions' `LexicalBag`s, rows in function-table order.
 package struct LexiconWriter {
@@ -30,8 +31,7 @@ package struct LexiconWriter {
     package func bytes(pool: inout StringPool) -> [UInt8] {
         let order = termNames.indices.sorted { termNames[$0].utf8.lexicographicallyPrecedes(termNames[$1].utf8) }
         let postingCount = postings.reduce(0) { $0 + $1.count }
-        var stream: [UInt8] = []
-        stream.reserveCapacity(postingCount * 2)
+        var stream = ByteWriter(capacity: postingCount * 2)
         var starts: [Int] = []
         starts.reserveCapacity(order.count)
         for id in order {
@@ -41,12 +41,11 @@ package struct LexiconWriter {
                 // The row's distance from the previous one, shifted to carry "count > 1".
                 let delta = UInt64(p.row - previous)
                 previous = p.row
-                stream.appendVarint(delta << 1 | (p.count > 1 ? 1 : 0))
-                if p.count > 1 { stream.appendVarint(UInt64(p.count)) }
+                stream.varint(delta << 1 | (p.count > 1 ? 1 : 0))
+                if p.count > 1 { stream.varint(UInt64(p.count)) }
             }
         }
-        var w = ByteWriter()
-        w.bytes.reserveCapacity(24 + lengths.count * 2 + order.count * 16 + stream.count)
+        var w = ByteWriter(capacity: 24 + lengths.count * 2 + order.count * 16 + stream.count)
         w.u32(order.count)
         w.u32(postingCount)
         w.u64(totalLength)
@@ -58,23 +57,7 @@ package struct LexiconWriter {
             w.u32(start)
             w.u32(postings[id].count)
         }
-        w.raw(stream)
+        w.raw(stream.bytes)
         return w.bytes
     }
-}
-
-extension Array where Element == UInt8 {
-    /// LEB128: seven bits per byte, low first, high bit set on all but the last.
-    package mutating func appendVarint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        append(UInt8(v))
-    }
-}
-
-extension ByteWriter {
-    package mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
 }

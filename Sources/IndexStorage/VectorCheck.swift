@@ -1,3 +1,4 @@
+import ByteCoding
 /// What a stored vector component may be. Rows are unit vectors, so every component
 /// lies in [-1, 1]; `limit` leaves room for rounding (fp16 steps are 1/1024 near 1).
 /// NaN, an infinity or a larger magnitude means damage, never data: such a row would
@@ -15,13 +16,13 @@ package enum VectorCheck {
             // Comparing magnitudes as integers orders them, and NaN/inf sort above every finite value.
             var worst: UInt16 = 0
             for i in 0..<(bytes.count / 2) {
-                worst = max(worst, UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) & 0x7FFF)
+                worst = max(worst, bytes.u16(at: 2 * i) & 0x7FFF)
             }
             return worst <= halfLimitBits
         case .float32:
             var worst: UInt32 = 0
             for i in 0..<(bytes.count / 4) {
-                worst = max(worst, UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) & 0x7FFF_FFFF)
+                worst = max(worst, bytes.u32(at: 4 * i) & 0x7FFF_FFFF)
             }
             return worst <= floatLimitBits
         }

@@ -1,3 +1,4 @@
+import ByteCoding
 import Platform
 import IndexStorage
 import Git
@@ -307,14 +308,11 @@ enum VectorCodec {
         guard vector.allSatisfy(\.isFinite) else { throw IndexError.badEmbedding("non-finite component") }
         let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
         let scale: Float = norm > 0 ? 1 / norm : 0
-        var w = ByteWriter()
-        w.bytes.reserveCapacity(dimensions * encoding.bytesPerComponent)
+        var w = ByteWriter(capacity: dimensions * encoding.bytesPerComponent)
         for x in vector {
             switch encoding {
             case .float16:
-                let h = HalfFloat.bits(x * scale)
-                w.u8(UInt8(truncatingIfNeeded: h))
-                w.u8(UInt8(truncatingIfNeeded: h >> 8))
+                w.u16(HalfFloat.bits(x * scale))
             case .float32:
                 w.u32((x * scale).bitPattern)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import OrderedJSON
 import Scanning
 
 /// Prints functions found in a file, ctags-like or as JSON Lines. Shared by
@@ -57,79 +58,51 @@ public struct FunctionPrinter {
                 out += Array("\(shownPath):\(f.firstLine)-\(f.lastLine): \(name)\n".utf8)
             }
         case .json:
-            let quotedPath = Self.pathFields(path)
-            let quotedLanguage = Self.quoted(language)
+            var head = Array(#"{"type":"function","version":1,"data":{"path":"#.utf8)
+            OrderedJSONEncoder.appendString(GitPath.lossy(path), to: &head)
+            if let pathBytes = PathBytes(path: path) {
+                head += Array(#","pathBytes":{"bytes":"#.utf8)
+                OrderedJSONEncoder.appendString(pathBytes.bytes, to: &head)
+                head.append(UInt8(ascii: "}"))
+            }
+            head += Array(#","language":"#.utf8)
+            OrderedJSONEncoder.appendString(language, to: &head)
             for f in functions {
-                Self.appendJSON(to: &out, path: quotedPath, language: quotedLanguage, function: f)
-                out.append(10)
+                out += head
+                Self.appendFields(of: f, to: &out)
             }
         }
     }
 
-    /// One JSON Lines message, without the newline.
-    public static func jsonLine(path: String, language: String, function f: FunctionSpan) -> String {
-        var out: [UInt8] = []
-        appendJSON(to: &out, path: pathFields(path), language: quoted(language), function: f)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The value of `"path"`, followed by `,"pathBytes":{...}` for a path that is not UTF-8.
-    private static func pathFields(_ path: String) -> [UInt8] {
-        var out = quoted(GitPath.lossy(path))
-        if !GitPath.isValidUTF8(path) {
-            out += Array(#","pathBytes":{"bytes":""#.utf8)
-            out += Array(Data(GitPath.bytes(of: path)).base64EncodedString().utf8)
-            out += Array(#""}"#.utf8)
-        }
-        return out
-    }
-
-    /// Written by hand so keys come out in the documented order on every platform.
-    private static func appendJSON(to out: inout [UInt8], path: [UInt8], language: [UInt8], function f: FunctionSpan) {
-        func raw(_ s: StaticString) {
-            s.withUTF8Buffer { out.append(contentsOf: $0) }
-        }
+    /// The fields after `language`, `}}` and the newline: the bytes `OrderedJSONEncoder`
+    /// writes for `FunctionData`, written directly because `functions --json` prints tens of
+    /// thousands of these and the Codable route cost 11% more CPU there (measured in
+    /// Benchmarks/RESULTS-json.md). PrintersTests checks the two against each other.
+    private static func appendFields(of f: FunctionSpan, to out: inout [UInt8]) {
+        func key(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
         func int(_ v: Int?) {
-            if let v { out += Array(String(v).utf8) } else { raw("null") }
+            if let v { OrderedJSONEncoder.appendInteger(v, to: &out) } else { key("null") }
         }
-        raw(#"{"type":"function","version":1,"data":{"path":"#)
-        out += path
-        raw(#","language":"#); out += language
-        raw(#","name":"#); out += quoted(f.name)
-        raw(#","qualifiedName":"#); out += quoted(f.qualifiedName)
-        raw(#","kind":""#); out += Array(f.kind.rawValue.utf8); raw(#"""#)
-        raw(#","firstLine":"#); int(f.firstLine)
-        raw(#","declarationLine":"#); int(f.declarationLine)
-        raw(#","declarationColumn":"#); int(f.declarationColumn)
-        raw(#","lastLine":"#); int(f.lastLine)
-        raw(#","signature":"#); out += quoted(f.signature)
-        raw(#","docFirstLine":"#); int(f.docFirstLine)
-        raw(#","docLastLine":"#); int(f.docLastLine)
-        raw(#","byteStart":"#); int(f.byteStart)
-        raw(#","byteEnd":"#); int(f.byteEnd)
-        raw("}}")
+        key(#","name":"#); OrderedJSONEncoder.appendString(f.name, to: &out)
+        key(#","qualifiedName":"#); OrderedJSONEncoder.appendString(f.qualifiedName, to: &out)
+        key(#","kind":"#); OrderedJSONEncoder.appendString(f.kind.rawValue, to: &out)
+        key(#","firstLine":"#); int(f.firstLine)
+        key(#","declarationLine":"#); int(f.declarationLine)
+        key(#","declarationColumn":"#); int(f.declarationColumn)
+        key(#","lastLine":"#); int(f.lastLine)
+        key(#","signature":"#); OrderedJSONEncoder.appendString(f.signature, to: &out)
+        key(#","docFirstLine":"#); int(f.docFirstLine)
+        key(#","docLastLine":"#); int(f.docLastLine)
+        key(#","byteStart":"#); int(f.byteStart)
+        key(#","byteEnd":"#); int(f.byteEnd)
+        key("}}\n")
     }
 
-    /// A JSON string literal, as UTF-8; `String` has already turned invalid UTF-8
-    /// into U+FFFD.
-    public static func quoted(_ s: String) -> [UInt8] {
-        var out: [UInt8] = [34]
-        out.reserveCapacity(s.utf8.count + 2)
-        let hex = Array("0123456789abcdef".utf8)
-        for c in s.utf8 {
-            switch c {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            case 9: out += [92, 116]
-            case 0..<0x20, 0x7F:
-                out += [92, 117, 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]]
-            default:
-                out.append(c)
-            }
-        }
-        out.append(34)
-        return out
+    /// One `function` message through `OrderedJSONEncoder`, without the newline: what the
+    /// fast path above must match.
+    static func encodedLine(path: String, language: String, function f: FunctionSpan) -> String {
+        JSONMessage(type: "function", version: 1,
+                    data: FunctionData(path: GitPath.lossy(path), pathBytes: PathBytes(path: path), language: language, span: f)).line
     }
+
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Git
+import OrderedJSON
 
 /// The one protocol between ranking and output: a printer gets hits, best first, writes
 /// them to a sink, and never ranks; the ranker never formats.
@@ -87,23 +89,15 @@ public struct JSONHitPrinter: HitPrinter {
 
     public mutating func print<Sink: TextSink>(_ hit: PrintedHit, to sink: inout Sink) {
         rank += 1
-        var data: [(String, String)] = [("rank", "\(rank)")]
-        data += JSONPath.fields(hit.path)
-        data.append(("line", "\(hit.line)"))
-        data.append(("column", "\(hit.column)"))
-        data.append(("endLine", "\(hit.lastLine)"))
-        data.append(("name", JSONText.quoted(hit.name)))
-        data.append(("qualifiedName", JSONText.quoted(hit.qualifiedName)))
-        data.append(("kind", JSONText.quoted(hit.kind)))
-        data.append(("language", JSONText.quoted(hit.language)))
-        data.append(("signature", JSONText.quoted(hit.signature)))
-        data.append(("score", String(format: "%.6f", hit.score)))
-        data.append(("blob", JSONText.quoted(hit.blob)))
-        sink.line(JSONText.message(type: "hit", version: Self.version, data: data))
+        let data = HitData(rank: rank, path: GitPath.lossy(hit.path), pathBytes: PathBytes(path: hit.path), line: hit.line,
+                           column: hit.column, endLine: hit.lastLine, name: hit.name, qualifiedName: hit.qualifiedName,
+                           kind: hit.kind, language: hit.language, signature: hit.signature,
+                           score: FixedDecimal(hit.score), blob: hit.blob)
+        sink.line(JSONMessage(type: "hit", version: Self.version, data: data).line)
     }
 
     public mutating func finish<Sink: TextSink>(hits: Int, to sink: inout Sink) {
-        sink.line(JSONText.message(type: "summary", version: Self.version, data: [("hits", "\(hits)")]))
+        sink.line(JSONMessage(type: "summary", version: Self.version, data: HitCount(hits: hits)).line)
     }
 }
 
@@ -122,25 +116,15 @@ public struct FileListPrinter {
     public func print<Sink: TextSink>(_ files: [PrintedHit], to sink: inout Sink) {
         for (i, hit) in files.enumerated() {
             if json {
-                let data = [("rank", "\(i + 1)")] + JSONPath.fields(hit.path)
-                    + [("line", "\(hit.line)"), ("score", String(format: "%.6f", hit.score))]
-                sink.line(JSONText.message(type: "file", version: JSONHitPrinter.version, data: data))
+                let data = FileData(rank: i + 1, path: GitPath.lossy(hit.path), pathBytes: PathBytes(path: hit.path),
+                                    line: hit.line, score: FixedDecimal(hit.score))
+                sink.line(JSONMessage(type: "file", version: JSONHitPrinter.version, data: data).line)
             } else {
                 sink.line(PrintableText.path(hit.path))
             }
         }
         if json {
-            sink.line(JSONText.message(type: "summary", version: JSONHitPrinter.version, data: [("files", "\(files.count)")]))
+            sink.line(JSONMessage(type: "summary", version: JSONHitPrinter.version, data: FileCount(files: files.count)).line)
         }
     }
-}
-
-/// JSON written by hand so keys come out in the documented order on every platform.
-public enum JSONText {
-    public static func message(type: String, version: Int, data: [(String, String)]) -> String {
-        let body = data.map { quoted($0.0) + ":" + $0.1 }.joined(separator: ",")
-        return #"{"type":"# + quoted(type) + #","version":\#(version),"data":{"# + body + "}}"
-    }
-
-    public static func quoted(_ s: String) -> String { String(decoding: FunctionPrinter.quoted(s), as: UTF8.self) }
 }

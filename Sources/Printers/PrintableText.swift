@@ -91,17 +91,3 @@ public enum PrintableText {
         return String(repeating: "0", count: max(0, digits - s.count)) + s
     }
 }
-
-/// The JSON fields for a path: `"path"` always, as valid UTF-8 (each byte that is not
-/// UTF-8 shown as U+FFFD), and, only when the path is not valid UTF-8, `"pathBytes"`:
-/// `{"bytes":"<base64 of the exact bytes>"}`, as ripgrep's JSON gives such paths.
-public enum JSONPath {
-    public static func fields(_ path: String) -> [(String, String)] {
-        var fields = [("path", JSONText.quoted(GitPath.lossy(path)))]
-        if !GitPath.isValidUTF8(path) {
-            let base64 = Data(GitPath.bytes(of: path)).base64EncodedString()
-            fields.append(("pathBytes", #"{"bytes":"# + JSONText.quoted(base64) + "}"))
-        }
-        return fields
-    }
-}

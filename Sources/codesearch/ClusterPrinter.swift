@@ -2,6 +2,8 @@ import Printers
 import Atlas
 import CodesearchKit
 import Foundation
+import Git
+import OrderedJSON
 
 /// Prints `clusters` results: text for people, or JSON Lines. Every JSON message is
 /// `{"type": T, "version": 1, "data": {...}}`; consumers ignore types and fields they do not know.
@@ -23,14 +25,10 @@ struct ClusterPrinter {
         for cluster in report.clusters {
             if json {
                 let central = cluster.central.map { i in
-                    "{" + fields(units[i]).map { JSONText.quoted($0.0) + ":" + $0.1 }.joined(separator: ",")
-                        + ",\"similarity\":" + number(report.clustering.similarities[i]) + "}"
+                    ClusterMessage.Unit(units[i], cluster: nil, similarity: report.clustering.similarities[i])
                 }
-                Output.standard.line(JSONText.message(type: "cluster", version: Self.version, data: [
-                    ("id", "\(cluster.id + 1)"), ("label", JSONText.quoted(cluster.label)),
-                    ("words", "[" + cluster.words.map(JSONText.quoted).joined(separator: ",") + "]"),
-                    ("size", "\(cluster.size)"), ("central", "[" + central.joined(separator: ",") + "]"),
-                ]))
+                emit("cluster", ClusterMessage(id: cluster.id + 1, label: cluster.label, words: cluster.words,
+                                               size: cluster.size, central: central))
                 continue
             }
             var text = "#\(cluster.id + 1) \(PrintableText.text(cluster.label))  (\(cluster.size) unit\(cluster.size == 1 ? "" : "s"))\n"
@@ -49,9 +47,7 @@ struct ClusterPrinter {
         for (i, unit) in result.units.units.enumerated() {
             let cluster = Int(clustering.assignments[i]) + 1
             if json {
-                Output.standard.line(JSONText.message(type: "member", version: Self.version, data: fields(unit) + [
-                    ("cluster", "\(cluster)"), ("similarity", number(clustering.similarities[i])),
-                ]))
+                emit("member", ClusterMessage.Unit(unit, cluster: cluster, similarity: clustering.similarities[i]))
             } else {
                 Output.standard.line(location(unit) + "\t#\(cluster)")
             }
@@ -63,13 +59,7 @@ struct ClusterPrinter {
         for (rank, o) in outliers.enumerated() {
             let unit = units[o.row], label = clusters[o.cluster].label
             if json {
-                Output.standard.line(JSONText.message(type: "outlier", version: Self.version, data: [("rank", "\(rank + 1)")]
-                    + fields(unit) + [
-                        ("cluster", "\(o.cluster + 1)"), ("label", JSONText.quoted(label)),
-                        ("clusterSimilarity", number(o.clusterSimilarity)), ("clusterMedian", number(o.clusterMedian)),
-                        ("fileSimilarity", number(o.fileSimilarity)), ("fileMedian", number(o.fileMedian)),
-                        ("fileMates", "\(o.fileMates)"),
-                    ]))
+                emit("outlier", OutlierMessage(rank: rank + 1, unit: unit, outlier: o, label: label))
             } else {
                 Output.standard.line(location(unit) + "  cluster " + number(o.clusterSimilarity, digits: 2)
                     + " (median " + number(o.clusterMedian, digits: 2) + ", #\(o.cluster + 1) " + PrintableText.text(label) + ")"
@@ -88,10 +78,8 @@ struct ClusterPrinter {
         case .bySize: rule = "size"
         case .auto: rule = "auto"
         }
-        Output.standard.line(JSONText.message(type: "summary", version: Self.version, data: [
-            ("units", "\(result.units.units.count)"), ("clusters", "\(result.report.clusters.count)"),
-            ("rule", JSONText.quoted(rule)), ("withoutVector", "\(result.units.withoutVector)"),
-        ]))
+        emit("summary", ClusterSummary(units: result.units.units.count, clusters: result.report.clusters.count,
+                                       rule: rule, withoutVector: result.units.withoutVector))
     }
 
     /// `path:line: QualifiedName`, as search prints a hit.
@@ -99,10 +87,64 @@ struct ClusterPrinter {
         PrintableText.path(unit.path) + ":\(unit.line): " + PrintableText.text(unit.qualifiedName, escaping: Output.isTerminal(1))
     }
 
-    private func fields(_ unit: AtlasUnit) -> [(String, String)] {
-        JSONPath.fields(unit.path) + [("line", "\(unit.line)"), ("qualifiedName", JSONText.quoted(unit.qualifiedName)),
-                                      ("kind", JSONText.quoted(unit.kind.rawValue))]
+    private func emit<Data: Encodable>(_ type: String, _ data: Data) {
+        Output.standard.line(JSONMessage(type: type, version: Self.version, data: data).line)
     }
 
     private func number(_ value: Float, digits: Int = 6) -> String { String(format: "%.\(digits)f", value) }
+}
+
+/// `cluster`: its central units (`similarity`: the cosine with the centroid).
+struct ClusterMessage: Encodable {
+    var id: Int
+    var label: String
+    var words: [String]
+    var size: Int
+    var central: [Unit]
+
+    /// A unit where it is, then (for a `member`) its cluster, then its similarity.
+    struct Unit: Encodable {
+        var path: String
+        var pathBytes: PathBytes?
+        var line: Int
+        var qualifiedName: String
+        var kind: String
+        var cluster: Int?
+        var similarity: FixedDecimal
+
+        init(_ unit: AtlasUnit, cluster: Int?, similarity: Float) {
+            (path, pathBytes, line) = (GitPath.lossy(unit.path), PathBytes(path: unit.path), unit.line)
+            (qualifiedName, kind, self.cluster) = (unit.qualifiedName, unit.kind.rawValue, cluster)
+            self.similarity = FixedDecimal(similarity)
+        }
+    }
+}
+
+/// `outlier`: its rank, where it is, and how far it sits from its cluster and its file.
+struct OutlierMessage: Encodable {
+    var rank: Int
+    var path: String
+    var pathBytes: PathBytes?
+    var line: Int
+    var qualifiedName: String
+    var kind: String
+    var cluster: Int
+    var label: String
+    var clusterSimilarity, clusterMedian, fileSimilarity, fileMedian: FixedDecimal
+    var fileMates: Int
+
+    init(rank: Int, unit: AtlasUnit, outlier o: Outlier, label: String) {
+        (self.rank, path, pathBytes, line) = (rank, GitPath.lossy(unit.path), PathBytes(path: unit.path), unit.line)
+        (qualifiedName, kind, cluster, self.label) = (unit.qualifiedName, unit.kind.rawValue, o.cluster + 1, label)
+        (clusterSimilarity, clusterMedian) = (FixedDecimal(o.clusterSimilarity), FixedDecimal(o.clusterMedian))
+        (fileSimilarity, fileMedian, fileMates) = (FixedDecimal(o.fileSimilarity), FixedDecimal(o.fileMedian), o.fileMates)
+    }
+}
+
+/// `summary`, last.
+struct ClusterSummary: Encodable {
+    var units: Int
+    var clusters: Int
+    var rule: String
+    var withoutVector: Int
 }

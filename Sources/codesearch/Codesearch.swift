@@ -38,7 +38,8 @@ struct Codesearch: AsyncParsableCommand {
     )
 
     /// The commands hooks, editors and agents run many times a day, parsed without building the whole
-    /// command tree (ArgumentParser reflects on every subcommand, a few ms per start).
+    /// command tree (ArgumentParser reflects on every subcommand): a start-up shortcut worth
+    /// about 2 ms of CPU a `status` or `search` (README, Development).
     static let frequent: [String: ParsableCommand.Type] = [
         "search": SearchCommand.self, "index": IndexCommand.self, "status": StatusCommand.self,
         "mcp": MCPCommand.self,
@@ -58,7 +59,6 @@ struct Codesearch: AsyncParsableCommand {
     /// Runs the command and maps every failure to exit status 2 (ripgrep's convention),
     /// keeping 0 for help and version, and explicit `ExitCode`s as they are.
     static func main() async {
-        LibGit2.initializeInBackground()
         Output.ignoreBrokenPipe()
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
@@ -93,14 +93,12 @@ struct Codesearch: AsyncParsableCommand {
 }
 
 /// Ends the process with `status`: standard output and error flushed, then `_exit`. The
-/// libraries' exit handlers are skipped: they only free memory and unload state the
-/// process is about to lose anyway (OpenSSL, libgit2, the Swift runtime), which costs 0.7 ms
-/// of every command. Index and model files are written, synced and renamed by then.
-///
-/// libgit2's background initialisation is waited for first. With `exit`, exit handlers ran
-/// under a still-running initialisation and crashed it (status 139 in about one run in a
-/// hundred of a command that never opens a repository, such as --version).
+/// libraries' exit handlers are skipped: they only free state the process is about to lose
+/// (OpenSSL, libgit2, the Swift runtime), and they would free it under any task still
+/// running on another thread (a model load or an index check a failed search leaves
+/// behind), as they crashed `codesearch-mcp` (SIGSEGV in OpenSSL's locks). Not a speed
+/// shortcut: `exit` measured within 2 ms of `_exit`. Index and model files are written,
+/// synced and renamed by then.
 func terminate(_ status: Int32) -> Never {
-    LibGit2.finishBackgroundInitialization()
     CurrentProcess.exitImmediately(status)
 }

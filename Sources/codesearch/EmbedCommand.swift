@@ -3,6 +3,7 @@ import BertEngine
 import CodesearchKit
 import EmbeddingCore
 import Foundation
+import OrderedJSON
 import ModelCatalog
 
 struct EmbedCommand: AsyncParsableCommand {
@@ -55,7 +56,7 @@ struct EmbedCommand: AsyncParsableCommand {
             }
             // Output buffers and flushes in 64 KiB writes, so 10,000 vectors never sit in memory as one string.
             for vector in try await embedder.embed(documents: input) {
-                Output.standard.write("[" + vector.map { "\($0)" }.joined(separator: ",") + "]\n")
+                Output.standard.line(try OrderedJSONEncoder().string(vector))
             }
         } catch let error as ValidationError {
             throw error
@@ -106,13 +107,28 @@ enum EmbedBenchmark {
             latencies.append(Date().timeIntervalSince(start))
         }
         let median = latencies.dropFirst(5).sorted()[25]
-        return """
-            {"engine":"native","texts":\(texts.count),"tokens":\(tokens),"seconds":\(best),\
-            "tokens_per_s":\(Double(tokens) / best),"texts_per_s":\(Double(texts.count) / best),\
-            "query_ms":\(median * 1000),"load_ms":\(loadSeconds * 1000),\
-            "flops_per_token":\(flops / Double(max(tokens, 1))),"gflops":\(flops / best / 1e9),\
-            "query_weight_bytes":\(embedder.encoderWeightBytes),"precision":"\(embedder.precision.precision)",\
-            "kernel":"\(embedder.precision.kernel)"}
-            """
+        return try OrderedJSONEncoder().string(Report(
+            texts: texts.count, tokens: tokens, seconds: best, tokens_per_s: Double(tokens) / best,
+            texts_per_s: Double(texts.count) / best, query_ms: median * 1000, load_ms: loadSeconds * 1000,
+            flops_per_token: flops / Double(max(tokens, 1)), gflops: flops / best / 1e9,
+            query_weight_bytes: embedder.encoderWeightBytes, precision: "\(embedder.precision.precision)",
+            kernel: "\(embedder.precision.kernel)"))
+    }
+
+    /// What scripts/bench-embed reads.
+    struct Report: Encodable {
+        var engine = "native"
+        var texts: Int
+        var tokens: Int
+        var seconds: Double
+        var tokens_per_s: Double
+        var texts_per_s: Double
+        var query_ms: Double
+        var load_ms: Double
+        var flops_per_token: Double
+        var gflops: Double
+        var query_weight_bytes: Int
+        var precision: String
+        var kernel: String
     }
 }

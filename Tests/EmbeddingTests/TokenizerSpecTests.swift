@@ -1,5 +1,6 @@
 @testable import BertEngine
 import Foundation
+import Hashing
 import Testing
 
 @Suite struct TokenizerSpecTests {
@@ -45,6 +46,22 @@ import Testing
         #expect(TokenizerSpec.load(from: cache, key: "k") == nil)
         try Data("not a cache\nx\t1\n".utf8).write(to: file)
         #expect(TokenizerSpec.load(from: cache, key: "k") == nil)
+    }
+
+    /// The cache file's exact bytes for a fixed tokenizer: a change is a new magic, never a
+    /// side effect of a refactor.
+    @Test func theCacheBytesAreUnchanged() throws {
+        let cache = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        var spec = TokenizerSpec()
+        spec.vocab = ["[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "load": 3, "##ing": 4, "日本": 5]
+        spec.special = ["[CLS]": 1, "[SEP]": 2, "[UNK]": 0]
+        spec.normalizer.stripAccents = false
+        spec.maxChars = 42
+        spec.save(to: cache, key: "k")
+        let bytes = [UInt8](try Data(contentsOf: cache.appending(path: "k.vocab")))
+        let hash = XXHash64.hash(bytes)
+        #expect(bytes.count == 314 && hash == 0xe698_150f_7f77_1eb9, "0x\(String(hash, radix: 16))")
     }
 
     @Test func theKeyChangesWithTheFile() throws {

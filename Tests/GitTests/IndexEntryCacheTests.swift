@@ -1,5 +1,6 @@
 import Foundation
 @testable import Git
+import Hashing
 import TestSupport
 import Testing
 
@@ -162,5 +163,36 @@ import Darwin
         let side = try Repository.open(at: linked)
         #expect(main.entryCacheName != side.entryCacheName)
         #expect(main.entryCacheName.hasPrefix("entries-") && main.entryCacheName.hasSuffix(".cache"))
+    }
+
+    /// The cache's exact bytes for fixed entries and key: a change is a format change (a
+    /// new `IndexEntryCache.version`), never a side effect of a refactor.
+    @Test func theFileBytesAreUnchanged() throws {
+        let cache = temporaryCachePath()
+        defer { try? FileManager.default.removeItem(atPath: (cache as NSString).deletingLastPathComponent) }
+        let keyBytes: [UInt8] = (0..<IndexEntryCache.Key.size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+        let key = try #require(keyBytes.withUnsafeBytes { IndexEntryCache.Key(bytes: $0) })
+        let ids: [UInt8] = (0..<40).map { UInt8($0) }
+        let paths: [UInt8] = Array("a.py\0pkg/é.swift\0".utf8)
+        try ids.withUnsafeBufferPointer { id in
+            try paths.withUnsafeBufferPointer { path in
+                let entries = [
+                    CachedIndex.Entry(ctimeSeconds: 1, ctimeNanoseconds: 2, mtimeSeconds: 3, mtimeNanoseconds: 4, ino: 5,
+                                      mode: 0o100644, uid: 6, gid: 7, size: 8, id: id.baseAddress!, flags: 0x3004,
+                                      flagsExtended: 0x4000, path: path.baseAddress!, pathLength: 4),
+                    CachedIndex.Entry(ctimeSeconds: 0xFFFF_FFFF, ctimeNanoseconds: 9, mtimeSeconds: 10, mtimeNanoseconds: 11,
+                                      ino: 12, mode: 0o100755, uid: 13, gid: 14, size: 15, id: id.baseAddress! + 20,
+                                      flags: 0x8000, flagsExtended: 0x2000, path: path.baseAddress! + 5, pathLength: 13),
+                ]
+                IndexEntryCache.store(entries, key: key, path: cache)
+                let bytes = [UInt8](try #require(FileManager.default.contents(atPath: cache)))
+                let hash = XXHash64.hash(bytes)
+                #expect(bytes.count == 283 && hash == 0xe8e5_9ca0_06a5_d4ee, "0x\(String(hash, radix: 16))")
+                let (buffer, loaded) = try #require(IndexEntryCache.load(path: cache, key: key))
+                defer { buffer.deallocate() }
+                #expect(loaded.map(\.pathLength) == [4, 13] && loaded.map(\.flags) == [0x3004, 0x8000])
+                #expect(loaded.map(\.blobID) == entries.map(\.blobID) && loaded.map(\.ctimeSeconds) == [1, 0xFFFF_FFFF])
+            }
+        }
     }
 }
