@@ -70,10 +70,7 @@ enum HTTPFailure {
         if let error = error as? IOError {
             return HTTPError.failed("cannot connect to \(place): \(detail(error))")
         }
-        if let error = error as? NIOSSLError {
-            return HTTPError.failed("TLS with \(place) failed: \(error)")
-        }
-        if error is NIOSSLExtraError {
+        if error is NIOSSLError || error is NIOSSLExtraError {
             return HTTPError.failed("TLS with \(place) failed: \(error)")
         }
         return HTTPError.failed("the request to \(place) failed: \(error)")

@@ -146,7 +146,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         guard case .done = state else {
-            refuse(Self.refusal(for: error), context)
+            refuse(Self.refusal(for: error, limits: service.limits), context)
             return
         }
         context.close(promise: nil)
@@ -172,10 +172,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     /// A decoder error as the refusal the client is told.
-    private static func refusal(for error: Error) -> LoopbackHTTPError {
+    private static func refusal(for error: Error, limits: LoopbackHTTPServer.Limits) -> LoopbackHTTPError {
         guard let parsing = error as? HTTPParserError else { return .malformed("\(error)") }
         switch parsing {
-        case .headerOverflow: return .headersTooLarge(limit: 0)
+        case .headerOverflow: return .headersTooLarge(limit: limits.maxHeaderBytes)
         case .invalidContentLength: return .malformed("Content-Length is not a number")
         case .unexpectedContentLength:
             // llhttp reports both cases as one error.
@@ -229,8 +229,6 @@ extension ConnectionHandler {
     private func refuse(_ refusal: LoopbackHTTPError, _ context: ChannelHandlerContext) {
         state = .done
         cancelTimers()
-        var refusal = refusal
-        if case .headersTooLarge = refusal { refusal = .headersTooLarge(limit: service.limits.maxHeaderBytes) }
         guard refusal.status != nil else {
             context.close(promise: nil)
             return

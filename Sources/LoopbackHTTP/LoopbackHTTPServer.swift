@@ -99,12 +99,11 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             }
         do {
             listener = try bootstrap.bind(host: "127.0.0.1", port: Int(requestedPort)).wait()
-        } catch let error as IOError {
-            try? workers.syncShutdownGracefully()
-            if error.errnoCode == POSIXErrorCode.EADDRINUSE.rawValue { throw LoopbackHTTPError.portInUse(port: Int(requestedPort)) }
-            throw LoopbackHTTPError.cannotListen(port: Int(requestedPort), reason: "\(error)")
         } catch {
             try? workers.syncShutdownGracefully()
+            if (error as? IOError)?.errnoCode == POSIXErrorCode.EADDRINUSE.rawValue {
+                throw LoopbackHTTPError.portInUse(port: Int(requestedPort))
+            }
             throw LoopbackHTTPError.cannotListen(port: Int(requestedPort), reason: "\(error)")
         }
         port = listener.localAddress?.port ?? Int(requestedPort)
