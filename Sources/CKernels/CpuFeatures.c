@@ -92,3 +92,23 @@ int cs_packed_level(cs_packed_kind kind) {
     if (f & CS_CPU_AVX_VNNI) return 2;
     return (f & CS_CPU_AVX2) ? 1 : 0;
 }
+
+int cs_packed_level_available(cs_packed_kind kind, int level) {
+    int f = cs_cpu_features();
+    if (kind == CS_PACKED_BF16) {
+        switch (level) {
+        case 0: return 1;
+        case 1: return (f & CS_CPU_AVX512_BF16) != 0;
+        case 2: return (f & CS_CPU_AMX_BF16) != 0;
+        default: return 0;
+        }
+    }
+    switch (level) {
+    case 0: return 1;
+    case 1: return (f & CS_CPU_AVX2) != 0;
+    case 2: return (f & CS_CPU_AVX_VNNI) != 0;
+    case 3: return (f & CS_CPU_AVX512_VNNI) != 0;
+    case 4: return (f & CS_CPU_AMX_INT8) != 0;
+    default: return 0;
+    }
+}

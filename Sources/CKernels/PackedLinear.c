@@ -198,6 +198,8 @@ void cs_packed_linear(int level, const cs_packed_matrix *w, const float *x, long
     if (m <= 0) return;
     int best = cs_packed_level(w->kind);
     if (level > best) level = best;
+    // A level below the best may still be missing (AVX-VNNI on Zen 4): the next one down.
+    while (level > 0 && !cs_packed_level_available(w->kind, level)) level--;
     cs_packed_input in;
     convert_rows(w, level, x, m, ld_x, scratch, &in);
     int gelu = epilogue == CS_EPILOGUE_GELU;

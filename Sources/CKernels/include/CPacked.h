@@ -45,6 +45,10 @@ typedef enum {
 /// 1 AVX512_BF16, 0 none (the kind is unavailable).
 int cs_packed_level(cs_packed_kind kind);
 
+/// Whether this CPU runs `level`'s instructions for `kind`. The levels are not nested:
+/// AMD's Zen 4 has AVX-512 VNNI (3) but not the VEX-encoded AVX-VNNI (2).
+int cs_packed_level_available(cs_packed_kind kind, int level);
+
 /// A packed weight matrix (N, K) and its bias; owns its memory.
 typedef struct {
     cs_packed_kind kind;
