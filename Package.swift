@@ -7,10 +7,11 @@ let package = Package(
     products: [
         .executable(name: "codesearch", targets: ["codesearch"]),
         .executable(name: "codesearch-mcp", targets: ["codesearch-mcp"]),
+        .executable(name: "codesearch-net", targets: ["codesearch-net"]),
         // The library core, for the Benchmarks/ package (and anyone embedding codesearch).
         .library(name: "CodesearchCore", targets: [
             "ByteCoding", "OrderedJSON", "Hashing", "Git", "Scanning", "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog",
-            "Settings", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit",
+            "ModelDownload", "Settings", "Platform", "IndexStorage", "Indexing", "Search", "Atlas", "CodesearchKit", "NetworkKit",
         ]),
     ],
     // `MCP` builds `codesearch mcp` with the MCP Swift SDK. On by default; the sanitizer
@@ -83,7 +84,9 @@ let package = Package(
             "EmbeddingCore", "HTTPTransport", "Hashing",
         ]),
         // The model store: where models are cached, found by name, installed and verified.
-        .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "HTTPTransport", "Platform"]),
+        .target(name: "ModelCatalog", dependencies: ["EmbeddingCore", "BertEngine", "Platform"]),
+        // Model downloads from a Hugging Face endpoint into the store (the network's side of it).
+        .target(name: "ModelDownload", dependencies: ["ModelCatalog", "EmbeddingCore", "HTTPTransport", "Platform"]),
         // Matrix kernels for query-sized inputs (AVX-512 / AVX2, chosen at run time) and the
         // per-embedder helper thread that splits them over two cores.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread")]),
@@ -116,33 +119,48 @@ let package = Package(
         // `TextSink`: they format what they are given and read nothing themselves.
         .target(name: "Printers", dependencies: ["Git", "Scanning", "OrderedJSON"]),
 
-        // The operations the commands run (list functions, index, search), with no argument parsing.
+        // The operations the commands run (list functions, index, search), with no argument
+        // parsing and no network: what needs one goes through `NetworkLink`.
         .target(name: "CodesearchKit", dependencies: [
-            "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "Settings", "IndexStorage", "Indexing",
-            "Search", "Atlas", "Printers", "Hashing", "Platform", "LoopbackHTTP",
+            "Git", "Scanning", "EmbeddingCore", "BertEngine", "ModelCatalog", "Settings", "IndexStorage", "Indexing",
+            "Search", "Atlas", "Printers", "Hashing", "Platform",
+        ]),
+        // The operations that need the network (an API's embedder, model downloads, `serve`),
+        // behind CodesearchKit's `NetworkFeatures`, for the executables that link them.
+        .target(name: "NetworkKit", dependencies: [
+            "CodesearchKit", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "ModelDownload",
+            "Settings", "IndexStorage", "LoopbackHTTP",
         ]),
 
         // The MCP server: the CodesearchKit operations as tools over standard input and output.
         // Without the `MCP` trait it compiles to an empty module and the SDK is not built.
         .target(name: "MCPServer", dependencies: [
-            "CodesearchKit", "Settings", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog", "IndexStorage", "Indexing",
+            "CodesearchKit", "Settings", "EmbeddingCore", "BertEngine", "ModelCatalog", "IndexStorage", "Indexing",
             "Scanning", "Search", "Git", "Hashing",
             .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
             .product(name: "Logging", package: "swift-log", condition: .when(traits: ["MCP"])),
         ]),
 
-        // Thin command-line front.
-        .executableTarget(name: "codesearch", dependencies: [
-            "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "OpenAIProvider", "ModelCatalog",
+        // The command-line front: argument parsing and printing, every command; no network.
+        .target(name: "CodesearchCLI", dependencies: [
+            "CodesearchKit", "Git", "Scanning", "EmbeddingCore", "BertEngine", "ModelCatalog",
             "Settings", "IndexStorage", "Indexing", "Search", "Atlas", "Printers", "OrderedJSON", "Platform",
             "CLibGit2NoCertificates", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // `codesearch`: the commands without the network stack, whose conformance records and
+        // relocations every start would pay for (Benchmarks/RESULTS-index.md). A command that
+        // needs the network runs again in `codesearch-net`, as git runs git-remote-https.
+        .executableTarget(name: "codesearch", dependencies: ["CodesearchCLI"]),
+        // `codesearch-net`: the same commands with the network linked (NetworkKit).
+        .executableTarget(name: "codesearch-net", dependencies: ["CodesearchCLI", "CodesearchKit", "NetworkKit"],
+                          path: "Sources/CodesearchNet"),
 
         // The MCP server's own executable, which `codesearch mcp` runs: the SDK links Foundation's
         // networking (libcurl and twenty libraries more), a cost every other command must not pay
-        // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md).
+        // at start-up (6 ms a search, measured in Benchmarks/RESULTS-mcp.md). An API provider's
+        // embedder runs in it (NetworkKit).
         .executableTarget(name: "codesearch-mcp", dependencies: [
-            "MCPServer", "CodesearchKit", "Platform", "CLibGit2NoCertificates",
+            "MCPServer", "CodesearchKit", "NetworkKit", "Platform", "CLibGit2NoCertificates",
         ], path: "Sources/CodesearchMCP"),
 
         // Build-time embedding of Grammars/*.json so the binary works from any directory.
@@ -159,7 +177,7 @@ let package = Package(
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EmbeddingTests", dependencies: [
-            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "CKernels", "Hashing", "Platform", "TestSupport",
+            "EmbeddingCore", "BertEngine", "HTTPTransport", "OpenAIProvider", "ModelCatalog", "ModelDownload", "CKernels", "Hashing", "Platform", "TestSupport",
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
@@ -171,7 +189,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "PrintersTests", dependencies: ["Printers", "Git"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "codesearch", "Git", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CodesearchCLI", "Git", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
 )

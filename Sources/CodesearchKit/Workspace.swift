@@ -20,6 +20,7 @@ public struct Workspace: Sendable {
         let repository = try Repository.open(at: path ?? FileManager.default.currentDirectoryPath)
         let layers = try ConfigurationLoader.Layers.gather(repository: repository, environment: environment, flags: flags)
         let (settings, loaderWarnings) = ConfigurationLoader().load(layers)
+        try NetworkLink.check(settings)
         let grammars = try GrammarRegistry(folders: settings.grammarDirectories.map { Workspace.expandTilde($0, environment) })
         // A misspelt language would select nothing: refused when typed now, a warning from a file.
         let languages = LanguageCheck(known: grammars.languages).problems(in: layers)

@@ -1,5 +1,6 @@
 import CodesearchKit
 import Foundation
+import NetworkKit
 import Platform
 #if MCP
 import MCPServer
@@ -46,6 +47,9 @@ struct Arguments {
 func diagnostic(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+// An API provider's tools embed in this process (the SDK links a network stack already).
+NetworkLink.features = LinkedNetwork()
 
 do {
     let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))

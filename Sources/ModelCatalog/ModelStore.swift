@@ -3,7 +3,7 @@ import EmbeddingCore
 import Foundation
 
 /// The user's model cache, `$XDG_CACHE_HOME/codesearch/models` (default `~/.cache/...`):
-/// list, install from a folder, download from a Hugging Face endpoint, verify.
+/// list, install from a folder, verify (downloads: `ModelDownload`, which links the network).
 public struct ModelStore: Sendable {
     public let directory: URL
     /// Base URL for downloads: `CODESEARCH_HF_ENDPOINT` or https://huggingface.co.
@@ -61,29 +61,6 @@ public struct ModelStore: Sendable {
         return target
     }
 
-    /// Downloads `owner/name` from `{endpoint}/{owner/name}/resolve/main/{file}` into the
-    /// cache, then verifies it. Optional files that answer 404 are skipped.
-    @discardableResult
-    public func download(_ name: String) async throws -> URL {
-        let staging = directory.appending(path: ".downloading-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: staging) }
-        let client = HubClient(endpoint: endpoint)
-        for file in Self.modelFiles {
-            let destination = staging.appending(path: file)
-            let fetched = try await client.fetch(model: name, file: file, to: destination)
-            if !fetched && (file == "config.json" || file == "model.safetensors") {
-                throw EmbeddingError.installFailed(source: client.url(model: name, file: file).absoluteString,
-                                                   reason: "not found (404); check the model name")
-            }
-        }
-        _ = try verify(staging)
-        let target = directory(forName: name)
-        do { try replace(target, with: staging) } catch {
-            throw EmbeddingError.installFailed(source: name, reason: error.localizedDescription)
-        }
-        return target
-    }
-
     /// Loads the folder as `BertEmbedder` does (every file parsed, every tensor's shape
     /// checked) and hashes the weights afresh.
     public func verify(_ folder: URL) throws -> ModelReport {
@@ -94,7 +71,8 @@ public struct ModelStore: Sendable {
                            tensors: summary.tensors, weightsType: summary.weightsType, layers: summary.layers)
     }
 
-    private func replace(_ target: URL, with staging: URL) throws {
+    /// Puts `staging` where `target` was, the old folder moved aside first and removed after.
+    package func replace(_ target: URL, with staging: URL) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: target.path) {
             let old = directory.appending(path: ".old-\(UUID().uuidString)")

@@ -1,4 +1,4 @@
-@testable import codesearch
+@testable import CodesearchCLI
 import Foundation
 import Testing
 

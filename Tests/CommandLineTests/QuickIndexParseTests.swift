@@ -1,5 +1,5 @@
 import ArgumentParser
-@testable import codesearch
+@testable import CodesearchCLI
 import Testing
 
 /// `codesearch index` parses the flags hooks and scripts pass without ArgumentParser;

@@ -2,6 +2,7 @@
 @testable import EmbeddingCore
 import Foundation
 @testable import ModelCatalog
+import ModelDownload
 import TestSupport
 import Testing
 

@@ -3,7 +3,6 @@ import BertEngine
 import CodesearchKit
 import Settings
 import Foundation
-import LoopbackHTTP
 import ModelCatalog
 
 /// `codesearch serve`: the native model as an OpenAI-compatible endpoint on loopback.
@@ -45,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-inputs"), help: ArgumentHelp(
         "The most texts in one request's 'input' (OpenAI's limit is 2048).", valueName: "n"))
-    var maxInputs = EmbeddingService.defaultMaxInputs
+    var maxInputs = ServeLimits.defaultMaxInputs
 
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp(
         "Seconds a client has to send its whole request, or it is answered 408.", valueName: "seconds"))
@@ -63,32 +62,23 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The flags as server limits; the header and idle times are 10 s, or less under a shorter request time.
-    var limits: LoopbackHTTPServer.Limits {
-        LoopbackHTTPServer.Limits(maxConnections: maxConnections,
-                                  maxBodyBytes: ConfigurationLoader.parseSize(maxBodySize) ?? 0,
-                                  headerTimeout: min(10, requestTimeout), idleTimeout: min(10, requestTimeout),
-                                  requestTimeout: requestTimeout)
+    var limits: ServeLimits {
+        ServeLimits(maxConnections: maxConnections, maxBodyBytes: ConfigurationLoader.parseSize(maxBodySize) ?? 0,
+                    headerTimeout: min(10, requestTimeout), idleTimeout: min(10, requestTimeout),
+                    requestTimeout: requestTimeout, maxInputs: maxInputs)
     }
 
     func run() async throws {
+        let network = try NetworkLink.required("serve")
         var flags: [(key: String, value: String)] = []
         if let model { flags.append(("model", model)) }
         if let precision { flags.append(("precision", precision.rawValue)) }
         let (settings, warnings) = try Workspace.settings(flags: flags)
         for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
         let directory = try ModelLocator(flag: settings.model).resolve().directory
-        let service = EmbeddingService(embedder: try BertEmbedder(modelDirectory: directory, hugePages: true,
-                                                                  precision: EmbedderChoice.precision(settings)),
-                                       maxInputs: maxInputs)
-        let server: LoopbackHTTPServer
-        do {
-            server = try LoopbackHTTPServer(port: port, limits: limits, recordRequests: false,
-                                            rejection: EmbeddingService.rejection) { service.handle($0) }
-        } catch LoopbackHTTPError.portInUse(let port) {
-            throw CodesearchError.usage("port \(port) on 127.0.0.1 is already in use; stop the program listening "
-                                        + "there, or choose another port with --port (0: any free port)")
-        }
-        Output.diagnostic("codesearch: serving \(service.modelName) at \(server.baseURL.absoluteString)/v1/embeddings")
+        let embedder = try BertEmbedder(modelDirectory: directory, hugePages: true, precision: EmbedderChoice.precision(settings))
+        let server = try network.startEmbeddingServer(embedder: embedder, port: port, limits: limits)
+        Output.diagnostic("codesearch: serving \(server.modelName) at \(server.baseURL.absoluteString)/v1/embeddings")
         Interruption.install(quietly: true)
         while !Interruption.requested {
             try await Task.sleep(for: .milliseconds(100))

@@ -37,9 +37,11 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            // Settings first: with an API provider `codesearch` hands the whole command to
+            // codesearch-net (NetworkRequired), which must find standard input unread.
+            let (settings, warnings) = try Workspace.settings(flags: embedderOptions.configurationFlags)
             let input = texts.isEmpty ? try EmbedInput.readLines(FileHandle.standardInput) : texts
             let started = Date()
-            let (settings, warnings) = try Workspace.settings(flags: embedderOptions.configurationFlags)
             for warning in warnings { Output.diagnostic("codesearch: warning: \(warning)") }
             let embedder: Embedder
             if settings.provider == .native {
@@ -59,6 +61,8 @@ struct EmbedCommand: AsyncParsableCommand {
                 Output.standard.line(try OrderedJSONEncoder().string(vector))
             }
         } catch let error as ValidationError {
+            throw error
+        } catch let error as NetworkRequired {
             throw error
         } catch {
             Output.diagnostic("codesearch: error: \(error)")

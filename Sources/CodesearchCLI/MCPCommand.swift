@@ -29,21 +29,13 @@ struct MCPCommand: AsyncParsableCommand {
     /// (`Sources/CodesearchMCP/main.swift`), replacing this process: the server's SDK links
     /// Foundation's networking, which this binary leaves out so no other command loads it.
     func run() async throws {
-        guard let this = CurrentProcess.executablePath() else {
-            throw CodesearchError.usage("cannot find this executable's path")
-        }
-        let server = (this as NSString).deletingLastPathComponent + "/codesearch-mcp"
-        guard FileManager.default.isExecutableFile(atPath: server) else {
-            throw CodesearchError.usage("\(server) is missing: build it beside codesearch "
-                + "(`swift build -c release --product codesearch-mcp`, or scripts/setup)")
-        }
-        var arguments = [server, "--codesearch", this, "--version-string", Codesearch.configuration.version ?? "unknown"]
+        let (this, server) = try SiblingExecutable.locate("codesearch-mcp")
+        var arguments = [server, "--codesearch", this, "--version-string", Codesearch.configuration.version]
         if let repository = repositoryOptions.repository { arguments += ["--repo", repository] }
         if let directory = indexOptions.directory { arguments += ["--index", directory] }
         for (key, value) in repositoryOptions.configurationFlags + embedderOptions.configurationFlags {
             arguments += ["--setting", "\(key)=\(value)"]
         }
-        let failure = CurrentProcess.execute(server, arguments: arguments)
-        throw CodesearchError.usage("cannot run \(server): \(SystemCallError.message(failure.code))")
+        try SiblingExecutable.replaceProcess(server, arguments: arguments)
     }
 }

@@ -1,4 +1,5 @@
 import BertEngine
+import CodesearchKit
 import Foundation
 import LoopbackHTTP
 
@@ -17,10 +18,7 @@ public final class EmbeddingService: @unchecked Sendable {
     /// Most texts one request may hold (`codesearch serve --max-inputs`); the work of one
     /// request holds the lock, so this bounds how long one client keeps the others waiting.
     public let maxInputs: Int
-    /// OpenAI's own limit.
-    public static let defaultMaxInputs = 2048
-
-    public init(embedder: BertEmbedder, maxInputs: Int = defaultMaxInputs) {
+    public init(embedder: BertEmbedder, maxInputs: Int = ServeLimits.defaultMaxInputs) {
         self.embedder = embedder
         self.maxInputs = max(1, maxInputs)
     }

@@ -16,7 +16,9 @@ struct ModelCommand: AsyncParsableCommand {
 
     /// Runs `body`, printing an error to stderr and exiting 2 on failure.
     static func guarded(_ body: () async throws -> Void) async throws {
-        do { try await body() } catch {
+        do { try await body() } catch let error as NetworkRequired {
+            throw error
+        } catch {
             FileHandle.standardError.write(Data("codesearch: error: \(error)\n".utf8))
             throw ExitCode(2)
         }
@@ -87,7 +89,7 @@ struct ModelCommand: AsyncParsableCommand {
                 if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), isDirectory.boolValue {
                     target = try store.install(from: URL(fileURLWithPath: expanded), name: name)
                 } else {
-                    target = try await store.download(source)
+                    target = try await NetworkLink.required("downloading a model").downloadModel(source, into: store)
                 }
                 Output.standard.line(target.path)
             }

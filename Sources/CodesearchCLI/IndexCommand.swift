@@ -8,7 +8,6 @@ import Foundation
 import Git
 import IndexStorage
 import Indexing
-import OpenAIProvider
 import Platform
 
 /// `codesearch index`: brings the index up to date with a snapshot.
@@ -163,8 +162,7 @@ struct IndexRequest: Equatable {
         var options = IndexerOptions(ifIdle: ifIdle, progress: { p in
             progress.update(p.phase == .embedding ? "embedding" : "scanning", done: p.blobsDone, total: p.blobsTotal)
         }, shouldCancel: { Interruption.requested })
-        // An API embeds in large requests; the index checkpoints after each batch either way.
-        if embedder is OpenAIEmbedder { options.batchSize = 512 }
+        if let size = NetworkLink.features?.batchSize(for: embedder) { options.batchSize = size }
         options.dryRun = dryRun
         options.embedBudget = try EmbedBudget.fromEnvironment()
         if background {
@@ -224,15 +222,8 @@ enum IndexSummaryReport {
 enum DryRunReport {
     static func line(_ s: IndexSummary, embedder: Embedder) -> String {
         var text = "dry run: \(s.files) files, \(s.newBlobs) new blobs, \(s.plannedTexts.count) functions to embed"
-        if let api = embedder as? OpenAIEmbedder {
-            let estimate = api.estimate(documents: s.plannedTexts)
-            text += ", \(estimate.tokens) tokens" + (estimate.tokensAreExact ? "" : " at most (no cl100k_base file: counted as UTF-8 bytes)")
-            text += " in \(estimate.requests) requests to \(api.identity.model)"
-            if let cost = estimate.estimatedCostUSD, let price = estimate.pricePer1KTokens {
-                text += String(format: ", about $%.4f at $%@ per 1K tokens", NSDecimalNumber(decimal: cost).doubleValue, "\(price)")
-            } else {
-                text += ", cost unknown (set price-per-1k)"
-            }
+        if let estimate = NetworkLink.features?.dryRunEstimate(embedder: embedder, texts: s.plannedTexts) {
+            text += estimate
         } else if let native = (try? (embedder as? LazyEmbedder)?.embedder()) as? BertEmbedder {
             let tokens = s.plannedTexts.reduce(0) { $0 + native.tokenCount($1) }
             text += ", \(tokens) tokens for the local model \(native.identity.model) (no cost)"

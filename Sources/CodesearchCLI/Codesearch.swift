@@ -1,11 +1,13 @@
 import ArgumentParser
+import CodesearchKit
 import Foundation
 import Git
 import Platform
 
-@main
-struct Codesearch: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The command tree, which both executables run: `codesearch` (no network stack) and
+/// `codesearch-net` (`NetworkLink.features` set), each from its `main.swift`.
+public struct Codesearch: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "codesearch",
         abstract: "Semantic code search for git repositories.",
         discussion: """
@@ -56,9 +58,12 @@ struct Codesearch: AsyncParsableCommand {
         return try parseAsRoot(arguments)
     }
 
-    /// Runs the command and maps every failure to exit status 2 (ripgrep's convention),
-    /// keeping 0 for help and version, and explicit `ExitCode`s as they are.
-    static func main() async {
+    public init() {}
+
+    /// Runs the command line and maps every failure to exit status 2 (ripgrep's convention),
+    /// keeping 0 for help and version, and explicit `ExitCode`s as they are. Named apart from
+    /// ArgumentParser's `main()`, which a `main.swift` would otherwise call instead.
+    public static func runCommandLine() async -> Never {
         Output.ignoreBrokenPipe()
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
@@ -77,6 +82,9 @@ struct Codesearch: AsyncParsableCommand {
         } catch let code as ExitCode {
             Output.standard.flush()
             terminate(code.rawValue)
+        } catch let needed as NetworkRequired where NetworkLink.features == nil {
+            Output.standard.flush()
+            NetworkExecutable.replaceProcess(needed)
         } catch {
             Output.standard.flush()
             if exitCode(for: error) == .success {
