@@ -20,15 +20,8 @@ import Testing
 
     /// `codesearch serve` on a free port; returns the process and its base URL (with /v1).
     private func startServe() throws -> (BackgroundProcess, String) {
-        let serve = try BackgroundProcess(CodesearchBinary.path, ["serve", "--port", "0"],
-                                          environment: CodesearchBinary.environment())
-        guard let text = serve.waitForStderr({ $0.contains("/v1/embeddings") }),
-              let match = text.firstMatch(of: /at (http:\/\/127\.0\.0\.1:\d+)\/v1\/embeddings/) else {
-            let output = serve.stderr
-            serve.stop()
-            throw TemporaryRepository.CommandFailure(command: "codesearch serve", status: -1, stderr: output)
-        }
-        return (serve, String(match.1) + "/v1")
+        let (serve, port) = try BackgroundProcess.codesearchServe()
+        return (serve, "http://127.0.0.1:\(port)/v1")
     }
 
     @Test func indexAndSearchThroughALocalServerWithTheRealModel() throws {
