@@ -99,18 +99,20 @@ struct BertEncoder: Sendable {
     private func packedLayer(_ packed: BertPackedLayers, _ l: Int, tokens t: Int, offsets: [Int], workspace: Workspace,
                              scratch: UnsafeMutableRawPointer) {
         let c = config.hiddenSize, inter = config.intermediateSize, eps = config.layerNormEps
-        let layer = weights.layers[l], products = packed.layers[l], level = packed.choice.level
+        let layer = weights.layers[l], products = packed.layers[l]
         let x = workspace.x, qkv = workspace.qkv, context = workspace.context, ffn = workspace.ffn
-        products.qkv.apply(x, rows: t, ldInput: c, out: qkv, ldOut: 3 * c, gelu: false, level: level, scratch: scratch)
+        products.qkv.apply(x, rows: t, ldInput: c, out: qkv, ldOut: 3 * c, gelu: false, level: products.qkv.level,
+                           scratch: scratch)
         ProductEngine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
                                 scores: workspace.scores, context: context)
-        products.attentionOut.apply(context, rows: t, ldInput: c, out: qkv, ldOut: c, gelu: false, level: level,
-                                    scratch: scratch)
+        products.attentionOut.apply(context, rows: t, ldInput: c, out: qkv, ldOut: c, gelu: false,
+                                    level: products.attentionOut.level, scratch: scratch)
         addLayerNorm(qkv, residual: x, rows: t, c: c, weight: layer.attentionNormWeight,
                      bias: layer.attentionNormBias, eps: eps)
-        products.intermediate.apply(qkv, rows: t, ldInput: c, out: ffn, ldOut: inter, gelu: true, level: level,
-                                    scratch: scratch)
-        products.output.apply(ffn, rows: t, ldInput: inter, out: x, ldOut: c, gelu: false, level: level, scratch: scratch)
+        products.intermediate.apply(qkv, rows: t, ldInput: c, out: ffn, ldOut: inter, gelu: true,
+                                    level: products.intermediate.level, scratch: scratch)
+        products.output.apply(ffn, rows: t, ldInput: inter, out: x, ldOut: c, gelu: false,
+                              level: products.output.level, scratch: scratch)
         addLayerNorm(x, residual: qkv, rows: t, c: c, weight: layer.outputNormWeight,
                      bias: layer.outputNormBias, eps: eps)
     }

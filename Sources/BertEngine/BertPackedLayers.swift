@@ -7,6 +7,9 @@ import Foundation
 /// with its bias; owns the packed copy.
 final class PackedMatrix: @unchecked Sendable {  // immutable after init; the kernels only read it
     private let matrix: UnsafeMutablePointer<cs_packed_matrix>
+    let kind: cs_packed_kind
+    /// The best kernel level this CPU has for `kind` (`cs_packed_level`).
+    let level: Int32
 
     /// The rows of `parts` stacked into one matrix (N = Σ rows, K = k).   each weight (rows, K)
     init?(kind: cs_packed_kind, parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)], k: Int) {
@@ -16,6 +19,8 @@ final class PackedMatrix: @unchecked Sendable {  // immutable after init; the ke
         // Safe: the three arrays outlive the call, which copies what it needs from the weights.
         guard let matrix = cs_packed_create(kind, &weights, &biases, &rows, Int32(parts.count), k) else { return nil }
         self.matrix = matrix
+        self.kind = kind
+        self.level = cs_packed_level(kind)
     }
 
     deinit { cs_packed_destroy(matrix) }
@@ -45,14 +50,10 @@ struct BertPackedLayers: Sendable {
 
     /// nil for fp32 (nothing to pack); throws when memory for the copy runs out.
     init?(weights: BertWeights, config: BertConfig, choice: PrecisionChoice) throws {
-        let kind: cs_packed_kind
-        switch choice.precision {
-        case .int8: kind = CS_PACKED_INT8
-        case .bf16: kind = CS_PACKED_BF16
-        default: return nil
-        }
+        guard let kinds = choice.products else { return nil }
         let c = config.hiddenSize, i = config.intermediateSize
-        @Sendable func pack(_ parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)], k: Int) throws -> PackedMatrix {
+        @Sendable func pack(_ kind: cs_packed_kind, _ parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)],
+                            k: Int) throws -> PackedMatrix {
             guard let matrix = PackedMatrix(kind: kind, parts: parts, k: k) else {
                 throw EmbeddingError.unsupportedModel(path: "model.safetensors", reason: "out of memory packing the weights")
             }
@@ -64,10 +65,10 @@ struct BertPackedLayers: Sendable {
         DispatchQueue.concurrentPerform(iterations: weights.layers.count) { index in
             let l = weights.layers[index]
             packed.store(index, Result {
-                Layer(qkv: try pack([(l.query, l.queryBias, c), (l.key, l.keyBias, c), (l.value, l.valueBias, c)], k: c),
-                      attentionOut: try pack([(l.attentionOut, l.attentionOutBias, c)], k: c),
-                      intermediate: try pack([(l.intermediate, l.intermediateBias, i)], k: c),
-                      output: try pack([(l.output, l.outputBias, c)], k: i))
+                Layer(qkv: try pack(kinds.qkv, [(l.query, l.queryBias, c), (l.key, l.keyBias, c), (l.value, l.valueBias, c)], k: c),
+                      attentionOut: try pack(kinds.attentionOut, [(l.attentionOut, l.attentionOutBias, c)], k: c),
+                      intermediate: try pack(kinds.intermediate, [(l.intermediate, l.intermediateBias, i)], k: c),
+                      output: try pack(kinds.output, [(l.output, l.outputBias, c)], k: i))
             })
         }
         layers = try packed.values()

@@ -7,37 +7,54 @@ import CKernels
 /// - `fp32`: the reference; sentence-transformers' vectors to 1e-5.
 /// - `int8`: weights per output channel, activations per row, int32 sums (VNNI or AMX).
 /// - `bf16`: weights and activations rounded to bf16, fp32 sums (AVX512_BF16 or AMX).
+/// - `mixed`: int8 for the products whose quantisation costs little (attention output, FFN
+///   input), bf16 for the two that cost the most (Q·K·V, whose input is a LayerNorm output
+///   with outlier channels, and the FFN output, whose input is GELU's long-tailed output);
+///   measured one product at a time in Benchmarks/RESULTS-precision.md.
 /// - `auto`: the fastest of them that meets the quality bar on this CPU (see `resolve`).
 public enum EncoderPrecision: String, CaseIterable, Sendable, Codable {
-    case auto, fp32, bf16, int8
+    case auto, fp32, bf16, int8, mixed
+}
+
+/// Which of the encoder layer's four products a packed path runs in int8 (the rest in bf16).
+public struct PackedProducts: Sendable, Equatable {
+    public var qkv, attentionOut, intermediate, output: cs_packed_kind
+
+    static let int8 = PackedProducts(qkv: CS_PACKED_INT8, attentionOut: CS_PACKED_INT8,
+                                     intermediate: CS_PACKED_INT8, output: CS_PACKED_INT8)
+    static let bf16 = PackedProducts(qkv: CS_PACKED_BF16, attentionOut: CS_PACKED_BF16,
+                                     intermediate: CS_PACKED_BF16, output: CS_PACKED_BF16)
+    static let mixed = PackedProducts(qkv: CS_PACKED_BF16, attentionOut: CS_PACKED_INT8,
+                                      intermediate: CS_PACKED_INT8, output: CS_PACKED_BF16)
 }
 
 /// A precision resolved for this CPU: what runs, on which instructions, and why.
 public struct PrecisionChoice: Sendable, Equatable {
-    /// fp32, bf16 or int8; never auto.
+    /// fp32, bf16, int8 or mixed; never auto.
     public var precision: EncoderPrecision
     /// The instructions that run the products, e.g. "AMX tiles (tdpbusd)".
     public var kernel: String
     /// One line for `status` and `model list`: why this path.
     public var reason: String
 
-    /// The packed kernels' level for `precision` (0 for fp32).
-    var level: Int32 {
+    /// The products' packed kinds; nil for fp32 (nothing is packed).
+    var products: PackedProducts? {
         switch precision {
-        case .int8: cs_packed_level(CS_PACKED_INT8)
-        case .bf16: cs_packed_level(CS_PACKED_BF16)
-        default: 0
+        case .int8: .int8
+        case .bf16: .bf16
+        case .mixed: .mixed
+        default: nil
         }
     }
 
-    /// `auto` is fp32 on every CPU for now (Benchmarks/RESULTS-precision.md): int8, the
-    /// fastest path (1.3–1.6× fp32 in whole passes), misses the quality bar (cosine to fp32
-    /// 0.992 minimum, 0.998 mean on the parity corpus against 0.995 and 0.999), and bf16,
-    /// which meets it by far (0.99997), has not measured faster than fp32 in a whole pass.
-    /// `autoChoosesInt8` is the switch for the day int8 meets the bar: then int8 where the CPU
-    /// has an int8 dot product (AVX-512 VNNI, AVX-VNNI or AMX), never its AVX2 emulation.
-    /// An explicit `bf16` on a CPU without AVX512_BF16 or AMX is an error: there is no
-    /// bf16 path to run. An explicit `int8` always runs (correct everywhere, slow without VNNI).
+    /// `auto` (Benchmarks/RESULTS-precision.md) is `mixed` where its kernels are the ones
+    /// measured, AVX-512 VNNI and AVX512_BF16 without AMX (AMD Zen 4): 2.0× fp32's throughput,
+    /// cosine to fp32 0.998 minimum and 0.9995 mean on the parity corpus (the bar: 0.995 and
+    /// 0.999), retrieval within 0.005 of fp32 on both benchmarks. Everywhere else fp32: int8
+    /// alone misses the quality bar (0.992 / 0.998), and on AMX the mixed path has not been
+    /// measured against fp32 (there bf16 measured no faster than fp32 in a whole pass).
+    /// An explicit `bf16` or `mixed` on a CPU without AVX512_BF16 or AMX is an error: there is
+    /// no bf16 path to run. An explicit `int8` always runs (correct everywhere, slow without VNNI).
     public static func resolve(_ requested: EncoderPrecision) throws -> PrecisionChoice {
         let int8Level = cs_packed_level(CS_PACKED_INT8), bf16Level = cs_packed_level(CS_PACKED_BF16)
         switch requested {
@@ -51,21 +68,28 @@ public struct PrecisionChoice: Sendable, Equatable {
                 throw EmbeddingError.unsupportedPrecision(
                     "bf16 needs AVX512_BF16 or AMX, which this CPU lacks (or CODESEARCH_KERNEL hides); use --precision int8 or fp32")
             }
-            return PrecisionChoice(precision: .bf16, kernel: bf16Level == 2 ? "AMX tiles (tdpbf16ps)" : "AVX512_BF16 (vdpbf16ps)",
-                                   reason: "bf16 as asked")
-        case .auto:
-            if autoChoosesInt8 && int8Level >= 2 {
-                return PrecisionChoice(precision: .int8, kernel: int8Kernel(int8Level),
-                                       reason: "auto: int8, the fastest path on this CPU within the quality bar")
+            return PrecisionChoice(precision: .bf16, kernel: bf16Kernel(bf16Level), reason: "bf16 as asked")
+        case .mixed:
+            guard bf16Level > 0 else {
+                throw EmbeddingError.unsupportedPrecision(
+                    "mixed needs AVX512_BF16 or AMX for its bf16 products, which this CPU lacks (or CODESEARCH_KERNEL hides); use --precision int8 or fp32")
             }
-            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: autoChoosesInt8
-                ? "auto: fp32, since this CPU has no int8 dot product (AVX-512 VNNI, AVX-VNNI or AMX)"
-                : "auto: fp32, since int8 misses the quality bar and bf16 is not measured faster")
+            return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
+                                   reason: "mixed as asked")
+        case .auto:
+            if int8Level == 3 && bf16Level == 1 {
+                return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
+                                       reason: "auto: mixed int8 and bf16, the fastest path on this CPU within the quality bar")
+            }
+            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level == 4 || bf16Level == 2
+                ? "auto: fp32, since the mixed path is not yet measured faster on AMX"
+                : "auto: fp32, since this CPU lacks AVX-512 VNNI or AVX512_BF16 for the mixed path (int8 alone misses the quality bar)")
         }
     }
 
-    /// Whether `auto` may pick int8 (see `resolve`).
-    static let autoChoosesInt8 = false
+    static func bf16Kernel(_ level: Int32) -> String {
+        level == 2 ? "AMX tiles (tdpbf16ps)" : "AVX512_BF16 (vdpbf16ps)"
+    }
 
     static func int8Kernel(_ level: Int32) -> String {
         switch level {

@@ -36,7 +36,7 @@ struct EmbedderOptions: ParsableArguments {
     var requestTimeout: Double?
 
     @Option(name: .long, help: ArgumentHelp(
-        "native: the encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32 (the reference), bf16 or int8. Part of the index's identity: changing it re-embeds.",
+        "native: the encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32 (the reference), bf16, int8 or mixed (int8 and bf16 products). Part of the index's identity: changing it re-embeds.",
         valueName: "precision"))
     var precision: EncoderPrecision?
 

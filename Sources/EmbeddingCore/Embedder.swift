@@ -39,8 +39,12 @@ public struct EmbedderIdentity: Codable, Hashable, Sendable {
     public var storedModel: String { precision == "fp32" ? model : "\(model)@\(precision)" }
 
     /// `storedModel` taken apart: (model, precision).
+    /// The precisions other than fp32 a stored model name may carry (BertEngine's
+    /// `EncoderPrecision`, but for `auto`, which never reaches an identity).
+    public static let storedPrecisions = ["int8", "bf16", "mixed"]
+
     public static func parseStoredModel(_ stored: String) -> (model: String, precision: String) {
-        for precision in ["int8", "bf16"] where stored.hasSuffix("@" + precision) {
+        for precision in storedPrecisions where stored.hasSuffix("@" + precision) {
             return (String(stored.dropLast(precision.count + 1)), precision)
         }
         return (stored, "fp32")

@@ -50,7 +50,7 @@ public struct ConfigurationLoader: Sendable {
     ]
 
     /// The values `precision` takes (Embedding's `EncoderPrecision`).
-    public static let precisions = ["auto", "fp32", "bf16", "int8"]
+    public static let precisions = ["auto", "fp32", "bf16", "int8", "mixed"]
 
     public init() {}
 
@@ -133,7 +133,7 @@ public struct ConfigurationLoader: Sendable {
             }
         case "precision":
             if Self.precisions.contains(value.lowercased()) { settings.precision = value.lowercased() } else {
-                warnings.append("\(layer.rawValue) config: precision '\(value)' is not auto, fp32, bf16 or int8; keeping \(settings.precision)")
+                warnings.append("\(layer.rawValue) config: precision '\(value)' is not auto, fp32, bf16, int8 or mixed; keeping \(settings.precision)")
             }
         case "azure-deployment":
             settings.azureDeployment = value.isEmpty ? nil : value
