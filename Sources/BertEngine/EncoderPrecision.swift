@@ -47,12 +47,13 @@ public struct PrecisionChoice: Sendable, Equatable {
         }
     }
 
-    /// `auto` (Benchmarks/RESULTS-precision.md) is `mixed` where its kernels are the ones
-    /// measured, AVX-512 VNNI and AVX512_BF16 without AMX (AMD Zen 4): 2.0× fp32's throughput,
-    /// cosine to fp32 0.998 minimum and 0.9995 mean on the parity corpus (the bar: 0.995 and
-    /// 0.999), retrieval within 0.005 of fp32 on both benchmarks. Everywhere else fp32: int8
-    /// alone misses the quality bar (0.992 / 0.998), and on AMX the mixed path has not been
-    /// measured against fp32 (there bf16 measured no faster than fp32 in a whole pass).
+    /// `auto` is fp32 on every CPU for now (Benchmarks/RESULTS-precision.md). `mixed` meets the
+    /// quality bar (cosine to fp32 0.998 minimum, 0.9995 mean on the parity corpus against
+    /// 0.995 and 0.999; retrieval within 0.005 on both benchmarks) and embeds batches 2.0× as
+    /// fast as fp32 on AVX-512 VNNI with AVX512_BF16, but it packs the weights when the model
+    /// loads, which costs a one-query process 26 ms (43 ms of CPU): every search would pay it.
+    /// int8 alone misses the quality bar (0.992 / 0.998). So auto waits for packed weights
+    /// that load without that cost (cached, or packed only for batches).
     /// An explicit `bf16` or `mixed` on a CPU without AVX512_BF16 or AMX is an error: there is
     /// no bf16 path to run. An explicit `int8` always runs (correct everywhere, slow without VNNI).
     public static func resolve(_ requested: EncoderPrecision) throws -> PrecisionChoice {
@@ -77,13 +78,9 @@ public struct PrecisionChoice: Sendable, Equatable {
             return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
                                    reason: "mixed as asked")
         case .auto:
-            if int8Level == 3 && bf16Level == 1 {
-                return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
-                                       reason: "auto: mixed int8 and bf16, the fastest path on this CPU within the quality bar")
-            }
-            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level == 4 || bf16Level == 2
-                ? "auto: fp32, since the mixed path is not yet measured faster on AMX"
-                : "auto: fp32, since this CPU lacks AVX-512 VNNI or AVX512_BF16 for the mixed path (int8 alone misses the quality bar)")
+            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level >= 2 && bf16Level >= 1
+                ? "auto: fp32, since mixed, 2× faster for batches here, packs its weights at load, which would slow every search; ask for it with --precision mixed"
+                : "auto: fp32, since int8 alone misses the quality bar and this CPU lacks the int8 and bf16 products mixed needs")
         }
     }
 
