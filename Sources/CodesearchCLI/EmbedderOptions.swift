@@ -36,7 +36,7 @@ struct EmbedderOptions: ParsableArguments {
     var requestTimeout: Double?
 
     @Option(name: .long, help: ArgumentHelp(
-        "native: the encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32 (the reference), bf16, int8 or mixed (int8 and bf16 products). Part of the index's identity: changing it re-embeds.",
+        "native: the encoder's arithmetic: " + EncoderPrecision.choices + " Part of the index's identity: changing it re-embeds.",
         valueName: "precision"))
     var precision: EncoderPrecision?
 
@@ -70,7 +70,11 @@ struct EmbedderOptions: ParsableArguments {
     }
 }
 
-extension EncoderPrecision: ExpressibleByArgument {}
+extension EncoderPrecision: ExpressibleByArgument {
+    /// The values `--precision` takes, for its help (`embed`, `index`, `search`, `serve`).
+    static let choices = "auto (default: the fastest within the quality bar on this CPU), fp32 (the reference), "
+        + "bf16, int8 or mixed (int8 and bf16 products)."
+}
 
 /// Objects left for the operating system to reclaim at exit.
 enum ProcessLifetime {

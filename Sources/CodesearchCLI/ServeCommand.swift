@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     var model: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "The encoder's arithmetic: auto (default: the fastest within the quality bar on this CPU), fp32, bf16, int8 or mixed (int8 and bf16 products).",
+        "The encoder's arithmetic: " + EncoderPrecision.choices,
         valueName: "precision"))
     var precision: EncoderPrecision?
 

@@ -33,13 +33,16 @@ enum NetworkExecutable {
     /// `needed` where its settings were resolved, before it printed or wrote anything, so
     /// running it again from the start loses nothing. On failure: the reason, exit status 2.
     static func replaceProcess(_ needed: NetworkRequired) -> Never {
-        let net = ((CurrentProcess.executablePath() ?? "") as NSString).deletingLastPathComponent + "/codesearch-net"
-        guard FileManager.default.isExecutableFile(atPath: net) else {
+        // Missing, the error names what needed it; present but not runnable, why not.
+        guard let (_, net) = try? SiblingExecutable.locate("codesearch-net") else {
             Output.diagnostic("codesearch: error: \(needed)")
             terminate(2)
         }
-        let failure = CurrentProcess.execute(net, arguments: [net] + CommandLine.arguments.dropFirst())
-        Output.diagnostic("codesearch: error: cannot run \(net): \(SystemCallError.message(failure.code))")
+        do {
+            try SiblingExecutable.replaceProcess(net, arguments: [net] + CommandLine.arguments.dropFirst())
+        } catch {
+            Output.diagnostic("codesearch: error: \(error)")
+        }
         terminate(2)
     }
 }
