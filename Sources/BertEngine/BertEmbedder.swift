@@ -14,7 +14,10 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     public let threads: Int
     let config: BertConfig
     let tokenizer: BertTokenizer
+    /// The fp32 encoder: queries always, and documents at fp32.
     let encoder: BertEncoder
+    /// The products packed for `precision`, made by the first document batch (nil at fp32).
+    private let packedWeights: PackedOnce?
     /// The helper thread that a query-sized call borrows to use both cores (nil with one
     /// thread, or on a CPU without the kernels). Its own, so several embedders never share
     /// or wait for one another.
@@ -30,9 +33,10 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// `digestMemo` (default: the user cache) so later loads do not re-hash. `hugePages`
     /// copies the encoder layers into huge pages (see `BertWeights`): for a process that
     /// embeds many times, not for one query. `precision` is resolved for this CPU
-    /// (`PrecisionChoice.resolve`) and is part of the identity.
+    /// (`PrecisionChoice.resolve`, `auto` keeping `kept`, an existing index's) and is part
+    /// of the identity.
     public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = UserCache.weightsDigestMemo,
-                hugePages: Bool = false, precision requested: EncoderPrecision = .fp32) throws {
+                hugePages: Bool = false, precision requested: EncoderPrecision = .fp32, keeping kept: EncoderPrecision? = nil) throws {
         self.modelDirectory = modelDirectory
         self.threads = max(1, threads)
         var isDirectory: ObjCBool = false
@@ -43,10 +47,10 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         tokenizer = try BertTokenizer(directory: modelDirectory, maxLength: config.maxSequenceLength)
         let weightsURL = modelDirectory.appending(path: "model.safetensors")
         let file = try SafetensorsFile(url: weightsURL)
-        precision = try PrecisionChoice.resolve(requested)
+        precision = try PrecisionChoice.resolve(requested, kept: kept)
         let weights = try BertWeights(file: file, config: config, hugePages: hugePages)
-        encoder = BertEncoder(config: config, weights: weights,
-                              packed: try BertPackedLayers(weights: weights, config: config, choice: precision))
+        encoder = BertEncoder(config: config, weights: weights)
+        packedWeights = precision.products.map(PackedOnce.init)
         identity = try Self.identity(modelDirectory: modelDirectory, config: config, digestMemo: digestMemo,
                                      precision: precision.precision)
         team = self.threads > 1 ? KernelTeam() : nil
@@ -55,9 +59,9 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// The identity a model folder's embedder will have, from its configuration and the
     /// remembered weights digest, without loading the tokenizer or the weights.
     public static func identity(modelDirectory: URL, digestMemo: URL? = UserCache.weightsDigestMemo,
-                                precision: EncoderPrecision = .fp32) throws -> EmbedderIdentity {
+                                precision: EncoderPrecision = .fp32, keeping kept: EncoderPrecision? = nil) throws -> EmbedderIdentity {
         try identity(modelDirectory: modelDirectory, config: try BertConfig(directory: modelDirectory), digestMemo: digestMemo,
-                     precision: try PrecisionChoice.resolve(precision).precision)
+                     precision: try PrecisionChoice.resolve(precision, kept: kept).precision)
     }
 
     static func identity(modelDirectory: URL, config: BertConfig, digestMemo: URL?,
@@ -99,9 +103,19 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         try embedSynchronously(documents)
     }
 
-    /// The query's vector; a model that wants a query prompt (e5, bge) gets it from its configuration.
+    /// The query's vector, always from the fp32 encoder (see `EmbeddingRole`); a model that
+    /// wants a query prompt (e5, bge) gets it from its configuration.
     public func embed(query: String) async throws -> [Float] {
-        try embedSynchronously([config.queryPrompt + query])[0]
+        try embedSynchronously([config.queryPrompt + query], as: .query)[0]
+    }
+
+    /// The encoder `role`'s texts run on: documents at the embedder's precision, packing its
+    /// weights on first use (about 40 ms for all-MiniLM-L6-v2); queries always at fp32.
+    func encoder(for role: EmbeddingRole) throws -> BertEncoder {
+        guard role == .document, let packedWeights else { return encoder }
+        var packed = encoder
+        packed.packed = try packedWeights.get(weights: encoder.weights, config: config)
+        return packed
     }
 
     /// Tokenises, sorts by length, packs batches, and runs them on `threads` workers, each
@@ -113,8 +127,9 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// OpenBLAS is loaded on the first pass that may need it: a query the calling thread's
     /// kernels cover (up to 128 tokens on an AVX-512 CPU) never loads it, which keeps its
     /// 2 ms dlopen off a search's start-up. Throws when it is needed and cannot be loaded.
-    public func embedSynchronously(_ texts: [String]) throws -> [[Float]] {
+    public func embedSynchronously(_ texts: [String], as role: EmbeddingRole = .document) throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
+        let encoder = try encoder(for: role)
         let sequences = tokenizeAll(texts)
         let batches = Self.bucket(lengths: sequences.map(\.count))
         let batchTokens = batches.map { $0.reduce(0) { $0 + sequences[$1].count } }.max() ?? 0
@@ -181,6 +196,34 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         }
         if !current.isEmpty { batches.append(current) }
         return batches
+    }
+}
+
+/// What a text is embedded as. A reduced precision (int8, bf16, mixed) runs documents only:
+/// their vectors are what the index stores, so the precision is the identity's. A query is
+/// never stored and runs on the fp32 encoder, so a search never waits for the weights to be
+/// packed (a one-query process would pay the packing, 26 ms, on every search) and its vector
+/// is the reference one; its cosine to documents at a reduced precision is measured in
+/// Benchmarks/RESULTS-precision.md.
+public enum EmbeddingRole: Sendable {
+    case query, document
+}
+
+/// The packed products, made once by whichever document batch needs them first; a failure
+/// (memory) is not kept, so the next batch tries again.
+private final class PackedOnce: @unchecked Sendable {  // every access holds `lock`
+    private let lock = NSLock()
+    private let kinds: PackedProducts
+    private var layers: BertPackedLayers?
+
+    init(_ kinds: PackedProducts) { self.kinds = kinds }
+
+    func get(weights: BertWeights, config: BertConfig) throws -> BertPackedLayers {
+        lock.lock(); defer { lock.unlock() }
+        if let layers { return layers }
+        let made = try BertPackedLayers(weights: weights, config: config, kinds: kinds)
+        layers = made
+        return made
     }
 }
 

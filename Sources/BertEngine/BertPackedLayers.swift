@@ -34,8 +34,9 @@ final class PackedMatrix: @unchecked Sendable {  // immutable after init; the ke
     }
 }
 
-/// The encoder layers' four products packed for a lower precision, made once at load from
-/// the fp32 weights (about 40 ms for all-MiniLM-L6-v2's 10.6 M weights): Q, K and V as one
+/// The encoder layers' four products packed for a lower precision, made once from the fp32
+/// weights by the first document batch (about 40 ms for all-MiniLM-L6-v2's 10.6 M weights;
+/// see `EmbeddingRole`): Q, K and V as one
 /// (3C, C) matrix whose output rows are the [Q | K | V] rows attention reads.
 struct BertPackedLayers: Sendable {
     struct Layer: Sendable {
@@ -45,12 +46,10 @@ struct BertPackedLayers: Sendable {
         var output: PackedMatrix        // (C, I)
     }
 
-    let choice: PrecisionChoice
     let layers: [Layer]
 
-    /// nil for fp32 (nothing to pack); throws when memory for the copy runs out.
-    init?(weights: BertWeights, config: BertConfig, choice: PrecisionChoice) throws {
-        guard let kinds = choice.products else { return nil }
+    /// Throws when memory for the copy runs out.
+    init(weights: BertWeights, config: BertConfig, kinds: PackedProducts) throws {
         let c = config.hiddenSize, i = config.intermediateSize
         @Sendable func pack(_ kind: cs_packed_kind, _ parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)],
                             k: Int) throws -> PackedMatrix {
@@ -59,8 +58,7 @@ struct BertPackedLayers: Sendable {
             }
             return matrix
         }
-        self.choice = choice
-        // The layers packed two at a time (a search that embeds its query waits for this).
+        // The layers packed two at a time.
         let packed = LayerSlots(count: weights.layers.count)
         DispatchQueue.concurrentPerform(iterations: weights.layers.count) { index in
             let l = weights.layers[index]

@@ -47,17 +47,26 @@ public struct PrecisionChoice: Sendable, Equatable {
         }
     }
 
-    /// `auto` is fp32 on every CPU for now (Benchmarks/RESULTS-precision.md). `mixed` meets the
-    /// quality bar (cosine to fp32 0.998 minimum, 0.9995 mean on the parity corpus against
-    /// 0.995 and 0.999; retrieval within 0.005 on both benchmarks) and embeds batches 2.0× as
-    /// fast as fp32 on AVX-512 VNNI with AVX512_BF16, but it packs the weights when the model
-    /// loads, which costs a one-query process 26 ms (43 ms of CPU): every search would pay it.
-    /// int8 alone misses the quality bar (0.992 / 0.998). So auto waits for packed weights
-    /// that load without that cost (cached, or packed only for batches).
+    /// `auto` (Benchmarks/RESULTS-precision.md) is `mixed` where its kernels are the ones
+    /// measured, AVX-512 VNNI and AVX512_BF16 without AMX (AMD Zen 4): 2.0× fp32's throughput
+    /// for documents, cosine to fp32 0.998 minimum and 0.9995 mean on the parity corpus (the
+    /// bar: 0.995 and 0.999), retrieval within 0.005 of fp32 on both benchmarks. Queries run
+    /// at fp32 whatever the precision (`EmbeddingRole`), so a search never packs weights.
+    /// Everywhere else fp32: int8 alone misses the quality bar (0.992 / 0.998), and on AMX
+    /// the mixed path has not been measured against fp32.
+    /// `kept`, the precision an existing index of this model holds, is what auto keeps when
+    /// this CPU runs it: an index made before auto changed (or on another CPU) is not
+    /// re-embedded behind the user's back; `--precision` re-embeds it on purpose.
     /// An explicit `bf16` or `mixed` on a CPU without AVX512_BF16 or AMX is an error: there is
     /// no bf16 path to run. An explicit `int8` always runs (correct everywhere, slow without VNNI).
-    public static func resolve(_ requested: EncoderPrecision) throws -> PrecisionChoice {
+    public static func resolve(_ requested: EncoderPrecision, kept: EncoderPrecision? = nil) throws -> PrecisionChoice {
         let int8Level = cs_packed_level(CS_PACKED_INT8), bf16Level = cs_packed_level(CS_PACKED_BF16)
+        if requested == .auto, let kept, kept != .auto, let choice = try? resolve(kept) {
+            let fresh = try resolve(.auto)
+            guard fresh.precision != kept else { return fresh }
+            return PrecisionChoice(precision: kept, kernel: choice.kernel,
+                                   reason: "auto: \(kept), which the index holds; a new index here would be \(fresh.precision), and `--precision \(fresh.precision)` re-embeds this one at it")
+        }
         switch requested {
         case .fp32:
             return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: "fp32 as asked (the reference)")
@@ -78,9 +87,13 @@ public struct PrecisionChoice: Sendable, Equatable {
             return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
                                    reason: "mixed as asked")
         case .auto:
-            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level >= 2 && bf16Level >= 1
-                ? "auto: fp32, since mixed, 2× faster for batches here, packs its weights at load, which would slow every search; ask for it with --precision mixed"
-                : "auto: fp32, since int8 alone misses the quality bar and this CPU lacks the int8 and bf16 products mixed needs")
+            if int8Level == 3 && bf16Level == 1 {
+                return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
+                                       reason: "auto: mixed int8 and bf16 for documents, the fastest path on this CPU within the quality bar; queries at fp32")
+            }
+            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level == 4 || bf16Level == 2
+                ? "auto: fp32, since the mixed path is not yet measured faster on AMX"
+                : "auto: fp32, since this CPU lacks AVX-512 VNNI or AVX512_BF16 for the mixed path (int8 alone misses the quality bar)")
         }
     }
 

@@ -107,7 +107,7 @@ enum EmbedBenchmark {
         var latencies: [Double] = []
         for _ in 0..<55 {
             let start = Date()
-            _ = try embedder.embedSynchronously(["parse a json config file"])
+            _ = try embedder.embedSynchronously(["parse a json config file"], as: .query)
             latencies.append(Date().timeIntervalSince(start))
         }
         let median = latencies.dropFirst(5).sorted()[25]

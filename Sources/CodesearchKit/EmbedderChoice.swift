@@ -17,12 +17,14 @@ public struct EmbedderChoice: Sendable {
     }
 
     public func makeEmbedder(for workspace: Workspace) async throws -> Embedder {
-        try await makeEmbedder(settings: workspace.settings)
+        try await makeEmbedder(settings: workspace.settings,
+                               existingIndex: try? IndexMetadata.read(path: workspace.indexLocation().indexPath))
     }
 
     /// With `offline`, an API model of unknown vector size is not probed (a dry run sends
     /// nothing): its size is taken from `existingIndex` when that index was made by the
-    /// same model, else left at a placeholder that matches no cached vectors.
+    /// same model, else left at a placeholder that matches no cached vectors. The native
+    /// engine's `auto` keeps the precision of `existingIndex` when it holds this model's.
     public func makeEmbedder(settings: Settings, offline: Bool = false,
                              existingIndex: @autoclosure () -> IndexMetadata? = nil) async throws -> Embedder {
         switch settings.provider {
@@ -34,8 +36,16 @@ public struct EmbedderChoice: Sendable {
             let locator = ModelLocator(flag: settings.model, environment: environment)
             let (directory, _) = try locator.resolve()
             let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-            return try LazyEmbedder(modelDirectory: directory, threads: threads, precision: Self.precision(settings))
+            return try LazyEmbedder(modelDirectory: directory, threads: threads, precision: Self.precision(settings),
+                                    keeping: Self.keptPrecision(existingIndex(), modelDirectory: directory))
         }
+    }
+
+    /// The precision an index of the native model in `modelDirectory` holds, if any.
+    public static func keptPrecision(_ index: IndexMetadata?, modelDirectory: URL) -> EncoderPrecision? {
+        guard let identity = index?.identity, identity.provider == "native",
+              identity.model == modelDirectory.standardizedFileURL.lastPathComponent else { return nil }
+        return EncoderPrecision(rawValue: identity.precision)
     }
 
     /// The settings' precision for the native encoder (the loader admits only its values).

@@ -19,7 +19,8 @@ public struct LexicalSearchEmbedder: Sendable {
     public static func choose(settings: Settings, existingIndex: @autoclosure () -> IndexMetadata?,
                               choice: EmbedderChoice = EmbedderChoice()) async throws -> LexicalSearchEmbedder {
         do {
-            return LexicalSearchEmbedder(embedder: try await choice.makeEmbedder(settings: settings), mayUpdate: true)
+            return LexicalSearchEmbedder(embedder: try await choice.makeEmbedder(settings: settings, existingIndex: existingIndex()),
+                                         mayUpdate: true)
         } catch let error as EmbeddingError where settings.provider == .native {
             let lexicalOnly = LexicalOnlyEmbedder()
             if let index = existingIndex(), index.identity != lexicalOnly.identity {

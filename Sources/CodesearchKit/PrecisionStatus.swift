@@ -7,12 +7,13 @@ import EmbeddingCore
 /// vectors were made with it.
 public enum PrecisionStatus {
     /// e.g. `precision: int8 on AMX tiles (tdpbusd) (auto: int8, the fastest path ...)`, or the
-    /// error that an unavailable precision raises. With `indexPrecision` (the index's vectors)
-    /// different from this machine's, says the next index run re-embeds.
+    /// error that an unavailable precision raises. With `indexPrecision` (the index's vectors),
+    /// `auto` keeps it where it runs; when what runs differs, says the next index run re-embeds.
     public static func line(settings: Settings, indexPrecision: String? = nil) -> String {
         let choice: PrecisionChoice
         do {
-            choice = try PrecisionChoice.resolve(EmbedderChoice.precision(settings))
+            choice = try PrecisionChoice.resolve(EmbedderChoice.precision(settings),
+                                                 kept: indexPrecision.flatMap(EncoderPrecision.init(rawValue:)))
         } catch {
             return "precision: \(settings.precision) unavailable: \(error)"
         }

@@ -33,12 +33,26 @@ struct PrecisionTests {
         let bar: (min: Double, mean: Double) = precision == .int8 ? (0.99, 0.997) : (0.995, 0.999)
         #expect(cosines.min()! >= bar.min, "\(precision): min cosine \(cosines.min()!)")
         #expect(mean >= bar.mean, "\(precision): mean cosine \(mean)")
-        // A query (a batch of one) gets the vector it gets inside a batch: rows are
-        // quantised one by one, so batching changes nothing.
+        // One document alone gets the vector it gets inside a batch: rows are quantised one
+        // by one, so batching changes nothing.
         for (c, vector) in zip(cases, vectors).prefix(3) {
-            let query = try await embedder.embed(query: c.text)
-            #expect(maxAbsoluteDifference(query, vector) <= 1e-5)
+            let alone = try await embedder.embed(documents: [c.text])[0]
+            #expect(maxAbsoluteDifference(alone, vector) <= 1e-5)
         }
+    }
+
+    /// A query runs at fp32 whatever the precision (`EmbeddingRole`): the reference vector,
+    /// and no packing, so a one-query search costs what it costs at fp32.
+    @Test(arguments: available)
+    func queriesRunAtFP32(precision: EncoderPrecision) async throws {
+        let model = try #require(installedModel)
+        let reduced = try BertEmbedder(modelDirectory: model, digestMemo: nil, precision: precision)
+        let fp32 = try BertEmbedder(modelDirectory: model, digestMemo: nil, precision: .fp32)
+        let question = "where do we retry failed uploads"
+        let query = try await reduced.embed(query: question)
+        #expect(maxAbsoluteDifference(query, try await fp32.embed(query: question)) <= 1e-6)
+        #expect(maxAbsoluteDifference(query, try await reduced.embed(documents: [question])[0]) > 1e-6,
+                "the document path runs at \(precision)")
     }
 
     /// Every precision but auto and fp32 is read back from a stored model name: one left out

@@ -108,8 +108,8 @@ import Testing
         try repo.write("pkg/edited.py", Self.lightlyEdited)
         try repo.write("table.py", Self.unrelated)
         try repo.git(["add", "-A"])
-        // fp32 pinned: the similarity printed to two places is the reference model's (the
-        // mixed path makes this pair 0.97), whatever `auto` picks.
+        // fp32 pinned: the similarity printed to two places is the reference model's (auto's
+        // mixed path makes this pair 0.97 on a CPU that runs it).
         let result = try CodesearchBinary.run(["check", "--staged"], in: repo.path, environment: ["CODESEARCH_PRECISION": "fp32"])
         #expect(result.stdout == """
             copy.py:1: staged function parse_duration closely resembles timeutil.py:1 parse_duration (1.00, structure 1.00)

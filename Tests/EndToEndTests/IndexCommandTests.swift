@@ -6,8 +6,8 @@ import Testing
 /// for blobs the index has never seen (DESIGN.md decision 3). Counting uses the summary
 /// line's `N functions embedded`, with a tiny generated model so a run takes milliseconds.
 @Suite struct IndexCommandTests: TinyModelSuite {
-    /// fp32 pinned: `status`'s expected text names the precision, which `auto` may one day
-    /// choose by CPU (PrecisionFallbackTests covers auto).
+    /// fp32 pinned: `status`'s expected text names the precision, and `auto` differs by CPU
+    /// (mixed on AVX-512 VNNI with AVX512_BF16, else fp32; PrecisionFallbackTests covers it).
     var env: [String: String] { ["CODESEARCH_MODEL": model, "CODESEARCH_PRECISION": "fp32"] }
 
     static let store = """
