@@ -70,7 +70,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         return EmbedderIdentity(provider: "native", model: modelDirectory.standardizedFileURL.lastPathComponent,
                                 fingerprint: digest, dimensions: config.hiddenSize,
                                 pooling: config.pooling.rawValue, maxTokens: config.maxSequenceLength,
-                                precision: precision.rawValue)
+                                precision: precision.identityName)
     }
 
     /// Token ids as the model sees them: [CLS] ... [SEP], truncated to the max length.
@@ -114,7 +114,18 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     func encoder(for role: EmbeddingRole) throws -> BertEncoder {
         guard role == .document, let packedWeights else { return encoder }
         var packed = encoder
-        packed.packed = try packedWeights.get(weights: encoder.weights, config: config)
+        packed.packed = try packedWeights.get { kinds in
+            var outliers: OutlierChannels?
+            if kinds.outliers > 0 {
+                let sequences = OutlierChannels.calibrationSequences(tokenizer)
+                if !ProductEngine.runsWithoutBLAS(rows: sequences.map(\.count).max() ?? 0,
+                                                  headWidth: config.hiddenSize / config.heads) {
+                    try requireBLAS()
+                }
+                outliers = OutlierChannels.calibrate(encoder: encoder, sequences: sequences, count: kinds.outliers)
+            }
+            return try BertPackedLayers(weights: encoder.weights, config: config, kinds: kinds, outliers: outliers)
+        }
         return packed
     }
 
@@ -218,10 +229,10 @@ private final class PackedOnce: @unchecked Sendable {  // every access holds `lo
 
     init(_ kinds: PackedProducts) { self.kinds = kinds }
 
-    func get(weights: BertWeights, config: BertConfig) throws -> BertPackedLayers {
+    func get(_ make: (PackedProducts) throws -> BertPackedLayers) throws -> BertPackedLayers {
         lock.lock(); defer { lock.unlock() }
         if let layers { return layers }
-        let made = try BertPackedLayers(weights: weights, config: config, kinds: kinds)
+        let made = try make(kinds)
         layers = made
         return made
     }

@@ -1,6 +1,14 @@
 import EmbeddingCore
 import CBLAS
 
+/// The input of one of an encoder layer's four products.
+enum ProductInput: Int, CaseIterable {
+    case qkv, attentionOut, intermediate, output
+}
+
+/// Sees a product's input rows: (layer, which product, rows (T, K), T, K).
+typealias ProductObserver = (Int, ProductInput, UnsafePointer<Float>, Int, Int) -> Void
+
 /// Runs the BERT encoder, pooling and L2 normalisation over one packed batch of token sequences.
 struct BertEncoder: Sendable {
     let config: BertConfig
@@ -45,7 +53,10 @@ struct BertEncoder: Sendable {
     /// already hold [CLS] ... [SEP] and fit `config.maxSequenceLength`. `team`, when given, is
     /// the embedder's helper thread, borrowed by the caller: a query-sized batch then splits
     /// its products over two cores.
-    func encode(_ sequences: [[Int32]], workspace: Workspace, team: OpaquePointer? = nil) -> [[Float]] {
+    /// `observe`, on the fp32 path only, sees each layer's four product inputs as they are
+    /// made (layer, product in `ProductInput` order, rows (T, K)): calibration's view.
+    func encode(_ sequences: [[Int32]], workspace: Workspace, team: OpaquePointer? = nil,
+                observe: ProductObserver? = nil) -> [[Float]] {
         let c = config.hiddenSize, inter = config.intermediateSize, eps = config.layerNormEps
         var offsets = [0]
         var ids: [Int32] = [], positions: [Int32] = []
@@ -70,6 +81,7 @@ struct BertEncoder: Sendable {
                 packedLayer(packed, l, tokens: t, offsets: offsets, workspace: workspace, scratch: scratch)
                 continue
             }
+            observe?(l, .qkv, x, t, c)
             engine.linear(x, rows: t, k: c,
                           LinearSegment(weight: layer.query, bias: layer.queryBias, n: c, out: qkv, ldOut: 3 * c),
                           LinearSegment(weight: layer.key, bias: layer.keyBias, n: c, out: qkv + c, ldOut: 3 * c),
@@ -77,13 +89,16 @@ struct BertEncoder: Sendable {
             ProductEngine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
                                     scores: workspace.scores, context: context)
             // Attention output projection lands in qkv's first T*C floats, reused as scratch.
+            observe?(l, .attentionOut, context, t, c)
             engine.linear(context, rows: t, k: c,
                           LinearSegment(weight: layer.attentionOut, bias: layer.attentionOutBias, n: c, out: qkv, ldOut: c))
             addLayerNorm(qkv, residual: x, rows: t, c: c, weight: layer.attentionNormWeight,
                          bias: layer.attentionNormBias, eps: eps)
+            observe?(l, .intermediate, qkv, t, c)
             engine.linear(qkv, rows: t, k: c,
                           LinearSegment(weight: layer.intermediate, bias: layer.intermediateBias, n: inter, out: ffn, ldOut: inter),
                           gelu: true)
+            observe?(l, .output, ffn, t, inter)
             engine.linear(ffn, rows: t, k: inter,
                           LinearSegment(weight: layer.output, bias: layer.outputBias, n: c, out: x, ldOut: c))
             addLayerNorm(x, residual: qkv, rows: t, c: c, weight: layer.outputNormWeight,

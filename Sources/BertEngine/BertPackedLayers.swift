@@ -12,12 +12,16 @@ final class PackedMatrix: @unchecked Sendable {  // immutable after init; the ke
     let level: Int32
 
     /// The rows of `parts` stacked into one matrix (N = Σ rows, K = k).   each weight (rows, K)
-    init?(kind: cs_packed_kind, parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)], k: Int) {
+    /// int8 only: the input channels `outliers` are computed in fp32 (`cs_packed_create`).
+    init?(kind: cs_packed_kind, parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)], k: Int,
+          outliers: [Int] = []) {
         var weights: [UnsafePointer<Float>?] = parts.map { $0.weight }
         var biases: [UnsafePointer<Float>?] = parts.map { $0.bias }
         var rows = parts.map { $0.rows }
-        // Safe: the three arrays outlive the call, which copies what it needs from the weights.
-        guard let matrix = cs_packed_create(kind, &weights, &biases, &rows, Int32(parts.count), k) else { return nil }
+        var outliers = outliers
+        // Safe: the arrays outlive the call, which copies what it needs from the weights.
+        guard let matrix = cs_packed_create(kind, &weights, &biases, &rows, Int32(parts.count), k,
+                                            &outliers, Int32(outliers.count)) else { return nil }
         self.matrix = matrix
         self.kind = kind
         self.level = cs_packed_level(kind)
@@ -48,12 +52,13 @@ struct BertPackedLayers: Sendable {
 
     let layers: [Layer]
 
-    /// Throws when memory for the copy runs out.
-    init(weights: BertWeights, config: BertConfig, kinds: PackedProducts) throws {
+    /// `outliers` names each int8 product's fp32 input channels (none when nil). Throws when
+    /// memory for the copy runs out.
+    init(weights: BertWeights, config: BertConfig, kinds: PackedProducts, outliers: OutlierChannels?) throws {
         let c = config.hiddenSize, i = config.intermediateSize
         @Sendable func pack(_ kind: cs_packed_kind, _ parts: [(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int)],
-                            k: Int) throws -> PackedMatrix {
-            guard let matrix = PackedMatrix(kind: kind, parts: parts, k: k) else {
+                            k: Int, outliers: [Int]) throws -> PackedMatrix {
+            guard let matrix = PackedMatrix(kind: kind, parts: parts, k: k, outliers: kind == CS_PACKED_INT8 ? outliers : []) else {
                 throw EmbeddingError.unsupportedModel(path: "model.safetensors", reason: "out of memory packing the weights")
             }
             return matrix
@@ -62,11 +67,15 @@ struct BertPackedLayers: Sendable {
         let packed = LayerSlots(count: weights.layers.count)
         DispatchQueue.concurrentPerform(iterations: weights.layers.count) { index in
             let l = weights.layers[index]
+            let chosen = { (product: ProductInput) in outliers?(index, product) ?? [] }
             packed.store(index, Result {
-                Layer(qkv: try pack(kinds.qkv, [(l.query, l.queryBias, c), (l.key, l.keyBias, c), (l.value, l.valueBias, c)], k: c),
-                      attentionOut: try pack(kinds.attentionOut, [(l.attentionOut, l.attentionOutBias, c)], k: c),
-                      intermediate: try pack(kinds.intermediate, [(l.intermediate, l.intermediateBias, i)], k: c),
-                      output: try pack(kinds.output, [(l.output, l.outputBias, c)], k: i))
+                Layer(qkv: try pack(kinds.qkv, [(l.query, l.queryBias, c), (l.key, l.keyBias, c), (l.value, l.valueBias, c)],
+                                    k: c, outliers: chosen(.qkv)),
+                      attentionOut: try pack(kinds.attentionOut, [(l.attentionOut, l.attentionOutBias, c)], k: c,
+                                             outliers: chosen(.attentionOut)),
+                      intermediate: try pack(kinds.intermediate, [(l.intermediate, l.intermediateBias, i)], k: c,
+                                             outliers: chosen(.intermediate)),
+                      output: try pack(kinds.output, [(l.output, l.outputBias, c)], k: i, outliers: chosen(.output)))
             })
         }
         layers = try packed.values()

@@ -5,7 +5,8 @@ import CKernels
 /// stay fp32 in every case).
 ///
 /// - `fp32`: the reference; sentence-transformers' vectors to 1e-5.
-/// - `int8`: weights per output channel, activations per row, int32 sums (VNNI or AMX).
+/// - `int8`: weights per output channel, activations per row, int32 sums (VNNI or AMX);
+///   each product's few outlier input channels in fp32 beside them (`OutlierChannels`).
 /// - `bf16`: weights and activations rounded to bf16, fp32 sums (AVX512_BF16 or AMX).
 /// - `mixed`: int8 for the products whose quantisation costs little (attention output, FFN
 ///   input), bf16 for the two that cost the most (Q·K·V, whose input is a LayerNorm output
@@ -14,18 +15,37 @@ import CKernels
 /// - `auto`: the fastest of them that meets the quality bar on this CPU (see `resolve`).
 public enum EncoderPrecision: String, CaseIterable, Sendable, Codable {
     case auto, fp32, bf16, int8, mixed
+
+    /// The name an embedder identity (and so an index) carries: the scheme's version, since
+    /// a change of scheme changes the vectors. `int8v2` is int8 with outlier channels; an
+    /// index of the first int8 (`int8`) is another precision and is re-embedded.
+    public var identityName: String { self == .int8 ? "int8v2" : rawValue }
+
+    /// The precision an identity names; nil for a retired scheme (or auto, never stored).
+    public init?(identityName: String) {
+        guard let precision = Self.allCases.first(where: { $0 != .auto && $0.identityName == identityName }) else { return nil }
+        self = precision
+    }
 }
 
-/// Which of the encoder layer's four products a packed path runs in int8 (the rest in bf16).
+/// Which of the encoder layer's four products a packed path runs in int8 (the rest in bf16),
+/// and how many outlier input channels each int8 product computes in fp32 (`OutlierChannels`).
 public struct PackedProducts: Sendable, Equatable {
     public var qkv, attentionOut, intermediate, output: cs_packed_kind
+    public var outliers = 0
 
     static let int8 = PackedProducts(qkv: CS_PACKED_INT8, attentionOut: CS_PACKED_INT8,
-                                     intermediate: CS_PACKED_INT8, output: CS_PACKED_INT8)
+                                     intermediate: CS_PACKED_INT8, output: CS_PACKED_INT8,
+                                     outliers: outlierCount)
     static let bf16 = PackedProducts(qkv: CS_PACKED_BF16, attentionOut: CS_PACKED_BF16,
                                      intermediate: CS_PACKED_BF16, output: CS_PACKED_BF16)
     static let mixed = PackedProducts(qkv: CS_PACKED_BF16, attentionOut: CS_PACKED_INT8,
                                       intermediate: CS_PACKED_INT8, output: CS_PACKED_BF16)
+
+    /// Outlier channels per int8 product: parity corpus min / mean cosine to fp32 0.9922 /
+    /// 0.9981 with none, 0.9990 / 0.9995 with 4, 0.9990 / 0.9995 with 8
+    /// (Benchmarks/RESULTS-precision.md). Part of `int8v2`: changing it changes the vectors.
+    static let outlierCount = 4
 }
 
 /// A precision resolved for this CPU: what runs, on which instructions, and why.
@@ -47,13 +67,13 @@ public struct PrecisionChoice: Sendable, Equatable {
         }
     }
 
-    /// `auto` (Benchmarks/RESULTS-precision.md) is `mixed` where its kernels are the ones
-    /// measured, AVX-512 VNNI and AVX512_BF16 without AMX (AMD Zen 4): 2.0× fp32's throughput
-    /// for documents, cosine to fp32 0.998 minimum and 0.9995 mean on the parity corpus (the
-    /// bar: 0.995 and 0.999), retrieval within 0.005 of fp32 on both benchmarks. Queries run
-    /// at fp32 whatever the precision (`EmbeddingRole`), so a search never packs weights.
-    /// Everywhere else fp32: int8 alone misses the quality bar (0.992 / 0.998), and on AMX
-    /// the mixed path has not been measured against fp32.
+    /// `auto` (Benchmarks/RESULTS-precision.md) is `int8` where its kernel is the one
+    /// measured, AVX-512 VNNI without AMX (AMD Zen 4): int8 with four outlier channels per
+    /// product in fp32 (`OutlierChannels`) embeds documents about 2.5× as fast as fp32, within
+    /// cosine 0.999 minimum and 0.9995 mean of fp32's vectors on the parity corpus (the bar:
+    /// 0.995 and 0.999), retrieval within 0.005 of fp32 on both benchmarks. Queries run at
+    /// fp32 whatever the precision (`EmbeddingRole`), so a search never packs weights.
+    /// Everywhere else fp32: AVX-VNNI and AMX have not been measured against fp32 with it.
     /// `kept`, the precision an existing index of this model holds, is what auto keeps when
     /// this CPU runs it: an index made before auto changed (or on another CPU) is not
     /// re-embedded behind the user's back; `--precision` re-embeds it on purpose.
@@ -87,13 +107,13 @@ public struct PrecisionChoice: Sendable, Equatable {
             return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
                                    reason: "mixed as asked")
         case .auto:
-            if int8Level == 3 && bf16Level == 1 {
-                return PrecisionChoice(precision: .mixed, kernel: int8Kernel(int8Level) + " and " + bf16Kernel(bf16Level),
-                                       reason: "auto: mixed int8 and bf16 for documents, the fastest path on this CPU within the quality bar; queries at fp32")
+            if int8Level == 3 {
+                return PrecisionChoice(precision: .int8, kernel: int8Kernel(int8Level),
+                                       reason: "auto: int8 for documents, the fastest path on this CPU within the quality bar; queries at fp32")
             }
-            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level == 4 || bf16Level == 2
-                ? "auto: fp32, since the mixed path is not yet measured faster on AMX"
-                : "auto: fp32, since this CPU lacks AVX-512 VNNI or AVX512_BF16 for the mixed path (int8 alone misses the quality bar)")
+            return PrecisionChoice(precision: .fp32, kernel: fp32Kernel, reason: int8Level == 4 || int8Level == 2
+                ? "auto: fp32, since int8 is not yet measured faster than fp32 on \(int8Level == 4 ? "AMX" : "AVX-VNNI")"
+                : "auto: fp32, since this CPU lacks AVX-512 VNNI, the int8 dot product the int8 path needs to be fast")
         }
     }
 

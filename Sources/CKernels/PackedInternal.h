@@ -14,6 +14,7 @@ typedef struct {
     long row_bytes;
     long m, mp;
     const float *row_scale, *row_min;  // int8 only
+    const float *outlier_x;            // int8 with outliers: (mp, w->outliers), row i's outlier inputs
     void *tile;                        // 32 × 32 × 4 bytes for the AMX kernel's sums
 } cs_packed_input;
 
@@ -32,7 +33,8 @@ void cs_packed_run_portable(const cs_packed_matrix *w, const cs_packed_input *in
 
 /// Channels [j0, j0 + count) of row i from its int32 sums (int8) or fp32 sums (bf16),
 /// `sums` holding `count` values; count ≤ 64. The AVX-512 and the portable forms; both
-/// compute scale · (row_scale · sum + row_min · column_sum) + bias with the same roundings.
+/// compute scale · (row_scale · sum + row_min · column_sum) + bias, then add each outlier
+/// channel's x · w in turn, with the same roundings.
 void cs_packed_finish_512(const cs_packed_matrix *w, const cs_packed_input *in, long i, long j0, long count,
                           const void *sums, float *out_row, int gelu);
 void cs_packed_finish_portable(const cs_packed_matrix *w, const cs_packed_input *in, long i, long j0, long count,

@@ -34,14 +34,24 @@ static uint16_t bf16_from_float(float value) {
     return (uint16_t)(bits >> 16);
 }
 
-static void pack_int8_channel(cs_packed_matrix *w, const float *row, long j) {
+static int is_outlier(const cs_packed_matrix *w, long k) {
+    for (int o = 0; o < w->outliers; o++) {
+        if (w->outlier_channel[o] == k) return 1;
+    }
+    return 0;
+}
+
+/// Row j of the weights: its outlier channels in fp32 (outlier_weights), the rest int8.
+/// `inlier[k]` is 1 for the channels the int8 part holds, 0 for the outliers.
+static void pack_int8_channel(cs_packed_matrix *w, const float *row, long j, const float *inlier) {
+    for (int o = 0; o < w->outliers; o++) w->outlier_weights[o * w->np + j] = row[w->outlier_channel[o]];
     float largest = 0;
-    for (long k = 0; k < w->k; k++) largest = fmaxf(largest, fabsf(row[k]));
+    for (long k = 0; k < w->k; k++) largest = fmaxf(largest, fabsf(row[k] * inlier[k]));
     float scale = largest > 0 ? largest / 127.f : 1.f, inverse = 1.f / scale;
     int8_t *block = (int8_t *)w->packed + (j / 16) * cs_block_bytes(w);
     long sum = 0;
     for (long k = 0; k < w->k; k++) {
-        long q = lrintf(row[k] * inverse);
+        long q = lrintf(row[k] * inlier[k] * inverse);
         q = q > 127 ? 127 : (q < -127 ? -127 : q);
         block[(k / 4) * 64 + (j % 16) * 4 + k % 4] = (int8_t)q;
         sum += q;
@@ -55,8 +65,21 @@ static void pack_bf16_channel(cs_packed_matrix *w, const float *row, long j) {
     for (long k = 0; k < w->k; k++) block[(k / 2) * 32 + (j % 16) * 2 + k % 2] = bf16_from_float(row[k]);
 }
 
+/// Takes the outlier channels if they are valid for an int8 matrix k wide: at most
+/// CS_PACKED_MAX_OUTLIERS, distinct, each in [0, k), fewer than k.
+static int take_outliers(cs_packed_matrix *w, const long *outliers, int count) {
+    if (count == 0) return 1;
+    if (w->kind != CS_PACKED_INT8 || !outliers || count < 0 || count > CS_PACKED_MAX_OUTLIERS || count >= w->k) return 0;
+    for (int o = 0; o < count; o++) {
+        if (outliers[o] < 0 || outliers[o] >= w->k || is_outlier(w, outliers[o])) return 0;
+        w->outlier_channel[w->outliers++] = outliers[o];
+    }
+    while (is_outlier(w, w->inlier_channel)) w->inlier_channel++;
+    return 1;
+}
+
 cs_packed_matrix *cs_packed_create(cs_packed_kind kind, const float *const *weights, const float *const *biases,
-                                   const long *rows, int count, long k) {
+                                   const long *rows, int count, long k, const long *outliers, int outlier_count) {
     cs_packed_matrix *w = calloc(1, sizeof *w);
     if (!w) return NULL;
     w->kind = kind;
@@ -64,27 +87,41 @@ cs_packed_matrix *cs_packed_create(cs_packed_kind kind, const float *const *weig
     for (int p = 0; p < count; p++) w->n += rows[p];
     w->np = round_up(w->n, 32);
     w->kp = round_up(k, 64);
+    if (!take_outliers(w, outliers, outlier_count)) {
+        free(w);
+        return NULL;
+    }
     size_t bytes = (size_t)(w->np / 16) * (size_t)cs_block_bytes(w);
     w->packed = aligned_alloc(64, bytes);
     w->bias = calloc((size_t)w->np, sizeof(float));
     if (kind == CS_PACKED_INT8) {
         w->scales = calloc((size_t)w->np, sizeof(float));
         w->column_sums = calloc((size_t)w->np, sizeof(float));
+        if (w->outliers) w->outlier_weights = calloc((size_t)(w->outliers * w->np), sizeof(float));
     }
-    if (!w->packed || !w->bias || (kind == CS_PACKED_INT8 && (!w->scales || !w->column_sums))) {
+    if (!w->packed || !w->bias || (kind == CS_PACKED_INT8 && (!w->scales || !w->column_sums))
+        || (w->outliers && !w->outlier_weights)) {
         cs_packed_destroy(w);
         return NULL;
     }
     memset(w->packed, 0, bytes);  // the padding: zero weights add nothing
+    float *inlier = malloc((size_t)k * sizeof(float));
+    if (!inlier) {
+        cs_packed_destroy(w);
+        return NULL;
+    }
+    for (long c = 0; c < k; c++) inlier[c] = 1.f;
+    for (int o = 0; o < w->outliers; o++) inlier[w->outlier_channel[o]] = 0.f;
     long j = 0;
     for (int p = 0; p < count; p++) {
         for (long r = 0; r < rows[p]; r++, j++) {
             const float *row = weights[p] + r * k;
-            if (kind == CS_PACKED_INT8) pack_int8_channel(w, row, j);
+            if (kind == CS_PACKED_INT8) pack_int8_channel(w, row, j, inlier);
             else pack_bf16_channel(w, row, j);
             w->bias[j] = biases[p] ? biases[p][r] : 0.f;
         }
     }
+    free(inlier);
     return w;
 }
 
@@ -93,15 +130,19 @@ void cs_packed_destroy(cs_packed_matrix *w) {
     free(w->packed);
     free(w->scales);
     free(w->column_sums);
+    free(w->outlier_weights);
     free(w->bias);
     free(w);
 }
 
 enum { TILE_BYTES = 32 * 32 * 4 };
 
+/// The converted rows, then each row's scale and minimum, the AMX sums' tile, each row's
+/// outlier inputs, and one row with its outliers replaced (see convert_rows).
 long cs_packed_scratch_bytes(long m, long k) {
     long mp = round_up(m, 32), kp = round_up(k, 64);
-    return round_up(mp * kp * 2, 64) + round_up(mp * 2 * (long)sizeof(float), 64) + TILE_BYTES;
+    return round_up(mp * kp * 2, 64) + round_up(mp * 2 * (long)sizeof(float), 64) + TILE_BYTES
+        + round_up(mp * CS_PACKED_MAX_OUTLIERS * (long)sizeof(float), 64) + round_up(kp * (long)sizeof(float), 64);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -172,13 +213,27 @@ static void convert_rows(const cs_packed_matrix *w, int level, const float *x, l
     in->row_scale = row_scale;
     in->row_min = row_min;
     in->tile = (uint8_t *)row_scale + round_up(in->mp * 2 * (long)sizeof(float), 64);
+    float *outlier_x = (float *)((uint8_t *)in->tile + TILE_BYTES);
+    float *inliers = outlier_x + round_up(in->mp * CS_PACKED_MAX_OUTLIERS, 16);
+    in->outlier_x = outlier_x;
     for (long i = 0; i < m; i++) {
         uint8_t *u = rows + i * in->row_bytes;
         if (w->kind == CS_PACKED_INT8) {
+            const float *row = x + i * ld_x;
+            if (w->outliers) {
+                // The outliers go to the fp32 side; in the int8 row each stands in as an inlier
+                // value, which leaves the row's range to the inliers (its int8 weight is 0).
+                memcpy(inliers, row, (size_t)w->k * sizeof(float));
+                for (int o = 0; o < w->outliers; o++) {
+                    outlier_x[i * w->outliers + o] = row[w->outlier_channel[o]];
+                    inliers[w->outlier_channel[o]] = row[w->inlier_channel];
+                }
+                row = inliers;
+            }
 #if CS_X86
-            if (features & CS_CPU_AVX512) { quantize_row512(x + i * ld_x, w->k, w->kp, u, row_scale + i, row_min + i); continue; }
+            if (features & CS_CPU_AVX512) { quantize_row512(row, w->k, w->kp, u, row_scale + i, row_min + i); continue; }
 #endif
-            quantize_row(x + i * ld_x, w->k, w->kp, u, row_scale + i, row_min + i);
+            quantize_row(row, w->k, w->kp, u, row_scale + i, row_min + i);
         } else {
             uint16_t *b = (uint16_t *)u;
 #if CS_X86
@@ -190,7 +245,10 @@ static void convert_rows(const cs_packed_matrix *w, int level, const float *x, l
         }
     }
     memset(rows + m * in->row_bytes, 0, (size_t)((in->mp - m) * in->row_bytes));
-    for (long i = m; i < in->mp; i++) { row_scale[i] = 0; row_min[i] = 0; }
+    for (long i = m; i < in->mp; i++) {
+        row_scale[i] = 0; row_min[i] = 0;
+        for (int o = 0; o < w->outliers; o++) outlier_x[i * w->outliers + o] = 0;
+    }
 }
 
 void cs_packed_linear(int level, const cs_packed_matrix *w, const float *x, long m, long ld_x, float *out,
@@ -232,6 +290,8 @@ void cs_packed_finish_portable(const cs_packed_matrix *w, const cs_packed_input 
         if (w->kind == CS_PACKED_INT8) {
             float s = (float)((const int32_t *)sums)[c];
             value = fmaf(w->scales[j], fmaf(in->row_scale[i], s, in->row_min[i] * w->column_sums[j]), w->bias[j]);
+            for (int o = 0; o < w->outliers; o++)
+                value = fmaf(in->outlier_x[i * w->outliers + o], w->outlier_weights[o * w->np + j], value);
         } else {
             value = ((const float *)sums)[c] + w->bias[j];
         }
@@ -255,6 +315,9 @@ void cs_packed_finish_512(const cs_packed_matrix *w, const cs_packed_input *in, 
             __m512 s = _mm512_cvtepi32_ps(_mm512_loadu_si512((const int32_t *)sums + c));
             __m512 inner = _mm512_fmadd_ps(a, s, _mm512_mul_ps(b, _mm512_loadu_ps(w->column_sums + j)));
             value = _mm512_fmadd_ps(_mm512_loadu_ps(w->scales + j), inner, _mm512_loadu_ps(w->bias + j));
+            for (int o = 0; o < w->outliers; o++)
+                value = _mm512_fmadd_ps(_mm512_set1_ps(in->outlier_x[i * w->outliers + o]),
+                                        _mm512_loadu_ps(w->outlier_weights + o * w->np + j), value);
         } else {
             value = _mm512_add_ps(_mm512_loadu_ps((const float *)sums + c), _mm512_loadu_ps(w->bias + j));
         }

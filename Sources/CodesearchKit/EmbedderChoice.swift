@@ -45,7 +45,7 @@ public struct EmbedderChoice: Sendable {
     public static func keptPrecision(_ index: IndexMetadata?, modelDirectory: URL) -> EncoderPrecision? {
         guard let identity = index?.identity, identity.provider == "native",
               identity.model == modelDirectory.standardizedFileURL.lastPathComponent else { return nil }
-        return EncoderPrecision(rawValue: identity.precision)
+        return EncoderPrecision(identityName: identity.precision)
     }
 
     /// The settings' precision for the native encoder (the loader admits only its values).

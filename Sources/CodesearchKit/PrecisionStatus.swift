@@ -13,12 +13,12 @@ public enum PrecisionStatus {
         let choice: PrecisionChoice
         do {
             choice = try PrecisionChoice.resolve(EmbedderChoice.precision(settings),
-                                                 kept: indexPrecision.flatMap(EncoderPrecision.init(rawValue:)))
+                                                 kept: indexPrecision.flatMap(EncoderPrecision.init(identityName:)))
         } catch {
             return "precision: \(settings.precision) unavailable: \(error)"
         }
         var line = "precision: \(choice.precision.rawValue) on \(choice.kernel) (\(choice.reason))"
-        if let indexPrecision, indexPrecision != choice.precision.rawValue {
+        if let indexPrecision, indexPrecision != choice.precision.identityName {
             line += "; the index holds \(indexPrecision) vectors, which `codesearch index` replaces"
         }
         return line

@@ -40,8 +40,10 @@ public struct EmbedderIdentity: Codable, Hashable, Sendable {
 
     /// `storedModel` taken apart: (model, precision).
     /// The precisions other than fp32 a stored model name may carry (BertEngine's
-    /// `EncoderPrecision`, but for `auto`, which never reaches an identity).
-    public static let storedPrecisions = ["int8", "bf16", "mixed"]
+    /// `EncoderPrecision.identityName`s, but for `auto`, which never reaches an identity),
+    /// and those of retired schemes (`int8`, before outlier channels), so that an index made
+    /// by one reads back as what it is and is re-embedded, never mixed.
+    public static let storedPrecisions = ["int8", "int8v2", "bf16", "mixed"]
 
     public static func parseStoredModel(_ stored: String) -> (model: String, precision: String) {
         for precision in storedPrecisions where stored.hasSuffix("@" + precision) {

@@ -23,12 +23,12 @@ struct PackedKernelTests {
         }
 
         /// out (rows, n + 3): the padding columns must stay untouched.
-        func run(_ kind: cs_packed_kind, level: Int32, gelu: Bool = false) -> [Float] {
+        func run(_ kind: cs_packed_kind, level: Int32, gelu: Bool = false, outliers: [Int] = []) -> [Float] {
             let ldOut = n + 3
             var out = [Float](repeating: .nan, count: rows * ldOut)
             weight.withUnsafeBufferPointer { w in
                 bias.withUnsafeBufferPointer { b in
-                    let matrix = PackedMatrix(kind: kind, parts: [(w.baseAddress!, b.baseAddress!, n)], k: k)!
+                    let matrix = PackedMatrix(kind: kind, parts: [(w.baseAddress!, b.baseAddress!, n)], k: k, outliers: outliers)!
                     let bytes = cs_packed_scratch_bytes(rows, k)
                     let scratch = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
                     defer { scratch.deallocate() }

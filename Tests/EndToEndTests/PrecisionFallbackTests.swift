@@ -48,21 +48,21 @@ import Testing
         #expect(mixed.status == 2 && mixed.stderr.contains("mixed needs AVX512_BF16 or AMX for its bf16 products"))
     }
 
-    /// `auto` is mixed exactly where its kernels are the measured ones (AVX-512 VNNI and
-    /// AVX512_BF16, no AMX), read here from the kernel's own flags in /proc/cpuinfo.
+    /// `auto` is int8 exactly where its kernel is the measured one (AVX-512 VNNI, no AMX),
+    /// read here from the kernel's own flags in /proc/cpuinfo.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/cpuinfo")))
-    func autoIsMixedWhereItWasMeasured() throws {
+    func autoIsInt8WhereItWasMeasured() throws {
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
-        let measured = flags.contains("avx512_vnni") && flags.contains("avx512_bf16") && !flags.contains("amx_int8")
+        let measured = flags.contains("avx512_vnni") && !flags.contains("amx_int8")
         let list = try CodesearchBinary.run(["model", "list"], in: FileManager.default.temporaryDirectory.path)
         let line = list.stderr.split(separator: "\n").first { $0.hasPrefix("precision: ") }.map(String.init) ?? ""
-        #expect(line.hasPrefix(measured ? "precision: mixed on AVX-512 VNNI (vpdpbusd) and AVX512_BF16 (vdpbf16ps) (auto: mixed"
+        #expect(line.hasPrefix(measured ? "precision: int8 on AVX-512 VNNI (vpdpbusd) (auto: int8 for documents"
                                         : "precision: fp32 on OpenBLAS sgemm"), "\(line)")
-        // Capped below AVX512_BF16 (as on a CPU without it), auto is fp32 and says why.
+        // Capped below VNNI (as on a CPU without it), auto is fp32 and says why.
         let capped = try CodesearchBinary.run(["model", "list"], in: FileManager.default.temporaryDirectory.path,
-                                              environment: ["CODESEARCH_KERNEL": "avx512-vnni"])
-        #expect(capped.stderr.contains("(auto: fp32, since this CPU lacks AVX-512 VNNI or AVX512_BF16 for the mixed path"), "\(capped.stderr)")
+                                              environment: ["CODESEARCH_KERNEL": "avx512"])
+        #expect(capped.stderr.contains("(auto: fp32, since this CPU lacks AVX-512 VNNI"), "\(capped.stderr)")
     }
 
     @Test func statusSaysWhichPathAndWhyInOneLine() throws {
@@ -82,25 +82,28 @@ import Testing
         #expect(int8.stdout.contains("the index holds fp32 vectors, which `codesearch index` replaces"))
     }
 
-    /// `auto` keeps the precision an existing index holds (here int8, which every CPU runs
-    /// and auto never picks by itself), so a change of auto's choice, or a move to another
-    /// CPU, never re-embeds an index behind the user's back; `--precision` still does.
-    @Test func autoKeepsTheIndexsPrecision() throws {
+    /// `auto` keeps the precision an existing index holds, so a change of auto's choice, or a
+    /// move to another CPU, never re-embeds an index behind the user's back; `--precision`
+    /// still does. Both fp32 and int8 run everywhere, and auto picks at most one of them.
+    @Test(arguments: [("fp32", "fp32"), ("int8", "int8v2")])
+    func autoKeepsTheIndexsPrecision(precision: String, identityName: String) throws {
         let repo = try TemporaryRepository()
         try repo.write("store.py", "def load(path):\n    return open(path).read()\n")
         try repo.commitAll()
         let env = ["CODESEARCH_MODEL": try IndexTestSupport.tinyModel()]
-        let int8 = try IndexTestSupport.index(repo.path, ["--precision", "int8"], environment: env)
-        #expect(int8.0.embedded > 0, "\(int8.1.stderr)")
+        let first = try IndexTestSupport.index(repo.path, ["--precision", precision], environment: env)
+        #expect(first.0.embedded > 0, "\(first.1.stderr)")
         try repo.write("more.py", "def save(path, text):\n    open(path, 'w').write(text)\n")
         try repo.commitAll()
         let auto = try IndexTestSupport.index(repo.path, environment: env)
         // Only the new file's units (the two files have the same shape).
-        #expect(auto.0.embedded == int8.0.embedded, "\(auto.1.stderr)")
+        #expect(auto.0.embedded == first.0.embedded, "\(auto.1.stderr)")
         let status = try CodesearchBinary.run(["status"], in: repo.path, environment: env)
-        #expect(status.stdout.contains("embedder: native tiny-bert, 8 dimensions, mean pooling, max 12 tokens, int8"))
-        #expect(status.stdout.contains("(auto: int8, which the index holds; a new index here would be "), "\(status.stdout)")
-        let fp32 = try IndexTestSupport.index(repo.path, ["--precision", "fp32"], environment: env)
-        #expect(fp32.0.embedded == 2 * int8.0.embedded, "\(fp32.1.stderr)")
+        #expect(status.stdout.contains("embedder: native tiny-bert, 8 dimensions, mean pooling, max 12 tokens, \(identityName)\n"))
+        #expect(status.stdout.contains("precision: \(precision) on "), "\(status.stdout)")
+        #expect(!status.stdout.contains("which `codesearch index` replaces"), "\(status.stdout)")
+        let other = precision == "fp32" ? "int8" : "fp32"
+        let again = try IndexTestSupport.index(repo.path, ["--precision", other], environment: env)
+        #expect(again.0.embedded == 2 * first.0.embedded, "\(again.1.stderr)")
     }
 }

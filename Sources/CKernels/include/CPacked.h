@@ -49,6 +49,9 @@ int cs_packed_level(cs_packed_kind kind);
 /// AMD's Zen 4 has AVX-512 VNNI (3) but not the VEX-encoded AVX-VNNI (2).
 int cs_packed_level_available(cs_packed_kind kind, int level);
 
+/// Most input channels an int8 matrix keeps in fp32 (`cs_packed_create`'s outliers).
+#define CS_PACKED_MAX_OUTLIERS 8
+
 /// A packed weight matrix (N, K) and its bias; owns its memory.
 typedef struct {
     cs_packed_kind kind;
@@ -58,13 +61,21 @@ typedef struct {
     float *scales;        ///< int8: per channel, w ≈ scale · q (np); NULL for bf16
     float *column_sums;   ///< int8: Σ_k q per channel, as float (np); NULL for bf16
     float *bias;          ///< (np), zero past n
+    int outliers;         ///< int8: input channels computed in fp32 beside the int8 sums
+    long outlier_channel[CS_PACKED_MAX_OUTLIERS];
+    long inlier_channel;  ///< an input channel that is not an outlier (the range's stand-in)
+    float *outlier_weights;  ///< (outliers, np): w[j][outlier_channel[o]] at [o · np + j]
 } cs_packed_matrix;
 
 /// Packs the rows of `count` fp32 matrices stacked into one (N = Σ rows[i], K), e.g. the
 /// Q, K and V projections into one (3C, C) product; `biases[i]` may be NULL. Rows are
-/// [out, in] as in the checkpoint. NULL when memory runs out.
+/// [out, in] as in the checkpoint. int8 only: the `outlier_count` input channels listed
+/// (at most CS_PACKED_MAX_OUTLIERS, each < k, fewer than k) are left out of the int8
+/// weights and of each activation row's range and computed in fp32 instead, since a few
+/// channels far larger than the rest (LayerNorm's outlier dimensions) would otherwise
+/// set every row's int8 step. NULL when memory runs out or the outliers are invalid.
 cs_packed_matrix *cs_packed_create(cs_packed_kind kind, const float *const *weights, const float *const *biases,
-                                   const long *rows, int count, long k);
+                                   const long *rows, int count, long k, const long *outliers, int outlier_count);
 void cs_packed_destroy(cs_packed_matrix *matrix);
 
 /// Bytes of scratch cs_packed_linear needs for up to m rows of inputs k wide.
