@@ -147,7 +147,8 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         let longest = sequences.map(\.count).max() ?? 0
         // Packed products never need BLAS; attention does where its kernel does not fit.
         let headWidth = config.hiddenSize / config.heads
-        let withoutBLAS = encoder.packed != nil ? cs_attention_supported(ProductEngine.cpuLevel, headWidth) != 0
+        let withoutBLAS = encoder.packed != nil
+            ? cs_attention_bf16_supported(headWidth) != 0 || cs_attention_supported(ProductEngine.cpuLevel, headWidth) != 0
             : ProductEngine.runsWithoutBLAS(rows: batchTokens, headWidth: headWidth)
         if !withoutBLAS {
             try requireBLAS()

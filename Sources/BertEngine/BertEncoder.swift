@@ -110,7 +110,8 @@ struct BertEncoder: Sendable {
     }
 
     /// One encoder layer with its products packed (int8 or bf16): the fp32 layer's steps
-    /// with each product through `PackedMatrix.apply`.   x (T, C) -> x (T, C)
+    /// with each product through `PackedMatrix.apply`, and attention's two products in bf16
+    /// where the CPU has AVX512_BF16 (cs_attention_bf16; else fp32).   x (T, C) -> x (T, C)
     private func packedLayer(_ packed: BertPackedLayers, _ l: Int, tokens t: Int, offsets: [Int], workspace: Workspace,
                              scratch: UnsafeMutableRawPointer) {
         let c = config.hiddenSize, inter = config.intermediateSize, eps = config.layerNormEps
@@ -119,7 +120,7 @@ struct BertEncoder: Sendable {
         products.qkv.apply(x, rows: t, ldInput: c, out: qkv, ldOut: 3 * c, gelu: false, level: products.qkv.level,
                            scratch: scratch)
         ProductEngine.attention(qkv: qkv, offsets: offsets, c: c, heads: config.heads,
-                                scores: workspace.scores, context: context)
+                                scores: workspace.scores, context: context, bf16: true)
         products.attentionOut.apply(context, rows: t, ldInput: c, out: qkv, ldOut: c, gelu: false,
                                     level: products.attentionOut.level, scratch: scratch)
         addLayerNorm(qkv, residual: x, rows: t, c: c, weight: layer.attentionNormWeight,

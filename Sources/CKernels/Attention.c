@@ -20,8 +20,8 @@
 static long padded(long length) { return (length + 15) & ~15L; }
 
 long cs_attention_scratch(long length, long d) {
-    long lp = padded(length);
-    return lp * lp + d * lp;
+    long lp = padded(length), bf16 = cs_attention_bf16_scratch(length, d);
+    return lp * lp + d * lp > bf16 ? lp * lp + d * lp : bf16;
 }
 
 #if CS_X86

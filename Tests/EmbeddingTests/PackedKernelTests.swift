@@ -83,6 +83,63 @@ struct PackedKernelTests {
         }
     }
 
+    /// x rounded to the nearest bf16 (ties to even), as vcvtne2ps2bf16 does.
+    static func bf16(_ x: Float) -> Float {
+        let bits = x.bitPattern
+        return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+    }
+
+    /// cs_attention_bf16 runs exactly where the CPU has AVX512_BF16 (and d fits), and is
+    /// within its rounding of a double-precision reference that rounds Q, K and V to bf16
+    /// as it does: the softmax weights, rounded to bf16 and renormalised, move each by at most
+    /// 2·2⁻⁹ of itself, so an output by at most 2·2⁻⁹·Σ_j p_j·|v_j| (0.0045 allows for the
+    /// exponential's 3e-6 and fp32 sums). A wrong pairing or transpose would be off by |v|.
+    @Test func bf16AttentionWithinItsRounding() {
+        for (heads, d) in [(12, 32), (4, 16), (2, 64), (3, 48), (3, 5)] {
+            let c = heads * d, ldContext = c + 3
+            for length in [1, 2, 3, 7, 16, 17, 31, 33, 100] + (d == 16 ? [257] : []) {
+                var numbers = Numbers(state: UInt64(length * 17 + d))
+                let qkv = numbers.array(length * 3 * c).map { $0 * 2 }
+                var scratch = [Float](repeating: .nan, count: ProductEngine.attentionScratch(longest: length, headWidth: d))
+                var context = [Float](repeating: .nan, count: length * ldContext)
+                let scale = 1 / Float(d).squareRoot()
+                let done = cs_attention_bf16(qkv, 3 * c, length, heads, d, scale, &scratch, &context, ldContext)
+                let runs = cs_packed_level_available(CS_PACKED_BF16, 1) != 0 && d % 16 == 0
+                #expect((done != 0) == runs, "heads \(heads) d \(d)")
+                #expect((cs_attention_bf16_supported(d) != 0) == runs)
+                guard done != 0 else { #expect(context.allSatisfy { $0.isNaN }); continue }
+                let rounded = qkv.map(Self.bf16).map(Double.init)
+                for h in 0..<heads {
+                    for i in 0..<length {
+                        var weights = [Double](repeating: 0, count: length)
+                        for j in 0..<length {
+                            var dot = 0.0
+                            for e in 0..<d { dot += rounded[i * 3 * c + h * d + e] * rounded[j * 3 * c + c + h * d + e] }
+                            weights[j] = dot * Double(scale)
+                        }
+                        let top = weights.max()!
+                        for j in 0..<length { weights[j] = Foundation.exp(weights[j] - top) }
+                        let total = weights.reduce(0, +)
+                        for u in 0..<d {
+                            var exact = 0.0, spread = 0.0
+                            for j in 0..<length {
+                                let v = rounded[j * 3 * c + 2 * c + h * d + u]
+                                exact += weights[j] * v
+                                spread += weights[j] * abs(v)
+                            }
+                            exact /= total
+                            spread /= total
+                            let error = abs(Double(context[i * ldContext + h * d + u]) - exact)
+                            #expect(error <= 0.0045 * spread + 1e-5, "d \(d) length \(length) [\(i)][\(h * d + u)]: \(error)")
+                        }
+                    }
+                }
+                #expect((0..<length).allSatisfy { i in (c..<ldContext).allSatisfy { context[i * ldContext + $0].isNaN } },
+                        "padding written")
+            }
+        }
+    }
+
     @Test func geluEpilogueIsTheGELUOfTheProduct() {
         let product = Product(rows: 5, n: 70, k: 64, seed: 9)
         let level = cs_packed_level(CS_PACKED_INT8)

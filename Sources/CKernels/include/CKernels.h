@@ -80,8 +80,24 @@ int cs_attention(int level, const float *qkv, long ld_qkv, long length, long hea
 /// Whether `cs_attention` handles heads `d` wide at `level` (else it returns 0).
 int cs_attention_supported(int level, long d);
 
-/// Floats of scratch `cs_attention` needs for a sequence of `length` tokens.
+/// Floats of scratch `cs_attention` (and `cs_attention_bf16`) needs for a sequence of
+/// `length` tokens.
 long cs_attention_scratch(long length, long d);
+
+/// `cs_attention` with its two products in bf16 (AVX512_BF16's vdpbf16ps), for the packed
+/// (int8, bf16, mixed) encoder paths only; fp32 stays the reference: Q, K, the softmax
+/// weights P and V are rounded to bf16 (nearest even), sums and softmax are fp32, so a
+/// context value is off by about 2⁻⁸ of the magnitudes it sums. Same arguments and scratch
+/// as `cs_attention`; returns 0, touching nothing, where `cs_attention_bf16_supported` is 0.
+int cs_attention_bf16(const float *qkv, long ld_qkv, long length, long heads, long d,
+                      float scale, float *scratch, float *context, long ld_context);
+
+/// Whether `cs_attention_bf16` runs: the CPU has AVX512_BF16 (as cs_packed_level_available
+/// (CS_PACKED_BF16, 1) says, so CODESEARCH_KERNEL caps it) and d is a multiple of 16 up to 64.
+int cs_attention_bf16_supported(long d);
+
+/// Floats of scratch the bf16 kernel alone needs (cs_attention_scratch covers it).
+long cs_attention_bf16_scratch(long length, long d);
 
 #include "CPacked.h"
 
