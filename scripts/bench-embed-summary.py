@@ -22,7 +22,8 @@ def best(file):
 
 
 engines = [("native default", "native-default.jsonl"), ("native fp32", "native-fp32.jsonl"),
-           ("native bf16", "native-bf16.jsonl"), ("sentence-transformers", "st.jsonl"), ("onnxruntime", "onnx.json")]
+           ("native mixed", "native-mixed.jsonl"), ("native bf16", "native-bf16.jsonl"),
+           ("sentence-transformers", "st.jsonl"), ("onnxruntime", "onnx.json")]
 results = {name: best(file) for name, file in engines}
 print("summary (each engine's better run):")
 for name, r in results.items():
@@ -30,7 +31,7 @@ for name, r in results.items():
         path = f" [{r['precision']} on {r['kernel']}]" if "kernel" in r else ""
         print(f"  {name:22} {r['tokens_per_s']:7.0f} tokens/s   one query {r['query_ms']:.2f} ms{path}")
 default, fp32, st = results["native default"], results["native fp32"], results["sentence-transformers"]
-for name in ("native fp32", "native bf16", "sentence-transformers", "onnxruntime"):
+for name in ("native fp32", "native mixed", "native bf16", "sentence-transformers", "onnxruntime"):
     other = results[name]
     if default and other:
         print(f"  default / {name}: {default['tokens_per_s'] / other['tokens_per_s']:.2f}x tokens/s, "
@@ -50,7 +51,7 @@ if fp32 and os.path.exists(peak_path):
                   f"({value / peak['gflops']:.1f}x fp32's)")
         if default and default.get("precision") != "fp32":
             print(f"  the default path ({default['precision']} on {default['kernel']}) reaches {default['gflops']:.0f} "
-                  f"G operations/s over the whole pass (attention, GELU and LayerNorm stay fp32)")
+                  f"G operations/s over the whole pass (GELU and LayerNorm stay fp32, attention bf16 or fp32)")
     if "read_gb_per_s" in peak:
         floor = fp32["query_weight_bytes"] / (peak["read_gb_per_s"] * 1e9) * 1000
         print(f"  a one-text fp32 query reads {fp32['query_weight_bytes'] / 1e6:.1f} MB of weights: {floor:.2f} ms at "

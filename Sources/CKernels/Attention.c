@@ -7,6 +7,7 @@
 // at once. Head widths that are multiples of 16 up to 64 (MiniLM 32, BERT-base 64).
 
 #include "CKernels.h"
+#include "AttentionBlocks.h"
 
 #include <stdint.h>
 
@@ -86,16 +87,6 @@ TARGET512 ALWAYS_INLINE void context_block(const int R, const int DV, const floa
     }
 }
 
-#define ROWS_CASES(F, R, ...)                                                          \
-    switch (R) {                                                                       \
-    case 1: F(1, __VA_ARGS__); break;                                                  \
-    case 2: F(2, __VA_ARGS__); break;                                                  \
-    case 3: F(3, __VA_ARGS__); break;                                                  \
-    default: F(4, __VA_ARGS__); break;                                                 \
-    }
-
-#define SCORE_BLOCK(R, NV, ...) score_block(R, NV, __VA_ARGS__)
-#define CONTEXT_BLOCK(R, DV, ...) context_block(R, DV, __VA_ARGS__)
 
 TARGET512 static void attention512(const float *qkv, long ld_qkv, long length, long heads, long d, float scale,
                                    float *scratch, float *context, long ld_context) {

@@ -14,6 +14,7 @@
 // combination of V's rows: bf16 moves the weights (relative 2⁻⁹), never their total.
 
 #include "CPacked.h"
+#include "AttentionBlocks.h"
 
 #include <stdint.h>
 
@@ -206,15 +207,6 @@ TARGET ALWAYS_INLINE void context_block(const int R, const int DV, const uint32_
     }
 }
 
-#define ROWS_CASES(F, R, ...)                 \
-    switch (R) {                              \
-    case 1: F(1, __VA_ARGS__); break;         \
-    case 2: F(2, __VA_ARGS__); break;         \
-    case 3: F(3, __VA_ARGS__); break;         \
-    default: F(4, __VA_ARGS__); break;        \
-    }
-#define SCORE_BLOCK(R, NV, ...) score_block(R, NV, __VA_ARGS__)
-#define CONTEXT_BLOCK(R, DV, ...) context_block(R, DV, __VA_ARGS__)
 
 /// Query rows [i, i + R) of one head: scores, softmax and context, all in L1.
 TARGET static void row_block(int R, const float *q, long ld_qkv, long length, long d, long lp, float scale,
