@@ -99,8 +99,16 @@ cs_packed_matrix *cs_packed_create(cs_packed_kind kind, const float *const *weig
         w->column_sums = calloc((size_t)w->np, sizeof(float));
         if (w->outliers) w->outlier_weights = calloc((size_t)(w->outliers * w->np), sizeof(float));
     }
+    if (w->outliers) {
+        w->inlier_lanes = calloc((size_t)(w->kp / 16), sizeof(uint16_t));
+        if (w->inlier_lanes) {
+            for (long c = 0; c < k; c++) {
+                if (!is_outlier(w, c)) w->inlier_lanes[c / 16] |= (uint16_t)(1u << (c % 16));
+            }
+        }
+    }
     if (!w->packed || !w->bias || (kind == CS_PACKED_INT8 && (!w->scales || !w->column_sums))
-        || (w->outliers && !w->outlier_weights)) {
+        || (w->outliers && (!w->outlier_weights || !w->inlier_lanes))) {
         cs_packed_destroy(w);
         return NULL;
     }
@@ -131,27 +139,37 @@ void cs_packed_destroy(cs_packed_matrix *w) {
     free(w->scales);
     free(w->column_sums);
     free(w->outlier_weights);
+    free(w->inlier_lanes);
     free(w->bias);
     free(w);
 }
 
 enum { TILE_BYTES = 32 * 32 * 4 };
 
-/// The converted rows, then each row's scale and minimum, the AMX sums' tile, each row's
-/// outlier inputs, and one row with its outliers replaced (see convert_rows).
+/// The converted rows, then each row's scale and minimum, the AMX sums' tile, and each
+/// row's outlier inputs (see convert_rows).
 long cs_packed_scratch_bytes(long m, long k) {
     long mp = round_up(m, 32), kp = round_up(k, 64);
     return round_up(mp * kp * 2, 64) + round_up(mp * 2 * (long)sizeof(float), 64) + TILE_BYTES
-        + round_up(mp * CS_PACKED_MAX_OUTLIERS * (long)sizeof(float), 64) + round_up(kp * (long)sizeof(float), 64);
+        + round_up(mp * CS_PACKED_MAX_OUTLIERS * (long)sizeof(float), 64);
 }
 
 // ---------------------------------------------------------------------------------------
 // Activations
 
-/// Row i of x to bytes u with x ≈ scale · u + minimum (all 256 levels over the row's range).
-static void quantize_row(const float *x, long k, long kp, uint8_t *u, float *scale, float *minimum) {
-    float lo = x[0], hi = x[0];
-    for (long j = 1; j < k; j++) { lo = fminf(lo, x[j]); hi = fmaxf(hi, x[j]); }
+/// Whether input channel j counts towards a row's range (not an outlier of `w`).
+static int in_range(const cs_packed_matrix *w, long j) {
+    return !w->inlier_lanes || ((w->inlier_lanes[j / 16] >> (j % 16)) & 1);
+}
+
+/// Row i of x to bytes u with x ≈ scale · u + minimum (all 256 levels over the range of the
+/// row's inlier channels; an outlier's byte is whatever it clips to, its int8 weight being 0).
+static void quantize_row(const cs_packed_matrix *w, const float *x, uint8_t *u, float *scale, float *minimum) {
+    const long k = w->k, kp = w->kp;
+    float lo = x[w->inlier_channel], hi = lo;
+    for (long j = 0; j < k; j++) {
+        if (in_range(w, j)) { lo = fminf(lo, x[j]); hi = fmaxf(hi, x[j]); }
+    }
     float step = hi > lo ? (hi - lo) / 255.f : 1.f;
     float inverse = 1.f / step;
     for (long j = 0; j < k; j++) {
@@ -166,12 +184,14 @@ static void quantize_row(const float *x, long k, long kp, uint8_t *u, float *sca
 #if CS_X86
 /// quantize_row with AVX-512: the same values (min, max and the rounding are exact
 /// operations in either form; the one multiply and subtract match lane for lane).
-__attribute__((target("avx512f,avx512bw,avx512vl"))) static void quantize_row512(const float *x, long k, long kp, uint8_t *u,
-                                                                          float *scale, float *minimum) {
-    __m512 lo = _mm512_set1_ps(x[0]), hi = lo;
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void quantize_row512(const cs_packed_matrix *w, const float *x,
+                                                                          uint8_t *u, float *scale, float *minimum) {
+    const long k = w->k, kp = w->kp;
+    __m512 lo = _mm512_set1_ps(x[w->inlier_channel]), hi = lo;
     for (long j = 0; j < k; j += 16) {
         __mmask16 mask = k - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - j)) - 1);
-        __m512 v = _mm512_mask_loadu_ps(lo, mask, x + j);  // masked lanes repeat x[0]'s bounds
+        if (w->inlier_lanes) mask &= (__mmask16)w->inlier_lanes[j / 16];
+        __m512 v = _mm512_mask_loadu_ps(lo, mask, x + j);  // masked lanes repeat the bounds so far
         lo = _mm512_min_ps(lo, v);
         hi = _mm512_max_ps(hi, _mm512_mask_loadu_ps(hi, mask, x + j));
     }
@@ -214,26 +234,16 @@ static void convert_rows(const cs_packed_matrix *w, int level, const float *x, l
     in->row_min = row_min;
     in->tile = (uint8_t *)row_scale + round_up(in->mp * 2 * (long)sizeof(float), 64);
     float *outlier_x = (float *)((uint8_t *)in->tile + TILE_BYTES);
-    float *inliers = outlier_x + round_up(in->mp * CS_PACKED_MAX_OUTLIERS, 16);
     in->outlier_x = outlier_x;
     for (long i = 0; i < m; i++) {
         uint8_t *u = rows + i * in->row_bytes;
         if (w->kind == CS_PACKED_INT8) {
             const float *row = x + i * ld_x;
-            if (w->outliers) {
-                // The outliers go to the fp32 side; in the int8 row each stands in as an inlier
-                // value, which leaves the row's range to the inliers (its int8 weight is 0).
-                memcpy(inliers, row, (size_t)w->k * sizeof(float));
-                for (int o = 0; o < w->outliers; o++) {
-                    outlier_x[i * w->outliers + o] = row[w->outlier_channel[o]];
-                    inliers[w->outlier_channel[o]] = row[w->inlier_channel];
-                }
-                row = inliers;
-            }
+            for (int o = 0; o < w->outliers; o++) outlier_x[i * w->outliers + o] = row[w->outlier_channel[o]];
 #if CS_X86
-            if (features & CS_CPU_AVX512) { quantize_row512(row, w->k, w->kp, u, row_scale + i, row_min + i); continue; }
+            if (features & CS_CPU_AVX512) { quantize_row512(w, row, u, row_scale + i, row_min + i); continue; }
 #endif
-            quantize_row(row, w->k, w->kp, u, row_scale + i, row_min + i);
+            quantize_row(w, row, u, row_scale + i, row_min + i);
         } else {
             uint16_t *b = (uint16_t *)u;
 #if CS_X86
@@ -307,6 +317,32 @@ void cs_packed_finish_512(const cs_packed_matrix *w, const cs_packed_input *in, 
     if (j0 + count > w->n) count = w->n - j0;
     if (count <= 0) return;
     const __m512 a = _mm512_set1_ps(in->row_scale[i]), b = _mm512_set1_ps(in->row_min[i]);
+    // The row's outlier inputs, broadcast once (the stores below may alias nothing they
+    // read, but the compiler cannot know that and would reload them per vector).
+    const int outliers = w->outliers;
+    const long np = w->np;
+    const float *outlier_weights = w->outlier_weights;
+    __m512 ox[CS_PACKED_MAX_OUTLIERS];
+    for (int o = 0; o < outliers; o++) ox[o] = _mm512_set1_ps(in->outlier_x[i * outliers + o]);
+    if (outliers == 4 && w->kind == CS_PACKED_INT8) {
+        // The int8 path's count, in registers: the general loop keeps ox on the stack.
+        const __m512 x0 = ox[0], x1 = ox[1], x2 = ox[2], x3 = ox[3];
+        const float *w0 = outlier_weights, *w1 = w0 + np, *w2 = w1 + np, *w3 = w2 + np;
+        for (long c = 0; c < count; c += 16) {
+            __mmask16 mask = count - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - c)) - 1);
+            long j = j0 + c;
+            __m512 s = _mm512_cvtepi32_ps(_mm512_loadu_si512((const int32_t *)sums + c));
+            __m512 inner = _mm512_fmadd_ps(a, s, _mm512_mul_ps(b, _mm512_loadu_ps(w->column_sums + j)));
+            __m512 value = _mm512_fmadd_ps(_mm512_loadu_ps(w->scales + j), inner, _mm512_loadu_ps(w->bias + j));
+            value = _mm512_fmadd_ps(x0, _mm512_loadu_ps(w0 + j), value);
+            value = _mm512_fmadd_ps(x1, _mm512_loadu_ps(w1 + j), value);
+            value = _mm512_fmadd_ps(x2, _mm512_loadu_ps(w2 + j), value);
+            value = _mm512_fmadd_ps(x3, _mm512_loadu_ps(w3 + j), value);
+            _mm512_mask_storeu_ps(out_row + j, mask, value);
+        }
+        if (gelu) cs_gelu(cs_kernel_level(), out_row + j0, count);
+        return;
+    }
     for (long c = 0; c < count; c += 16) {
         __mmask16 mask = count - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - c)) - 1);
         long j = j0 + c;
@@ -315,9 +351,8 @@ void cs_packed_finish_512(const cs_packed_matrix *w, const cs_packed_input *in, 
             __m512 s = _mm512_cvtepi32_ps(_mm512_loadu_si512((const int32_t *)sums + c));
             __m512 inner = _mm512_fmadd_ps(a, s, _mm512_mul_ps(b, _mm512_loadu_ps(w->column_sums + j)));
             value = _mm512_fmadd_ps(_mm512_loadu_ps(w->scales + j), inner, _mm512_loadu_ps(w->bias + j));
-            for (int o = 0; o < w->outliers; o++)
-                value = _mm512_fmadd_ps(_mm512_set1_ps(in->outlier_x[i * w->outliers + o]),
-                                        _mm512_loadu_ps(w->outlier_weights + o * w->np + j), value);
+            for (int o = 0; o < outliers; o++)
+                value = _mm512_fmadd_ps(ox[o], _mm512_loadu_ps(outlier_weights + o * np + j), value);
         } else {
             value = _mm512_add_ps(_mm512_loadu_ps((const float *)sums + c), _mm512_loadu_ps(w->bias + j));
         }

@@ -8,10 +8,11 @@ import Testing
 /// longer set every row's int8 step.
 struct PackedOutlierTests {
     typealias Product = PackedKernelTests.Product
-    static let outliers = [5, 100, 383]
+    /// Four, the count the encoder uses (cs_packed_finish_512 has a path for it), and three.
+    static let outlierSets = [[5, 100, 250, 383], [5, 100, 383]]
 
-    /// 37 rows of 384 inputs, three channels 40× the rest.
-    static func product() -> Product {
+    /// 37 rows of 384 inputs, the channels `outliers` 40× the rest.
+    static func product(_ outliers: [Int]) -> Product {
         var product = Product(rows: 37, n: 96, k: 384, seed: 9)
         for i in 0..<product.rows {
             for c in outliers { product.input[i * product.k + c] *= 40 }
@@ -21,7 +22,7 @@ struct PackedOutlierTests {
 
     /// The error bound of `Product.bound` over the inlier channels alone (the outliers' terms
     /// are fp32 products, within 1e-6 relative).
-    static func inlierBound(_ p: Product, _ i: Int, _ j: Int) -> Double {
+    static func inlierBound(_ p: Product, _ outliers: [Int], _ i: Int, _ j: Int) -> Double {
         let inliers = (0..<p.k).filter { !outliers.contains($0) }
         let x = inliers.map { Double(p.input[i * p.k + $0]) }, w = inliers.map { Double(p.weight[j * p.k + $0]) }
         let stepX = (x.max()! - x.min()!) / 255, stepW = w.map(abs).max()! / 127
@@ -30,20 +31,21 @@ struct PackedOutlierTests {
             + Double(inliers.count) * stepX * stepW / 4 + magnitude * 1e-6 + 1e-5
     }
 
-    @Test func outliersRunInFP32AtEveryLevel() {
-        let p = Self.product()
-        let portable = p.run(CS_PACKED_INT8, level: 0, outliers: Self.outliers)
+    @Test(arguments: outlierSets)
+    func outliersRunInFP32AtEveryLevel(outliers: [Int]) {
+        let p = Self.product(outliers)
+        let portable = p.run(CS_PACKED_INT8, level: 0, outliers: outliers)
         let plain = p.run(CS_PACKED_INT8, level: 0)
         var worst = 0.0, worstPlain = 0.0
         for level in 0...max(cs_packed_level(CS_PACKED_INT8), 0) where cs_packed_level_available(CS_PACKED_INT8, level) != 0 {
-            let out = level == 0 ? portable : p.run(CS_PACKED_INT8, level: level, outliers: Self.outliers)
+            let out = level == 0 ? portable : p.run(CS_PACKED_INT8, level: level, outliers: outliers)
             for i in 0..<p.rows {
                 for j in 0..<(p.n + 3) {
                     let value = out[i * (p.n + 3) + j]
                     guard j < p.n else { #expect(value.isNaN, "padding written"); continue }
                     #expect(value == portable[i * (p.n + 3) + j], "level \(level) differs from portable C")
                     let error = abs(Double(value) - p.reference(i, j))
-                    #expect(error <= Self.inlierBound(p, i, j), "level \(level) [\(i)][\(j)]: \(error)")
+                    #expect(error <= Self.inlierBound(p, outliers, i, j), "level \(level) [\(i)][\(j)]: \(error)")
                     worst = max(worst, error)
                     worstPlain = max(worstPlain, abs(Double(plain[i * (p.n + 3) + j]) - p.reference(i, j)))
                 }
@@ -55,7 +57,7 @@ struct PackedOutlierTests {
 
     /// Invalid outlier lists are refused, not run: out of range, repeated, too many, or on bf16.
     @Test func invalidOutliersAreRefused() {
-        let p = Self.product()
+        let p = Self.product(Self.outlierSets[0])
         p.weight.withUnsafeBufferPointer { w in
             p.bias.withUnsafeBufferPointer { b in
                 let parts = [(weight: w.baseAddress!, bias: b.baseAddress!, rows: p.n)]

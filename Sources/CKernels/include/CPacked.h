@@ -63,7 +63,8 @@ typedef struct {
     float *bias;          ///< (np), zero past n
     int outliers;         ///< int8: input channels computed in fp32 beside the int8 sums
     long outlier_channel[CS_PACKED_MAX_OUTLIERS];
-    long inlier_channel;  ///< an input channel that is not an outlier (the range's stand-in)
+    long inlier_channel;  ///< the first input channel that is not an outlier
+    uint16_t *inlier_lanes;  ///< with outliers: per 16 input channels, bit l set if channel 16g + l is an inlier
     float *outlier_weights;  ///< (outliers, np): w[j][outlier_channel[o]] at [o · np + j]
 } cs_packed_matrix;
 
