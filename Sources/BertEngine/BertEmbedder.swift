@@ -110,7 +110,8 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     }
 
     /// The encoder `role`'s texts run on: documents at the embedder's precision, packing its
-    /// weights on first use (about 40 ms for all-MiniLM-L6-v2); queries always at fp32.
+    /// weights on first use (for int8 after finding the outlier channels, `OutlierChannels`);
+    /// queries always at fp32.
     func encoder(for role: EmbeddingRole) throws -> BertEncoder {
         guard role == .document, let packedWeights else { return encoder }
         var packed = encoder
