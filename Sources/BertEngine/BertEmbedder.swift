@@ -18,6 +18,8 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     let encoder: BertEncoder
     /// The products packed for `precision`, made by the first document batch (nil at fp32).
     private let packedWeights: PackedOnce?
+    /// Where int8's outlier channels are remembered per weights digest (nil: calibrate each time).
+    let outlierMemo: URL?
     /// The helper thread that a query-sized call borrows to use both cores (nil with one
     /// thread, or on a CPU without the kernels). Its own, so several embedders never share
     /// or wait for one another.
@@ -34,10 +36,13 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
     /// copies the encoder layers into huge pages (see `BertWeights`): for a process that
     /// embeds many times, not for one query. `precision` is resolved for this CPU
     /// (`PrecisionChoice.resolve`, `auto` keeping `kept`, an existing index's) and is part
-    /// of the identity.
+    /// of the identity. int8's outlier channels are remembered in `outlierMemo` (default: the
+    /// user cache), since finding them costs a process that embeds anything 0.35 s.
     public init(modelDirectory: URL, threads: Int = 2, digestMemo: URL? = UserCache.weightsDigestMemo,
-                hugePages: Bool = false, precision requested: EncoderPrecision = .fp32, keeping kept: EncoderPrecision? = nil) throws {
+                hugePages: Bool = false, precision requested: EncoderPrecision = .fp32, keeping kept: EncoderPrecision? = nil,
+                outlierMemo: URL? = UserCache.outlierChannelsMemo) throws {
         self.modelDirectory = modelDirectory
+        self.outlierMemo = outlierMemo
         self.threads = max(1, threads)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -118,12 +123,15 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {  // immutable a
         packed.packed = try packedWeights.get { kinds in
             var outliers: OutlierChannels?
             if kinds.outliers > 0 {
-                let sequences = OutlierChannels.calibrationSequences(tokenizer)
-                if !ProductEngine.runsWithoutBLAS(rows: sequences.map(\.count).max() ?? 0,
-                                                  headWidth: config.hiddenSize / config.heads) {
-                    try requireBLAS()
+                outliers = try OutlierChannels.remembered(in: outlierMemo, digest: identity.fingerprint,
+                                                          count: kinds.outliers, config: config) {
+                    let sequences = OutlierChannels.calibrationSequences(tokenizer)
+                    if !ProductEngine.runsWithoutBLAS(rows: sequences.map(\.count).max() ?? 0,
+                                                      headWidth: config.hiddenSize / config.heads) {
+                        try requireBLAS()
+                    }
+                    return OutlierChannels.calibrate(encoder: encoder, sequences: sequences, count: kinds.outliers)
                 }
-                outliers = OutlierChannels.calibrate(encoder: encoder, sequences: sequences, count: kinds.outliers)
             }
             return try BertPackedLayers(weights: encoder.weights, config: config, kinds: kinds, outliers: outliers)
         }

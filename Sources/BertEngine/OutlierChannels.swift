@@ -12,6 +12,54 @@ struct OutlierChannels: Sendable {
 
     func callAsFunction(_ layer: Int, _ product: ProductInput) -> [Int] { channels[layer][product.rawValue] }
 
+    /// The calibration's version: the set and the rule below. Part of the memo's file name,
+    /// so a change never reads another version's channels.
+    static let version = 1
+
+    /// The channels remembered for the weights `digest` in `memo`, else calibrated by `make`
+    /// and remembered (best effort: an unwritable cache costs a calibration next time, about
+    /// 0.35 s of one core). A file that does not hold `layers` × 4 lists of `count` distinct
+    /// channels below each product's width is ignored and replaced.
+    static func remembered(in memo: URL?, digest: String, count: Int, config: BertConfig,
+                           make: () throws -> OutlierChannels) rethrows -> OutlierChannels {
+        let file = memo?.appending(path: "\(digest.prefix(64))-v\(version)-\(count)")
+        if let file, let data = FileManager.default.contents(atPath: file.path),
+           let text = String(data: data, encoding: .utf8),
+           let channels = parse(text, count: count, config: config) {
+            return channels
+        }
+        let made = try make()
+        if let file, let memo {
+            try? FileManager.default.createDirectory(at: memo, withIntermediateDirectories: true)
+            try? Data(made.text.utf8).write(to: file, options: .atomic)
+        }
+        return made
+    }
+
+    /// One line per layer and product: the channels, space-separated.
+    var text: String {
+        channels.flatMap { $0 }.map { $0.map(String.init).joined(separator: " ") + "\n" }.joined()
+    }
+
+    static func parse(_ text: String, count: Int, config: BertConfig) -> OutlierChannels? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let products = ProductInput.allCases.count
+        guard text.hasSuffix("\n"), lines.count == config.layers * products else { return nil }
+        var channels: [[[Int]]] = []
+        for layer in 0..<config.layers {
+            var row: [[Int]] = []
+            for product in ProductInput.allCases {
+                let width = product == .output ? config.intermediateSize : config.hiddenSize
+                let values = lines[layer * products + product.rawValue].split(separator: " ").compactMap { Int($0) }
+                guard values.count == count, Set(values).count == count, values.allSatisfy({ (0..<width).contains($0) })
+                else { return nil }
+                row.append(values)
+            }
+            channels.append(row)
+        }
+        return OutlierChannels(channels: channels)
+    }
+
     /// The calibration set's token ids, each [CLS] ... [SEP].
     static func calibrationSequences(_ tokenizer: BertTokenizer) -> [[Int32]] {
         calibrationTexts.map(tokenizer.encode)

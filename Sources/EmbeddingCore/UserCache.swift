@@ -15,6 +15,9 @@ public enum UserCache {
 
     /// Where the native engine remembers weights digests by default.
     public static var weightsDigestMemo: URL { root().appending(path: "weights-sha256") }
+
+    /// Where the native engine remembers each model's int8 outlier channels by default.
+    public static var outlierChannelsMemo: URL { root().appending(path: "outlier-channels") }
 }
 
 /// The model codesearch uses when none is named.

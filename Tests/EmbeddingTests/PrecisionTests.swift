@@ -54,6 +54,36 @@ struct PrecisionTests {
                 "the document path runs at \(precision)")
     }
 
+    /// int8's outlier channels are remembered per weights digest: a later embedder reads
+    /// them (the same vectors, without the 0.35 s calibration), and a damaged memo is
+    /// recalibrated and replaced, never trusted.
+    @Test func outlierChannelsAreRememberedAndADamagedMemoIsReplaced() async throws {
+        let model = try #require(installedModel)
+        let memo = FileManager.default.temporaryDirectory.appending(path: "outliers-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: memo) }
+        let text = "def parse(path):\n    return json.load(open(path))"
+        func vector() async throws -> [Float] {
+            try await BertEmbedder(modelDirectory: model, digestMemo: nil, precision: .int8, outlierMemo: memo)
+                .embed(documents: [text])[0]
+        }
+        let first = try await vector()
+        let files = try FileManager.default.contentsOfDirectory(atPath: memo.path)
+        #expect(files.count == 1 && files[0].hasSuffix("-v\(OutlierChannels.version)-4"), "\(files)")
+        let file = memo.appending(path: try #require(files.first))
+        let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(written.split(separator: "\n").count == 6 * 4)
+        #expect(try await vector() == first)
+        for damage in ["", "99 63 102\n", written.replacingOccurrences(of: "\n", with: "9999\n"),
+                       String(written.dropLast())] {
+            try Data(damage.utf8).write(to: file)
+            #expect(try await vector() == first)
+            #expect(try String(contentsOf: file, encoding: .utf8) == written, "replaced after \(damage.prefix(20))")
+        }
+        // A valid memo naming other channels is what the embedder uses: the memo is read.
+        try Data(String(repeating: "0 1 2 3\n", count: 24).utf8).write(to: file)
+        #expect(try await vector() != first)
+    }
+
     /// Every precision but auto and fp32 is read back from a stored model name: one left out
     /// made an index written at it look like another model's to the next search.
     @Test func everyReducedPrecisionIsReadBackFromTheIndex() {
