@@ -69,7 +69,8 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
-        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
+        let location = workspace.indexLocation(override: indexOptions.directory)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace, location: location)
         // In a pre-commit hook of `git commit -a` or `git commit PATH`, git stages into a
         // temporary index and names it here (relative to the top level, where hooks run).
         let indexFile = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -78,7 +79,7 @@ struct CheckCommand: AsyncParsableCommand {
             DuplicateCheckRequest(threshold: threshold, update: !noUpdate, indexFile: indexFile,
                                   structureThreshold: structureThreshold, structureMinimumTokens: structureMinimumTokens),
             embedder: embedder,
-            location: workspace.indexLocation(override: indexOptions.directory))
+            location: location)
         for failure in (result.update?.failures ?? []) + result.failures {
             Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)")
         }

@@ -58,8 +58,8 @@ struct ClustersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
-        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
         let location = workspace.indexLocation(override: indexOptions.directory)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace, location: location)
         let request = try atlas.request(in: workspace, central: outliers ? 0 : (limit ?? 5))
         let printer = ClusterPrinter(json: json)
         do {

@@ -4,6 +4,7 @@ import CodesearchKit
 import Settings
 import EmbeddingCore
 import Foundation
+import IndexStorage
 
 /// Options of every command that embeds text. Each is also a configuration key
 /// (see .codesearch.example), settable in the environment or the user's config,
@@ -63,8 +64,8 @@ struct EmbedderOptions: ParsableArguments {
 
     /// The embedder the settings choose, kept alive until the process exits: unmapping
     /// and freeing a model's weights at exit costs milliseconds a search would pay for nothing.
-    func makeEmbedder(for workspace: Workspace) async throws -> Embedder {
-        let embedder = try await choice.makeEmbedder(for: workspace)
+    func makeEmbedder(for workspace: Workspace, location: IndexLocation) async throws -> Embedder {
+        let embedder = try await choice.makeEmbedder(for: workspace, location: location)
         ProcessLifetime.keep(embedder)
         return embedder
     }

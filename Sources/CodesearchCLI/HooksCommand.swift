@@ -118,8 +118,9 @@ struct HooksCommand: AsyncParsableCommand {
             let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
             let hook = ProcessInfo.processInfo.environment["CODESEARCH_HOOK"] ?? "hooks run"
             let choice = embedderOptions.choice
-            let run = HookRun(workspace: workspace, location: workspace.indexLocation())
-            let summaries = try await run.perform(makeEmbedder: { try await choice.makeEmbedder(for: workspace) }) { summary in
+            let location = workspace.indexLocation()
+            let run = HookRun(workspace: workspace, location: location)
+            let summaries = try await run.perform(makeEmbedder: { try await choice.makeEmbedder(for: workspace, location: location) }) { summary in
                 let stamp = ISO8601DateFormatter().string(from: Date())
                 Output.standard.line("\(stamp) \(hook): \(IndexSummaryReport.line(summary))")
                 for failure in summary.failures { Output.diagnostic("codesearch: \(PrintableText.path(failure.path)): \(failure.message)") }

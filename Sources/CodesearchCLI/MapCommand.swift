@@ -49,8 +49,8 @@ struct MapCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try repositoryOptions.openWorkspace(extraFlags: embedderOptions.configurationFlags)
-        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
         let location = workspace.indexLocation(override: indexOptions.directory)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace, location: location)
         let request = try atlas.request(in: workspace)
         let result: ClustersResult, page: MapPage
         do {

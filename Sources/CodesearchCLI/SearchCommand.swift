@@ -106,7 +106,7 @@ struct SearchCommand: AsyncParsableCommand {
             if let note = chosen.note { Output.diagnostic("codesearch: note: \(note)") }
             ProcessLifetime.keep(embedder)
         } else {
-            embedder = try await embedderOptions.makeEmbedder(for: workspace)
+            embedder = try await embedderOptions.makeEmbedder(for: workspace, location: location)
         }
         let patterns = paths.map(PathPattern.init)
         var pathFilter: (@Sendable (String) -> Bool)? = nil

@@ -38,11 +38,12 @@ struct SimilarCommand: AsyncParsableCommand {
         guard let relative = workspace.repositoryRelative(parsed.path) else {
             throw ValidationError("\(parsed.path) is outside the repository")
         }
-        let embedder = try await embedderOptions.makeEmbedder(for: workspace)
+        let indexLocation = workspace.indexLocation(override: indexOptions.directory)
+        let embedder = try await embedderOptions.makeEmbedder(for: workspace, location: indexLocation)
         let request = SimilarRequest(location: parsed.withPath(relative), limit: output.limit,
                                      minScore: output.minScore, update: !output.noUpdate)
         let result = try await workspace.similar(request, embedder: embedder,
-                                                 location: workspace.indexLocation(override: indexOptions.directory))
+                                                 location: indexLocation)
         UpdateNotes.print(result.update)
         try output.print(result.hits, in: workspace)
     }

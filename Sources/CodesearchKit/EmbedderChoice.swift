@@ -16,9 +16,9 @@ public struct EmbedderChoice: Sendable {
         self.environment = environment
     }
 
-    public func makeEmbedder(for workspace: Workspace) async throws -> Embedder {
-        try await makeEmbedder(settings: workspace.settings,
-                               existingIndex: try? IndexMetadata.read(path: workspace.indexLocation().indexPath))
+    /// The embedder for a command on the index at `location` (whose precision `auto` keeps).
+    public func makeEmbedder(for workspace: Workspace, location: IndexLocation) async throws -> Embedder {
+        try await makeEmbedder(settings: workspace.settings, existingIndex: try? IndexMetadata.read(path: location.indexPath))
     }
 
     /// With `offline`, an API model of unknown vector size is not probed (a dry run sends

@@ -58,7 +58,7 @@ actor Session {
     /// The configured embedder (the model is loaded on its first embedding).
     func embedder(_ workspace: Workspace) async throws -> Embedder {
         if let madeEmbedder { return madeEmbedder }
-        let embedder = try await EmbedderChoice().makeEmbedder(for: workspace)
+        let embedder = try await EmbedderChoice().makeEmbedder(for: workspace, location: location(workspace))
         madeEmbedder = embedder
         return embedder
     }

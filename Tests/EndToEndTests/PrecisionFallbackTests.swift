@@ -106,4 +106,26 @@ import Testing
         let again = try IndexTestSupport.index(repo.path, ["--precision", other], environment: env)
         #expect(again.0.embedded == 2 * first.0.embedded, "\(again.1.stderr)")
     }
+
+    /// The index whose precision auto keeps is the one the command uses: a search on an index
+    /// in a folder of its own (`--index DIR`) updates it at its precision, not at what auto
+    /// would pick for the repository's default index (read there, it was missing).
+    @Test(arguments: [("fp32", "fp32"), ("int8", "int8v2")])
+    func aSearchKeepsThePrecisionOfTheIndexItUses(precision: String, identityName: String) throws {
+        let repo = try TemporaryRepository()
+        try repo.write("store.py", "def load(path):\n    return open(path).read()\n")
+        try repo.commitAll()
+        let env = ["CODESEARCH_MODEL": try IndexTestSupport.tinyModel()]
+        let directory = FileManager.default.temporaryDirectory.appending(path: "index-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try IndexTestSupport.index(repo.path, ["--index", directory, "--precision", precision], environment: env)
+        #expect(first.0.embedded > 0, "\(first.1.stderr)")
+        try repo.write("more.py", "def save(path, text):\n    open(path, 'w').write(text)\n")
+        try repo.commitAll()
+        let search = try CodesearchBinary.run(["search", "--index", directory, "save text"], in: repo.path, environment: env)
+        #expect(search.status == 0, "\(search.stderr)")
+        let status = try CodesearchBinary.run(["status", "--index", directory], in: repo.path, environment: env)
+        #expect(status.stdout.contains("max 12 tokens, \(identityName)\n"), "\(status.stdout)")
+        #expect(status.stdout.contains("functions: \(2 * first.0.embedded) live"), "\(status.stdout)")
+    }
 }
