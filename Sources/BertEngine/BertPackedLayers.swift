@@ -7,7 +7,6 @@ import Foundation
 /// with its bias; owns the packed copy.
 final class PackedMatrix: @unchecked Sendable {  // immutable after init; the kernels only read it
     private let matrix: UnsafeMutablePointer<cs_packed_matrix>
-    let kind: cs_packed_kind
     /// The best kernel level this CPU has for `kind` (`cs_packed_level`).
     let level: Int32
 
@@ -23,7 +22,6 @@ final class PackedMatrix: @unchecked Sendable {  // immutable after init; the ke
         guard let matrix = cs_packed_create(kind, &weights, &biases, &rows, Int32(parts.count), k,
                                             &outliers, Int32(outliers.count)) else { return nil }
         self.matrix = matrix
-        self.kind = kind
         self.level = cs_packed_level(kind)
     }
 
