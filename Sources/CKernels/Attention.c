@@ -16,12 +16,8 @@
 #define CS_X86 1
 #endif
 
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
-static long padded(long length) { return (length + 15) & ~15L; }
-
 long cs_attention_scratch(long length, long d) {
-    long lp = padded(length), bf16 = cs_attention_bf16_scratch(length, d);
+    long lp = cs_attention_padded(length), bf16 = cs_attention_bf16_scratch(length, d);
     return lp * lp + d * lp > bf16 ? lp * lp + d * lp : bf16;
 }
 
@@ -87,10 +83,9 @@ TARGET512 ALWAYS_INLINE void context_block(const int R, const int DV, const floa
     }
 }
 
-
 TARGET512 static void attention512(const float *qkv, long ld_qkv, long length, long heads, long d, float scale,
                                    float *scratch, float *context, long ld_context) {
-    const long c = heads * d, lp = padded(length), dv = d / 16;
+    const long c = heads * d, lp = cs_attention_padded(length), dv = d / 16;
     float *scores = scratch, *kt = scratch + lp * lp;
     const __m512 scale_v = _mm512_set1_ps(scale);
     for (long h = 0; h < heads; h++) {

@@ -23,16 +23,12 @@
 #define CS_X86 1
 #endif
 
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
 enum { ROWS = 4 };  // query rows per block
-
-static long padded16(long length) { return (length + 15) & ~15L; }
 
 /// Floats of scratch: Kᵀ (d/2 · lp words), V (lp/2 · d words), a block's fp32 scores
 /// (ROWS · lp) and its bf16 P (ROWS · lp/2 words).
 long cs_attention_bf16_scratch(long length, long d) {
-    long lp = padded16(length);
+    long lp = cs_attention_padded(length);
     return d * lp / 2 + lp / 2 * d + ROWS * lp + ROWS * lp / 2;
 }
 
@@ -207,7 +203,6 @@ TARGET ALWAYS_INLINE void context_block(const int R, const int DV, const uint32_
     }
 }
 
-
 /// Query rows [i, i + R) of one head: scores, softmax and context, all in L1.
 TARGET static void row_block(int R, const float *q, long ld_qkv, long length, long d, long lp, float scale,
                              const uint32_t *kt, const uint32_t *vb, float *scores, uint16_t *pb, float *context,
@@ -241,7 +236,7 @@ TARGET static void row_block(int R, const float *q, long ld_qkv, long length, lo
 
 TARGET static void attention_bf16(const float *qkv, long ld_qkv, long length, long heads, long d, float scale,
                                   float *scratch, float *context, long ld_context) {
-    const long c = heads * d, lp = padded16(length);
+    const long c = heads * d, lp = cs_attention_padded(length);
     uint32_t *kt = (uint32_t *)scratch, *vb = kt + d / 2 * lp;
     float *scores = (float *)(vb + lp / 2 * d);
     uint16_t *pb = (uint16_t *)(scores + ROWS * lp);

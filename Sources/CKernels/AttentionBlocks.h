@@ -1,8 +1,13 @@
-// Shared by the attention kernels' files (not part of the module's interface): the dispatch
-// from a run-time count of rows (1–4) to the compile-time one each file's block functions
-// (`score_block`, `context_block`) are unrolled for.
+// Shared by the attention kernels' files (not part of the module's interface): the padded
+// row stride, and the dispatch from a run-time count of rows (1–4) to the compile-time one
+// each file's block functions (`score_block`, `context_block`) are unrolled for.
 #ifndef CODESEARCH_ATTENTION_BLOCKS_H
 #define CODESEARCH_ATTENTION_BLOCKS_H
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/// A sequence's length rounded up to whole 16-float vectors, the kernels' row stride.
+static inline long cs_attention_padded(long length) { return (length + 15) & ~15L; }
 
 #define ROWS_CASES(F, R, ...)                 \
     switch (R) {                              \
