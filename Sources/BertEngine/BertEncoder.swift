@@ -4,6 +4,9 @@ import CBLAS
 /// The input of one of an encoder layer's four products.
 enum ProductInput: Int, CaseIterable {
     case qkv, attentionOut, intermediate, output
+
+    /// Its width K: the FFN output reads the intermediate size, the rest the hidden size.
+    func width(_ config: BertConfig) -> Int { self == .output ? config.intermediateSize : config.hiddenSize }
 }
 
 /// Sees a product's input rows: (layer, which product, rows (T, K), T, K).

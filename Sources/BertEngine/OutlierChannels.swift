@@ -49,11 +49,11 @@ struct OutlierChannels: Sendable {
         for layer in 0..<config.layers {
             var row: [[Int]] = []
             for product in ProductInput.allCases {
-                let width = product == .output ? config.intermediateSize : config.hiddenSize
-                let values = lines[layer * products + product.rawValue].split(separator: " ").compactMap { Int($0) }
-                guard values.count == count, Set(values).count == count, values.allSatisfy({ (0..<width).contains($0) })
+                let values = lines[layer * products + product.rawValue].split(separator: " ").map { Int($0) }
+                guard values.count == count, Set(values).count == count,
+                      values.allSatisfy({ $0.map((0..<product.width(config)).contains) ?? false })
                 else { return nil }
-                row.append(values)
+                row.append(values.compactMap { $0 })
             }
             channels.append(row)
         }
@@ -72,7 +72,7 @@ struct OutlierChannels: Sendable {
         let config = encoder.config
         let workspace = encoder.workspace(tokens: sequences.map(\.count).max() ?? 0, longest: sequences.map(\.count).max() ?? 0)
         var largest = (0..<config.layers).map { _ in
-            ProductInput.allCases.map { [Float](repeating: 0, count: $0 == .output ? config.intermediateSize : config.hiddenSize) }
+            ProductInput.allCases.map { [Float](repeating: 0, count: $0.width(config)) }
         }
         for sequence in sequences {
             _ = encoder.encode([sequence], workspace: workspace) { layer, product, rows, t, k in

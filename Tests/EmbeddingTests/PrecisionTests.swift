@@ -74,7 +74,7 @@ struct PrecisionTests {
         #expect(written.split(separator: "\n").count == 6 * 4)
         #expect(try await vector() == first)
         for damage in ["", "99 63 102\n", written.replacingOccurrences(of: "\n", with: "9999\n"),
-                       String(written.dropLast())] {
+                       written.replacingOccurrences(of: "\n", with: " x\n"), String(written.dropLast())] {
             try Data(damage.utf8).write(to: file)
             #expect(try await vector() == first)
             #expect(try String(contentsOf: file, encoding: .utf8) == written, "replaced after \(damage.prefix(20))")
